@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Disco.Cli;
+using Disco.Cli.Commands;
+
+var root = new RootCommand("disco: learned sparse retrieval (SPLADE, DiSCo) for conversational search");
+root.Options.Add(CliErrors.VerboseOption);
+// One line per verb; each command class builds its own options and action.
+root.Subcommands.Add(QuickstartCommand.Create());
+
+return CliErrors.Run(root, args);

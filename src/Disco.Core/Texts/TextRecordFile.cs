@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace Disco.Core.Texts;
+
+/// <summary>
+/// Reads texts from TSV (<c>id&lt;TAB&gt;text</c>, extra columns ignored) or JSONL
+/// (<c>{"id", "text"}</c>, or <c>"contents"</c> as Pyserini writes). The format is chosen by the
+/// first non-blank character of the file: '{' means JSONL.
+/// </summary>
+public static class TextRecordFile
+{
+    public static bool LooksLikeJsonl(string path)
+    {
+        using var reader = new StreamReader(path);
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (!char.IsWhiteSpace((char)c) && c != '\uFEFF')
+                return c == '{';
+        }
+        return false;
+    }
+
+    public static IEnumerable<TextRecord> Read(string path, bool skipHeader = false)
+    {
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        return LooksLikeJsonl(path) ? ReadJsonl(path) : ReadTsv(path, skipHeader);
+    }
+
+    public static IEnumerable<TextRecord> ReadTsv(string path, bool skipHeader = false)
+    {
+        long lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (skipHeader && lineNo == 1)
+                continue;
+            if (line.Length == 0)
+                continue;
+            var tab = line.IndexOf('\t', StringComparison.Ordinal);
+            if (tab < 0)
+                throw new DataFormatException(path, lineNo, "expected id<TAB>text");
+            var end = line.IndexOf('\t', tab + 1);
+            var text = end < 0 ? line[(tab + 1)..] : line[(tab + 1)..end];
+            yield return new TextRecord(line[..tab], text);
+        }
+    }
+
+    public static IEnumerable<TextRecord> ReadJsonl(string path)
+    {
+        long lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new DataFormatException(path, lineNo, $"invalid JSON: {e.Message}");
+            }
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                    throw new DataFormatException(path, lineNo, "expected a JSON object");
+                if (!root.TryGetProperty("id", out var idEl) && !root.TryGetProperty("_id", out idEl))
+                    throw new DataFormatException(path, lineNo, "missing \"id\"");
+                var id = idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : idEl.GetRawText();
+                string? text = null;
+                if (root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                    text = t.GetString();
+                else if (root.TryGetProperty("contents", out var c) && c.ValueKind == JsonValueKind.String)
+                    text = c.GetString();
+                if (text is null)
+                    throw new DataFormatException(path, lineNo, "missing \"text\" (or \"contents\")");
+                if (root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } tt)
+                    text = $"{tt}. {text}";
+                yield return new TextRecord(id, text);
+            }
+        }
+    }
+}

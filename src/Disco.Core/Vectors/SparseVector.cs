@@ -1,0 +1,91 @@
+namespace Disco.Core.Vectors;
+
+/// <summary>
+/// A sparse vector over a vocabulary: strictly increasing term ids with their weights.
+/// </summary>
+public sealed class SparseVector
+{
+    public static readonly SparseVector Empty = new([], []);
+
+    public SparseVector(int[] indices, float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        if (indices.Length != values.Length)
+            throw new ArgumentException($"indices ({indices.Length}) and values ({values.Length}) differ in length");
+        for (var i = 1; i < indices.Length; i++)
+        {
+            if (indices[i] <= indices[i - 1])
+                throw new ArgumentException($"indices must be strictly increasing (position {i}: {indices[i - 1]} then {indices[i]})");
+        }
+        Indices = indices;
+        Values = values;
+    }
+
+    public int[] Indices { get; }
+
+    public float[] Values { get; }
+
+    public int Count => Indices.Length;
+
+    /// <summary>Builds a vector from unordered (id, weight) pairs; duplicate ids are summed, zeros dropped.</summary>
+    public static SparseVector FromPairs(IEnumerable<KeyValuePair<int, float>> pairs)
+    {
+        var map = new SortedDictionary<int, float>();
+        foreach (var (id, w) in pairs)
+            map[id] = map.TryGetValue(id, out var old) ? old + w : w;
+        var ids = new List<int>(map.Count);
+        var ws = new List<float>(map.Count);
+        foreach (var (id, w) in map)
+        {
+            if (w == 0)
+                continue;
+            ids.Add(id);
+            ws.Add(w);
+        }
+        return new SparseVector([.. ids], [.. ws]);
+    }
+
+    /// <summary>Sparse dot product, accumulated in double so results do not depend on term order.</summary>
+    public double Dot(SparseVector other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        double sum = 0;
+        int i = 0, j = 0;
+        while (i < Indices.Length && j < other.Indices.Length)
+        {
+            var a = Indices[i];
+            var b = other.Indices[j];
+            if (a == b)
+            {
+                sum += (double)Values[i] * other.Values[j];
+                i++;
+                j++;
+            }
+            else if (a < b)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="topK"/> largest weights (ties by smaller id) and drops weights
+    /// below <paramref name="minWeight"/>. The result stays sorted by id.
+    /// </summary>
+    public SparseVector Prune(int? topK = null, float minWeight = 0f)
+    {
+        var keep = Enumerable.Range(0, Count).Where(i => Values[i] > 0 && Values[i] >= minWeight);
+        if (topK is int k && k >= 0)
+            keep = keep.OrderByDescending(i => Values[i]).ThenBy(i => Indices[i]).Take(k);
+        var chosen = keep.Order().ToArray();
+        if (chosen.Length == Count)
+            return this;
+        return new SparseVector([.. chosen.Select(i => Indices[i])], [.. chosen.Select(i => Values[i])]);
+    }
+}

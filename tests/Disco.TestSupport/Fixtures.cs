@@ -1,0 +1,31 @@
+namespace Disco.TestSupport;
+
+/// <summary>Locates the repository and the shared fixtures and data beside it.</summary>
+public static class Fixtures
+{
+    private static readonly Lazy<string> Root = new(FindRepoRoot);
+
+    /// <summary>The repository root (the folder holding Directory.Build.props).</summary>
+    public static string RepoRoot => Root.Value;
+
+    /// <summary>The shared folder beside the repository (../shared).</summary>
+    public static string SharedRoot => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
+
+    public static string Fixture(params string[] parts) => Path.Combine([SharedRoot, "fixtures", .. parts]);
+
+    public static string Data(params string[] parts) => Path.Combine([SharedRoot, "data", .. parts]);
+
+    public static string TinySplade => Fixture("tiny-splade");
+
+    public static string TinySpladeBin => Fixture("tiny-splade-bin");
+
+    public static string Golden(string name) => Fixture("golden", name);
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException($"no Directory.Build.props above {AppContext.BaseDirectory}");
+    }
+}
