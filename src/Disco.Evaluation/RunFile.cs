@@ -9,18 +9,25 @@ namespace Disco.Evaluation;
 public static class RunFile
 {
     /// <summary>Reads a run, detecting the format; qid → docid → score. The rank column is ignored, as in trec_eval.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Read(string path)
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Read(string path) => Read(path, null);
+
+    /// <summary>Reads a run, detecting the format, reporting bytes read to <paramref name="progress"/>.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Read(string path, IProgress<long>? progress)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return NestedJsonFile.LooksLikeJson(path) ? ReadJson(path) : ReadTrec(path);
+        if (!NestedJsonFile.LooksLikeJson(path))
+            return ReadTrec(path, progress);
+        var run = ReadJson(path);
+        progress?.Report(new FileInfo(path).Length);
+        return run;
     }
 
     /// <summary>Reads a TREC run. Duplicate documents within a query are an error, as in trec_eval.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ReadTrec(string path)
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ReadTrec(string path, IProgress<long>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var result = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
-        using var reader = new TrecLineReader(path);
+        using var reader = new TrecLineReader(path, progress);
         Dictionary<string, double>? current = null;
         string? currentQid = null;
         while (reader.MoveNext())

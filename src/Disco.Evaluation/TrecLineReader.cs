@@ -21,9 +21,12 @@ internal sealed class TrecLineReader : IDisposable
     private byte[] _lastQidBytes = [];
     private string _lastQid = "";
 
-    public TrecLineReader(string path)
+    private readonly IProgress<long>? _progress;
+
+    public TrecLineReader(string path, IProgress<long>? progress = null)
     {
         Path = path;
+        _progress = progress;
         try
         {
             _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -166,6 +169,7 @@ internal sealed class TrecLineReader : IDisposable
         if (read == 0)
             _eof = true;
         _end += read;
+        _progress?.Report(read);
     }
 
     public void Dispose()

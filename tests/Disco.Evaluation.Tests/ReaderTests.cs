@@ -117,4 +117,26 @@ public sealed class ReaderTests
         Assert.Equal(1000.25, run["query-299"]["document-0000000"]);
         Assert.Equal(1.25, run["query-7"]["document-0000999"]);
     }
+
+    private sealed class ByteCounter : IProgress<long>
+    {
+        public long Total { get; private set; }
+
+        public void Report(long value) => Total += value;
+    }
+
+    [Theory]
+    [InlineData("q1 Q0 d1 1 2.5 tag\nq1 Q0 d2 2 1 tag\n")]
+    [InlineData("{\"q1\": {\"d1\": 2.5}}")]
+    public void ProgressCountsEveryByteOfTheFile(string content)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("run");
+        File.WriteAllText(path, content);
+        var counter = new ByteCounter();
+
+        RunFile.Read(path, counter);
+
+        Assert.Equal(new FileInfo(path).Length, counter.Total);
+    }
 }

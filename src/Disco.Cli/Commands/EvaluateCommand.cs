@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Disco.Core;
+using Disco.Core.IO;
 using Disco.Evaluation;
 
 namespace Disco.Cli.Commands;
@@ -46,7 +47,10 @@ public static class EvaluateCommand
             var results = new EvaluationResult[paths.Length];
             for (var i = 0; i < paths.Length; i++)
             {
-                results[i] = Evaluator.Evaluate(judgements, RunFile.Read(paths[i]), set, options);
+                IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> run;
+                using (var progress = new ConsoleProgress($"reading {Path.GetFileName(paths[i])}", File.Exists(paths[i]) ? new FileInfo(paths[i]).Length : null))
+                    run = RunFile.Read(paths[i], progress);
+                results[i] = Evaluator.Evaluate(judgements, run, set, options);
                 if (results[i].IgnoredRunQueries > 0)
                     Console.Error.WriteLine($"note: {paths[i]}: {results[i].IgnoredRunQueries} run queries have no judgements and were skipped, as trec_eval does");
             }
