@@ -22,10 +22,11 @@ public static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Output: text (trec_eval layout; a table for several runs) or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var trials = new Option<int>("--trials") { Description = "Random sign assignments of the randomisation test", DefaultValueFactory = _ => SignificanceTest.DefaultTrials };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the results to this file (atomically) instead of stdout" };
         var seed = new Option<int>("--seed") { Description = "Seed of the randomisation test", DefaultValueFactory = _ => SignificanceTest.DefaultSeed };
 
         var command = new Command("evaluate", "Evaluate runs against qrels with trec_eval's measures and semantics");
-        foreach (var option in new Option[] { qrels, runs, measures, level, perQuery, complete, format, trials, seed })
+        foreach (var option in new Option[] { qrels, runs, measures, level, perQuery, complete, format, output, trials, seed })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -56,38 +57,44 @@ public static class EvaluateCommand
             }
             var json = parse.GetValue(format) == "json";
             var showQueries = parse.GetValue(perQuery);
-            using var stdout = Console.OpenStandardOutput();
+            if (showQueries && paths.Length > 1 && !json)
+                Console.Error.WriteLine("note: per-query values of several runs are in --format json");
+            Action<Stream> emit;
             if (paths.Length == 1)
             {
-                if (json)
-                {
-                    EvaluationJson.Write(stdout, paths[0], results[0], options, showQueries);
-                }
-                else
-                {
-                    using var writer = new StreamWriter(stdout) { NewLine = "\n" };
-                    TrecEvalFormat.Write(writer, results[0], showQueries);
-                }
-                return 0;
-            }
-            // Label runs by file name unless two runs share one.
-            var names = paths.Select(Path.GetFileName).Distinct(StringComparer.Ordinal).Count() == paths.Length
-                ? paths.Select(p => Path.GetFileName(p)!).ToArray()
-                : paths;
-            var comparison = RunComparison.Compare(names, results, parse.GetValue(trials), parse.GetValue(seed));
-            if (json)
-            {
-                EvaluationJson.Write(stdout, comparison, options, showQueries);
+                emit = json
+                    ? stream => EvaluationJson.Write(stream, paths[0], results[0], options, showQueries)
+                    : stream => WriteText(stream, w => TrecEvalFormat.Write(w, results[0], showQueries));
             }
             else
             {
-                if (showQueries)
-                    Console.Error.WriteLine("note: per-query values of several runs are in --format json");
-                using var writer = new StreamWriter(stdout) { NewLine = "\n" };
-                ComparisonTable.Write(writer, comparison);
+                // Label runs by file name unless two runs share one.
+                var names = paths.Select(Path.GetFileName).Distinct(StringComparer.Ordinal).Count() == paths.Length
+                    ? paths.Select(p => Path.GetFileName(p)!).ToArray()
+                    : paths;
+                var comparison = RunComparison.Compare(names, results, parse.GetValue(trials), parse.GetValue(seed));
+                emit = json
+                    ? stream => EvaluationJson.Write(stream, comparison, options, showQueries)
+                    : stream => WriteText(stream, w => ComparisonTable.Write(w, comparison));
+            }
+            var target = parse.GetValue(output);
+            if (target is null)
+            {
+                using var stdout = Console.OpenStandardOutput();
+                emit(stdout);
+            }
+            else
+            {
+                AtomicFile.Write(target, emit);
             }
             return 0;
         });
         return command;
+    }
+
+    private static void WriteText(Stream stream, Action<TextWriter> write)
+    {
+        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        write(writer);
     }
 }
