@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Disco.Core;
 
 namespace Disco.Text;
@@ -24,6 +26,9 @@ public sealed class WordPieceTokenizer
     private const byte AsciiWord = 3;
 
     private static readonly byte[] AsciiKinds = BuildAsciiKinds();
+
+    private static readonly SearchValues<char> AsciiWordChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -244,16 +249,46 @@ public sealed class WordPieceTokenizer
         bool lowerCase = LowerCase;
         for (int i = 0; i < text.Length; i++)
         {
+            // Fast path: a run of ASCII letters and digits found with a vectorized scan. A run that is a
+            // whole word is looked up where it lies; only runs needing lowercasing or joining are copied.
+            int run = text[i..].IndexOfAnyExcept(AsciiWordChars);
+            if (run != 0)
+            {
+                if (run < 0)
+                    run = text.Length - i;
+                var chars = text.Slice(i, run);
+                i += run;
+                bool wordEnds = i == text.Length || (text[i] < 128 && AsciiKinds[text[i]] != AsciiSkip);
+                bool needsLowering = lowerCase && chars.ContainsAnyInRange('A', 'Z');
+                if (length == 0 && wordEnds && !needsLowering)
+                {
+                    AppendWordPieces(chars, scratch);
+                    if (scratch.Count >= limit)
+                    {
+                        scratch.Count = limit;
+                        return;
+                    }
+                }
+                else
+                {
+                    while (length + run > word.Length)
+                        word = scratch.GrowWord();
+                    if (needsLowering)
+                        Ascii.ToLower(chars, word.AsSpan(length), out _);
+                    else
+                        chars.CopyTo(word.AsSpan(length));
+                    length += run;
+                }
+
+                if (i == text.Length)
+                    break;
+            }
+
             char c = text[i];
             if (c < 128)
             {
                 switch (AsciiKinds[c])
                 {
-                    case AsciiWord:
-                        if (length == word.Length)
-                            word = scratch.GrowWord();
-                        word[length++] = lowerCase && c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
-                        break;
                     case AsciiSpace:
                         if (length > 0 && FlushWord(word, ref length, scratch, limit))
                             return;
@@ -270,6 +305,7 @@ public sealed class WordPieceTokenizer
 
                         break;
                     default:
+                        // Control characters (HF's _is_control) vanish, joining their neighbours.
                         break;
                 }
 
