@@ -12,7 +12,7 @@ namespace Disco.Benchmarks.Tokenization;
 /// 25 HF golden cases and the corpus size in tokens (for tokens/s).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(TokenizerBenchmarkConfig))]
 public class TokenizerBenchmarks
 {
     private const int MaxLength = 512;
@@ -34,7 +34,7 @@ public class TokenizerBenchmarks
             _fastBert.LoadVocabulary(reader, convertInputToLowercase: true);
 
         long chars = _texts.Sum(t => (long)t.Length);
-        Console.WriteLine($"// corpus: {_texts.Length} texts, {chars} chars, {Disco()} Disco tokens");
+        Console.WriteLine($"// corpus: {_texts.Length} texts, {chars} chars, {Disco()} Disco tokens; invariant globalization: {"é".Normalize(System.Text.NormalizationForm.FormD).Length == 1}");
         Report("Disco.WordPieceTokenizer", (text, max) => _disco.Encode(text, max));
         Report("Microsoft.ML.Tokenizers.BertTokenizer", (text, max) => _microsoftMl.EncodeToIds(text, max, addSpecialTokens: true, out _, out _));
         Report("FastBertTokenizer", (text, max) => [.. _fastBert.Encode(text, max).InputIds.ToArray().Select(id => (int)id)]);
