@@ -47,6 +47,8 @@ public sealed class SpladeEncoder : ISparseEncoder
     /// <summary>Loads model and tokenizer from a HuggingFace model directory.</summary>
     public static SpladeEncoder Load(string modelDir, SpladeEncoderOptions? options = null)
     {
+        // The config is the clearest sign of a wrong directory, so check it before the vocabulary.
+        (options ?? new SpladeEncoderOptions()).Validate(BertConfig.FromDirectory(modelDir));
         var tokenizer = WordPieceTokenizer.FromDirectory(modelDir);
         var model = HfCheckpoint.Load(modelDir, out _);
         try
