@@ -13,10 +13,11 @@ namespace Disco.Text;
 /// longest vocabulary pieces from the left (<c>##</c> marks a continuation). Thread-safe.
 /// </summary>
 /// <remarks>
-/// Written here rather than wrapping Microsoft.ML.Tokenizers or FastBertTokenizer: on the reference
-/// goldens each of them differs from HuggingFace on 4 of 25 cases (dropped symbols, joined words across
-/// tabs, control and zero-width characters, <c>[SEP]</c> in the text, the 100-character rule), and
-/// DiSCo's conversation inputs contain a literal <c>[SEP]</c>. See docs/tokenizer.md.
+/// Written here rather than wrapping Microsoft.ML.Tokenizers 2.0.1 or FastBertTokenizer 1.2.6: each
+/// reproduces only 21 of the 25 HuggingFace golden cases (dropped symbols, words joined across tabs,
+/// control and zero-width characters; <c>[SEP]</c> in the text, the 100-character rule), DiSCo's
+/// conversation inputs contain a literal <c>[SEP]</c>, and this one is faster than both
+/// (docs/benchmarks.md, "Tokenizer"). See docs/tokenizer.md.
 /// </remarks>
 public sealed class WordPieceTokenizer
 {

@@ -28,7 +28,14 @@ public class TokenizerBenchmarks
         string vocab = Path.Combine(TokenizerCorpus.TinySplade, "vocab.txt");
         _texts = TokenizerCorpus.Load(minChars: 4_000_000);
         _disco = WordPieceTokenizer.FromDirectory(TokenizerCorpus.TinySplade);
-        _microsoftMl = MlBertTokenizer.Create(vocab, new MlBertOptions { LowerCaseBeforeTokenization = true });
+        _microsoftMl = MlBertTokenizer.Create(vocab, new MlBertOptions
+        {
+            // bert-base-uncased settings: lowercase, strip accents, isolate CJK, split [SEP] etc. out of text.
+            LowerCaseBeforeTokenization = true,
+            RemoveNonSpacingMarks = true,
+            IndividuallyTokenizeCjk = true,
+            SplitOnSpecialTokens = true,
+        });
         _fastBert = new FastBertTokenizer.BertTokenizer();
         using (var reader = new StreamReader(vocab))
             _fastBert.LoadVocabulary(reader, convertInputToLowercase: true);
