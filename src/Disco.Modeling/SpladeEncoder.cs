@@ -126,7 +126,7 @@ public sealed class SpladeEncoder : ISparseEncoder
                 ? log1p(nn.functional.relu(logits.amax([0])))
                 : log1p(nn.functional.relu(logits)).sum(dim: 0);
         }
-        var all = stack(pooled).data<float>().ToArray();
+        var all = stack(pooled).to_type(ScalarType.Float32).data<float>().ToArray();
         var vocab = Model.Config.VocabSize;
         var result = new SparseVector[rows.Length];
         for (var b = 0; b < rows.Length; b++)
