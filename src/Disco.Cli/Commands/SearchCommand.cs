@@ -18,8 +18,8 @@ public static class SearchCommand
         var format = new Option<string?>("--format") { Description = "trec (qid Q0 docid rank score tag) or json ({qid: {docid: score}}); default from the --out extension (.json → json)" };
         format.AcceptOnlyFromAmong("trec", "json");
         var threads = new Option<int>("--threads") { Description = "Search threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var algorithm = new Option<string>("--algorithm") { Description = "maxscore (block-max MaxScore) or taat (exhaustive term-at-a-time); both exact and identical", DefaultValueFactory = _ => "maxscore" };
-        algorithm.AcceptOnlyFromAmong("maxscore", "taat");
+        var algorithm = new Option<string>("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
+        algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
         var tag = new Option<string>("--tag") { Description = "Run tag (TREC column 6)", DefaultValueFactory = _ => "disco" };
