@@ -7,5 +7,9 @@ root.Options.Add(CliErrors.VerboseOption);
 // One line per verb; each command class builds its own options and action.
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(EncodeCommand.Create());
+root.Subcommands.Add(ExpandCommand.Create());
+root.Subcommands.Add(IndexCommand.Create());
+root.Subcommands.Add(SearchCommand.Create());
 
 return CliErrors.Run(root, args);

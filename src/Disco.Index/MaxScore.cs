@@ -1,0 +1,155 @@
+using System.Numerics;
+
+namespace Disco.Index;
+
+/// <summary>
+/// MaxScore over document ranges (see <see cref="SearchAlgorithm.MaxScore"/>). Per range, the
+/// essential terms are accumulated in canonical order; when every term is essential the
+/// accumulator already holds the exact score, otherwise documents that pass the bound are
+/// re-scored exactly by probing every term in canonical order, so scores are bit-identical to
+/// <see cref="TermAtATime"/>. Bounds are inflated by a margin above the float32 rounding of an
+/// n-term sum, so pruning never drops a document the exhaustive algorithm keeps. The first
+/// ranges are small so that the k-th score, and with it pruning, rises early.
+/// </summary>
+internal static unsafe class MaxScore
+{
+    private const int FirstRange = 4096;
+
+    public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
+    {
+        var queue = scratch.Queue;
+        queue.Reset(k);
+        var n = query.Count;
+        if (n == 0 || k <= 0)
+            return;
+        var cursors = scratch.Cursors(query);
+        var probes = scratch.Probes(query);
+        // byBound: canonical positions ordered by increasing upper bound.
+        var bounds = new float[n];
+        var byBound = new int[n];
+        for (var t = 0; t < n; t++)
+        {
+            byBound[t] = t;
+            bounds[t] = query.Weights[t] * index.MaxImpact(query.Terms[t]);
+        }
+        Array.Sort((float[])bounds.Clone(), byBound);
+        var prefix = new float[n];
+        var sum = 0f;
+        for (var i = 0; i < n; i++)
+            prefix[i] = sum += bounds[byBound[i]];
+        var margin = 1f + (4f * (n + 1) / (1 << 24));
+        var essential = new bool[n];
+        var range = scratch.RangeSize;
+        var documentCount = index.DocumentCount;
+        var lo = 0;
+        var size = Math.Min(FirstRange, range);
+        fixed (float* acc = scratch.Accumulator)
+        {
+            while (lo < documentCount)
+            {
+                var threshold = queue.Threshold;
+                var nonEssential = 0;
+                while (nonEssential < n && prefix[nonEssential] * margin <= threshold)
+                    nonEssential++;
+                if (nonEssential == n)
+                    break;
+                for (var i = 0; i < n; i++)
+                    essential[byBound[i]] = i >= nonEssential;
+                // Skip to the next document any essential term holds.
+                var next = int.MaxValue;
+                for (var t = 0; t < n; t++)
+                {
+                    if (essential[t])
+                        next = Math.Min(next, cursors[t].Doc);
+                }
+                if (next == int.MaxValue)
+                    break;
+                lo = Math.Max(lo, next);
+                var hi = (int)Math.Min(Math.Min((long)lo + size, documentCount), int.MaxValue);
+                for (var t = 0; t < n; t++)
+                {
+                    if (essential[t])
+                    {
+                        cursors[t].NextGeq(lo);
+                        cursors[t].Accumulate(acc, lo, hi, query.Weights[t]);
+                    }
+                }
+                if (nonEssential == 0)
+                    TermAtATime.Collect(acc, lo, hi - lo, queue);
+                else
+                    Rescore(acc, lo, hi - lo, new Terms(byBound, prefix, essential, margin), nonEssential, queue, query, probes, scratch.Slots);
+                lo = hi;
+                size = Math.Min(size * 2, range);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Documents whose partial score plus the non-essential bound may enter the top k probe the
+    /// non-essential terms in decreasing bound order, dropping out as soon as the bound of what is
+    /// left cannot reach the k-th score; survivors are scored exactly in canonical order.
+    /// </summary>
+    private static void Rescore(float* acc, int lo, int length, in Terms terms, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
+    {
+        var width = Vector<float>.Count;
+        var rest = terms.Prefix[nonEssential - 1];
+        var margin = terms.Margin;
+        var threshold = queue.Threshold;
+        var cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+        for (var i = 0; i < length; i += width)
+        {
+            var v = *(Vector<float>*)(acc + i);
+            if (v == Vector<float>.Zero)
+                continue;
+            if (Vector.GreaterThanAny(v, cutoff))
+            {
+                for (var j = 0; j < width; j++)
+                {
+                    var partial = acc[i + j];
+                    if (partial <= 0 || (partial + rest) * margin <= threshold)
+                        continue;
+                    var doc = lo + i + j;
+                    var dropped = false;
+                    for (var b = nonEssential - 1; b >= 0; b--)
+                    {
+                        if ((partial + terms.Prefix[b]) * margin <= threshold)
+                        {
+                            dropped = true;
+                            break;
+                        }
+                        var t = terms.ByBound[b];
+                        var p = probes[t];
+                        p.NextGeq(doc);
+                        var c = p.Doc == doc ? query.Weights[t] * p.Impact : 0f;
+                        slots[t] = c;
+                        partial += c;
+                    }
+                    var score = 0f;
+                    for (var t = 0; t < probes.Length; t++)
+                    {
+                        var c = slots[t];
+                        slots[t] = 0f;
+                        if (dropped || !terms.Essential[t])
+                        {
+                            score += c;
+                            continue;
+                        }
+                        var p = probes[t];
+                        p.NextGeq(doc);
+                        if (p.Doc == doc)
+                            score += query.Weights[t] * p.Impact;
+                    }
+                    if (!dropped && queue.Offer(doc, score))
+                    {
+                        threshold = queue.Threshold;
+                        cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+                    }
+                }
+            }
+            *(Vector<float>*)(acc + i) = Vector<float>.Zero;
+        }
+    }
+
+    /// <summary>Query terms ordered by upper bound, with prefix sums of the bounds and the current essential set.</summary>
+    private readonly record struct Terms(int[] ByBound, float[] Prefix, bool[] Essential, float Margin);
+}
