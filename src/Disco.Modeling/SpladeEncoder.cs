@@ -1,6 +1,7 @@
 using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;
@@ -53,6 +54,10 @@ public sealed class SpladeEncoder : ISparseEncoder
         var model = HfCheckpoint.Load(modelDir, out _);
         try
         {
+            // TorchSharp has no CPU autocast, so bfloat16 means casting the whole model; only a
+            // model this encoder owns is cast (a wrapped training model keeps its float32 weights).
+            if (options?.Precision == SpladePrecision.Bf16)
+                model.to(ScalarType.BFloat16);
             return new SpladeEncoder(model, tokenizer, options ?? new SpladeEncoderOptions(), ownsModel: true);
         }
         catch
