@@ -126,4 +126,15 @@ public class SpladeEncoderTests
         Assert.True(errors.Average() < 0.05 && overlap >= 0.9, $"mean relative L2 error {errors.Average():F4}, top-10 overlap {overlap:F3}");
         Assert.True(errors.Max() > 1e-5, "bfloat16 should differ from the float32 reference");
     }
+
+    [Fact]
+    public void Invalid_token_sequences_are_refused_with_their_position()
+    {
+        using var encoder = SpladeEncoder.Load(Fixtures.TinySplade);
+        Assert.Empty(encoder.EncodeTokenIds([]));
+        var e = Assert.Throws<ArgumentException>(() => encoder.EncodeTokenIds([[101, 102], []]));
+        Assert.Contains("sequence 1 is empty", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => encoder.EncodeTokenIds([[101, 30522, 102]]));
+        Assert.Contains("token id 30522", e.Message, StringComparison.Ordinal);
+    }
 }
