@@ -111,4 +111,24 @@ public class EncodeCommandTests
             Assert.InRange(printed, expected[i].Second.GetDouble() - 1.5e-4, expected[i].Second.GetDouble() + 1.5e-4);
         }
     }
+
+    [Fact]
+    public void Query_encoding_uses_the_query_encoder_of_a_disco_training_output()
+    {
+        using var dir = new TempDirectory();
+        // DiSCo's layout: document encoder in DIR, query encoder in DIR/query. Here DIR's config is
+        // unusable, so only a run that picks DIR/query can succeed.
+        var query = Path.Combine(dir.Path, "model", "query");
+        Directory.CreateDirectory(query);
+        foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
+            File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(dir.Path, "model", "config.json"), "{\"model_type\": \"distilbert\"}");
+        var conv = Golden("golden_conversations.jsonl").First();
+        File.WriteAllText(dir.File("q.tsv"), conv.GetProperty("id").GetString() + "\t" + conv.GetProperty("flattened").GetString() + "\n");
+        var model = Path.Combine(dir.Path, "model");
+        Assert.Equal(0, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("q.jsonl"), "--kind", "query"));
+        AssertClose(conv.GetProperty("max"), VectorFile.Read(dir.File("q.jsonl")).Single());
+        Assert.Equal(1, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("d.jsonl"), "--kind", "document"));
+        Assert.False(File.Exists(dir.File("d.jsonl")));
+    }
 }
