@@ -113,7 +113,7 @@ public sealed class BertConfig
         {
             throw new DiscoException($"{source}: invalid JSON: {e.Message}");
         }
-        var modelType = raw["model_type"]?.GetValue<string>() ?? "bert";
+        var modelType = Member(raw, "model_type", source, "bert", "a string");
         // A model_type switch: each supported family gets its own module; DistilBERT is the next one.
         switch (modelType)
         {
@@ -122,7 +122,7 @@ public sealed class BertConfig
             default:
                 throw new DiscoException($"{source}: model_type \"{modelType}\" is not supported (supported: {string.Join(", ", SupportedModelTypes)})");
         }
-        var positionType = raw["position_embedding_type"]?.GetValue<string>() ?? "absolute";
+        var positionType = Member(raw, "position_embedding_type", source, "absolute", "a string");
         if (positionType != "absolute")
             throw new DiscoException($"{source}: position_embedding_type \"{positionType}\" is not supported (only \"absolute\")");
         var config = new BertConfig(raw, source)
@@ -133,7 +133,7 @@ public sealed class BertConfig
             NumHiddenLayers = Int(raw, "num_hidden_layers", source, 12),
             NumAttentionHeads = Int(raw, "num_attention_heads", source, 12),
             IntermediateSize = Int(raw, "intermediate_size", source, 3072),
-            HiddenAct = ParseActivation(raw["hidden_act"]?.GetValue<string>() ?? "gelu", source),
+            HiddenAct = ParseActivation(Member(raw, "hidden_act", source, "gelu", "a string"), source),
             HiddenDropoutProb = Double(raw, "hidden_dropout_prob", source, 0.1),
             AttentionProbsDropoutProb = Double(raw, "attention_probs_dropout_prob", source, 0.1),
             MaxPositionEmbeddings = Int(raw, "max_position_embeddings", source, 512),
@@ -205,33 +205,22 @@ public sealed class BertConfig
             throw new DiscoException($"{source}: dropout probabilities must be in [0, 1)");
     }
 
-    private static int Int(JsonObject o, string name, string source, int fallback)
-    {
-        var node = o[name];
-        if (node is null)
-            return fallback;
-        try
-        {
-            return node.GetValue<int>();
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            throw new DiscoException($"{source}: \"{name}\" must be an integer, got {node.ToJsonString()}");
-        }
-    }
+    private static int Int(JsonObject o, string name, string source, int fallback) => Member(o, name, source, fallback, "an integer");
 
-    private static double Double(JsonObject o, string name, string source, double fallback)
+    private static double Double(JsonObject o, string name, string source, double fallback) => Member(o, name, source, fallback, "a number");
+
+    private static T Member<T>(JsonObject o, string name, string source, T fallback, string expected)
     {
         var node = o[name];
         if (node is null)
             return fallback;
         try
         {
-            return node.GetValue<double>();
+            return node.GetValue<T>();
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
-            throw new DiscoException($"{source}: \"{name}\" must be a number, got {node.ToJsonString()}");
+            throw new DiscoException($"{source}: \"{name}\" must be {expected}, got {node.ToJsonString()}");
         }
     }
 }

@@ -1,6 +1,7 @@
 using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;
@@ -53,6 +54,10 @@ public sealed class SpladeEncoder : ISparseEncoder
         var model = HfCheckpoint.Load(modelDir, out _);
         try
         {
+            // TorchSharp has no CPU autocast, so bfloat16 means casting the whole model; only a
+            // model this encoder owns is cast (a wrapped training model keeps its float32 weights).
+            if (options?.Precision == SpladePrecision.Bf16)
+                model.to(ScalarType.BFloat16);
             return new SpladeEncoder(model, tokenizer, options ?? new SpladeEncoderOptions(), ownsModel: true);
         }
         catch
@@ -75,6 +80,18 @@ public sealed class SpladeEncoder : ISparseEncoder
     public IReadOnlyList<SparseVector> EncodeTokenIds(IReadOnlyList<int[]> tokenIds, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
+        var vocab = Model.Config.VocabSize;
+        for (var i = 0; i < tokenIds.Count; i++)
+        {
+            var row = tokenIds[i] ?? throw new ArgumentException($"sequence {i} is null", nameof(tokenIds));
+            if (row.Length == 0)
+                throw new ArgumentException($"sequence {i} is empty; it needs at least [CLS] and [SEP]", nameof(tokenIds));
+            foreach (var id in row)
+            {
+                if ((uint)id >= (uint)vocab)
+                    throw new ArgumentException($"sequence {i} has token id {id}, outside the vocabulary (0..{vocab - 1})", nameof(tokenIds));
+            }
+        }
         var results = new SparseVector[tokenIds.Count];
         // Longest first: the first batch shows the peak memory at once instead of at the end.
         var order = Enumerable.Range(0, tokenIds.Count).OrderByDescending(i => tokenIds[i].Length).ThenBy(i => i).ToArray();

@@ -83,4 +83,52 @@ public class EncodeCommandTests
         Assert.Equal(2, Run("encode", "-m", Fixtures.TinySplade, "-i", dir.File("docs.jsonl"), "-o", dir.File("x.jsonl"), "--agg", "mean"));
         Assert.Equal(1, Run("encode", "-m", dir.Path, "-i", dir.File("docs.jsonl"), "-o", dir.File("x.jsonl")));
     }
+
+    [Fact]
+    public void Expand_prints_the_highest_weighted_golden_terms()
+    {
+        var doc = Golden("golden_documents.jsonl").First();
+        var max = doc.GetProperty("max");
+        var expected = max.GetProperty("indices").EnumerateArray().Zip(max.GetProperty("values").EnumerateArray())
+            .OrderByDescending(p => p.Second.GetDouble()).Take(5).ToList();
+        var previous = Console.Out;
+        var captured = new StringWriter();
+        Console.SetOut(captured);
+        try
+        {
+            Assert.Equal(0, Run("expand", "--model", Fixtures.TinySplade, "--top", "5", doc.GetProperty("text").GetString()!));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        var lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(expected.Select(p => Vocabulary[p.First.GetInt32()]), lines.Select(l => l[0]));
+        for (var i = 0; i < 5; i++)
+        {
+            // Printed with four decimals: within the fixture tolerance plus half a printed unit.
+            var printed = double.Parse(lines[i][1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(printed, expected[i].Second.GetDouble() - 1.5e-4, expected[i].Second.GetDouble() + 1.5e-4);
+        }
+    }
+
+    [Fact]
+    public void Query_encoding_uses_the_query_encoder_of_a_disco_training_output()
+    {
+        using var dir = new TempDirectory();
+        // DiSCo's layout: document encoder in DIR, query encoder in DIR/query. Here DIR's config is
+        // unusable, so only a run that picks DIR/query can succeed.
+        var query = Path.Combine(dir.Path, "model", "query");
+        Directory.CreateDirectory(query);
+        foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
+            File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(dir.Path, "model", "config.json"), "{\"model_type\": \"distilbert\"}");
+        var conv = Golden("golden_conversations.jsonl").First();
+        File.WriteAllText(dir.File("q.tsv"), conv.GetProperty("id").GetString() + "\t" + conv.GetProperty("flattened").GetString() + "\n");
+        var model = Path.Combine(dir.Path, "model");
+        Assert.Equal(0, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("q.jsonl"), "--kind", "query"));
+        AssertClose(conv.GetProperty("max"), VectorFile.Read(dir.File("q.jsonl")).Single());
+        Assert.Equal(1, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("d.jsonl"), "--kind", "document"));
+        Assert.False(File.Exists(dir.File("d.jsonl")));
+    }
 }
