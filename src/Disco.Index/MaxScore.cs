@@ -24,20 +24,8 @@ internal static unsafe class MaxScore
             return;
         var cursors = scratch.Cursors(query);
         var probes = scratch.Probes(query);
-        // byBound: canonical positions ordered by increasing upper bound.
-        var bounds = new float[n];
-        var byBound = new int[n];
-        for (var t = 0; t < n; t++)
-        {
-            byBound[t] = t;
-            bounds[t] = query.Weights[t] * index.MaxImpact(query.Terms[t]);
-        }
-        Array.Sort((float[])bounds.Clone(), byBound);
-        var prefix = new float[n];
-        var sum = 0f;
-        for (var i = 0; i < n; i++)
-            prefix[i] = sum += bounds[byBound[i]];
-        var margin = 1f + (4f * (n + 1) / (1 << 24));
+        var bounds = new TermBounds(query, index);
+        var byBound = bounds.ByBound;
         var essential = new bool[n];
         var range = scratch.RangeSize;
         var documentCount = index.DocumentCount;
@@ -48,9 +36,7 @@ internal static unsafe class MaxScore
             while (lo < documentCount)
             {
                 var threshold = queue.Threshold;
-                var nonEssential = 0;
-                while (nonEssential < n && prefix[nonEssential] * margin <= threshold)
-                    nonEssential++;
+                var nonEssential = bounds.NonEssential(threshold);
                 if (nonEssential == n)
                     break;
                 for (var i = 0; i < n; i++)
@@ -77,7 +63,7 @@ internal static unsafe class MaxScore
                 if (nonEssential == 0)
                     TermAtATime.Collect(acc, lo, hi - lo, queue);
                 else
-                    Rescore(acc, lo, hi - lo, new Terms(byBound, prefix, essential, margin), nonEssential, queue, query, probes, scratch.Slots);
+                    Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots);
                 lo = hi;
                 size = Math.Min(size * 2, range);
             }
@@ -89,13 +75,14 @@ internal static unsafe class MaxScore
     /// non-essential terms in decreasing bound order, dropping out as soon as the bound of what is
     /// left cannot reach the k-th score; survivors are scored exactly in canonical order.
     /// </summary>
-    private static void Rescore(float* acc, int lo, int length, in Terms terms, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
+    private static void Rescore(float* acc, int lo, int length, TermBounds terms, bool[] essential, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
     {
         var width = Vector<float>.Count;
         var rest = terms.Prefix[nonEssential - 1];
         var margin = terms.Margin;
         var threshold = queue.Threshold;
-        var cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+        // The vector pre-filter divides by the margin twice, so its own rounding never hides a candidate.
+        var cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
         for (var i = 0; i < length; i += width)
         {
             var v = *(Vector<float>*)(acc + i);
@@ -129,7 +116,7 @@ internal static unsafe class MaxScore
                     {
                         var c = slots[t];
                         slots[t] = 0f;
-                        if (dropped || !terms.Essential[t])
+                        if (dropped || !essential[t])
                         {
                             score += c;
                             continue;
@@ -142,14 +129,11 @@ internal static unsafe class MaxScore
                     if (!dropped && queue.Offer(doc, score))
                     {
                         threshold = queue.Threshold;
-                        cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+                        cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
                     }
                 }
             }
             *(Vector<float>*)(acc + i) = Vector<float>.Zero;
         }
     }
-
-    /// <summary>Query terms ordered by upper bound, with prefix sums of the bounds and the current essential set.</summary>
-    private readonly record struct Terms(int[] ByBound, float[] Prefix, bool[] Essential, float Margin);
 }
