@@ -15,6 +15,10 @@ internal static unsafe class MaxScore
 {
     private const int FirstRange = 4096;
 
+    /// <summary>More than one candidate per this many documents of a range counts as dense.</summary>
+    private const int DenseCandidates = 64;
+    private const int ExhaustiveRangesAfterDense = 4;
+
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
         var queue = scratch.Queue;
@@ -31,6 +35,7 @@ internal static unsafe class MaxScore
         var documentCount = index.DocumentCount;
         var lo = 0;
         var size = Math.Min(FirstRange, range);
+        var exhaustiveRanges = 0;
         fixed (float* acc = scratch.Accumulator)
         {
             while (lo < documentCount)
@@ -39,6 +44,13 @@ internal static unsafe class MaxScore
                 var nonEssential = bounds.NonEssential(threshold);
                 if (nonEssential == n)
                     break;
+                // Where pruning recently let through many candidates, probing them costs more than
+                // scanning every list: score the next ranges exhaustively, then try pruning again.
+                if (exhaustiveRanges > 0)
+                {
+                    exhaustiveRanges--;
+                    nonEssential = 0;
+                }
                 for (var i = 0; i < n; i++)
                     essential[byBound[i]] = i >= nonEssential;
                 // Skip to the next document any essential term holds.
@@ -62,8 +74,8 @@ internal static unsafe class MaxScore
                 }
                 if (nonEssential == 0)
                     TermAtATime.Collect(acc, lo, hi - lo, queue);
-                else
-                    Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots);
+                else if (Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots) > (hi - lo) / DenseCandidates)
+                    exhaustiveRanges = ExhaustiveRangesAfterDense;
                 lo = hi;
                 size = Math.Min(size * 2, range);
             }
@@ -75,7 +87,8 @@ internal static unsafe class MaxScore
     /// non-essential terms in decreasing bound order, dropping out as soon as the bound of what is
     /// left cannot reach the k-th score; survivors are scored exactly in canonical order.
     /// </summary>
-    private static void Rescore(float* acc, int lo, int length, TermBounds terms, bool[] essential, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
+    /// <returns>The number of candidates probed.</returns>
+    private static int Rescore(float* acc, int lo, int length, TermBounds terms, bool[] essential, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
     {
         var width = Vector<float>.Count;
         var rest = terms.Prefix[nonEssential - 1];
@@ -83,6 +96,7 @@ internal static unsafe class MaxScore
         var threshold = queue.Threshold;
         // The vector pre-filter divides by the margin twice, so its own rounding never hides a candidate.
         var cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
+        var candidates = 0;
         for (var i = 0; i < length; i += width)
         {
             var v = *(Vector<float>*)(acc + i);
@@ -96,6 +110,7 @@ internal static unsafe class MaxScore
                     if (partial <= 0 || (partial + rest) * margin <= threshold)
                         continue;
                     var doc = lo + i + j;
+                    candidates++;
                     var dropped = false;
                     for (var b = nonEssential - 1; b >= 0; b--)
                     {
@@ -135,5 +150,6 @@ internal static unsafe class MaxScore
             }
             *(Vector<float>*)(acc + i) = Vector<float>.Zero;
         }
+        return candidates;
     }
 }
