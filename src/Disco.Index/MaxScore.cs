@@ -17,7 +17,7 @@ internal static unsafe class MaxScore
 
     /// <summary>More than one candidate per this many documents of a range counts as dense.</summary>
     private const int DenseCandidates = 64;
-    private const int ExhaustiveRangesAfterDense = 4;
+    private const int ExhaustiveRangesAfterDense = 16;
 
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
