@@ -10,7 +10,8 @@ internal static class CsrFile
         using var indptr = new BinaryReader(new BufferedStream(File.OpenRead(prefix + ".indptr"), 1 << 20));
         using var terms = new BinaryReader(new BufferedStream(File.OpenRead(prefix + ".terms"), 1 << 20));
         using var weights = new BinaryReader(new BufferedStream(File.OpenRead(prefix + ".weights"), 1 << 20));
-        var rows = (new FileInfo(prefix + ".indptr").Length / 8) - 1;
+        // The stream's length, not FileInfo's: the inputs may be symbolic links.
+        var rows = (indptr.BaseStream.Length / 8) - 1;
         var previous = indptr.ReadInt64();
         for (long i = 0; i < rows; i++)
         {

@@ -18,32 +18,21 @@ internal static class DocumentAtATime
             return;
         var all = scratch.Cursors(query);
         var slots = scratch.Slots;
-        // Terms ordered by increasing upper bound; position i refers to that order.
-        var order = new int[n];
-        var bounds = new float[n];
-        for (var i = 0; i < n; i++)
-        {
-            order[i] = i;
-            bounds[i] = query.Weights[i] * index.MaxImpact(query.Terms[i]);
-        }
-        Array.Sort((float[])bounds.Clone(), order);
+        // Position i refers to the order of increasing upper bound.
+        var bounds = new TermBounds(query, index);
+        var order = bounds.ByBound;
+        var prefix = bounds.Prefix;
+        var margin = bounds.Margin;
         var cursors = new PostingCursor[n];
         var weights = new float[n];
-        var prefix = new float[n];
-        var sum = 0f;
         for (var i = 0; i < n; i++)
         {
             cursors[i] = all[order[i]];
             weights[i] = query.Weights[order[i]];
-            sum += bounds[order[i]];
-            prefix[i] = sum;
         }
-        var margin = 1f + (4f * (n + 1) / (1 << 24));
         // Terms [0, essential) cannot produce a top-k document on their own.
-        var essential = 0;
         var threshold = queue.Threshold;
-        while (essential < n && prefix[essential] * margin <= threshold)
-            essential++;
+        var essential = bounds.NonEssential(threshold);
         while (essential < n)
         {
             var doc = int.MaxValue;
@@ -97,8 +86,7 @@ internal static class DocumentAtATime
             if (!pruned && queue.Offer(doc, score))
             {
                 threshold = queue.Threshold;
-                while (essential < n && prefix[essential] * margin <= threshold)
-                    essential++;
+                essential = bounds.NonEssential(threshold, essential);
             }
         }
     }

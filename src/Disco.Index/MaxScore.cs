@@ -15,6 +15,10 @@ internal static unsafe class MaxScore
 {
     private const int FirstRange = 4096;
 
+    /// <summary>More than one candidate per this many documents of a range counts as dense.</summary>
+    private const int DenseCandidates = 64;
+    private const int ExhaustiveRangesAfterDense = 16;
+
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
         var queue = scratch.Queue;
@@ -24,35 +28,29 @@ internal static unsafe class MaxScore
             return;
         var cursors = scratch.Cursors(query);
         var probes = scratch.Probes(query);
-        // byBound: canonical positions ordered by increasing upper bound.
-        var bounds = new float[n];
-        var byBound = new int[n];
-        for (var t = 0; t < n; t++)
-        {
-            byBound[t] = t;
-            bounds[t] = query.Weights[t] * index.MaxImpact(query.Terms[t]);
-        }
-        Array.Sort((float[])bounds.Clone(), byBound);
-        var prefix = new float[n];
-        var sum = 0f;
-        for (var i = 0; i < n; i++)
-            prefix[i] = sum += bounds[byBound[i]];
-        var margin = 1f + (4f * (n + 1) / (1 << 24));
+        var bounds = new TermBounds(query, index);
+        var byBound = bounds.ByBound;
         var essential = new bool[n];
         var range = scratch.RangeSize;
         var documentCount = index.DocumentCount;
         var lo = 0;
         var size = Math.Min(FirstRange, range);
+        var exhaustiveRanges = 0;
         fixed (float* acc = scratch.Accumulator)
         {
             while (lo < documentCount)
             {
                 var threshold = queue.Threshold;
-                var nonEssential = 0;
-                while (nonEssential < n && prefix[nonEssential] * margin <= threshold)
-                    nonEssential++;
+                var nonEssential = bounds.NonEssential(threshold);
                 if (nonEssential == n)
                     break;
+                // Where pruning recently let through many candidates, probing them costs more than
+                // scanning every list: score the next ranges exhaustively, then try pruning again.
+                if (exhaustiveRanges > 0)
+                {
+                    exhaustiveRanges--;
+                    nonEssential = 0;
+                }
                 for (var i = 0; i < n; i++)
                     essential[byBound[i]] = i >= nonEssential;
                 // Skip to the next document any essential term holds.
@@ -76,8 +74,8 @@ internal static unsafe class MaxScore
                 }
                 if (nonEssential == 0)
                     TermAtATime.Collect(acc, lo, hi - lo, queue);
-                else
-                    Rescore(acc, lo, hi - lo, new Terms(byBound, prefix, essential, margin), nonEssential, queue, query, probes, scratch.Slots);
+                else if (Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots) > (hi - lo) / DenseCandidates)
+                    exhaustiveRanges = ExhaustiveRangesAfterDense;
                 lo = hi;
                 size = Math.Min(size * 2, range);
             }
@@ -89,13 +87,16 @@ internal static unsafe class MaxScore
     /// non-essential terms in decreasing bound order, dropping out as soon as the bound of what is
     /// left cannot reach the k-th score; survivors are scored exactly in canonical order.
     /// </summary>
-    private static void Rescore(float* acc, int lo, int length, in Terms terms, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
+    /// <returns>The number of candidates probed.</returns>
+    private static int Rescore(float* acc, int lo, int length, TermBounds terms, bool[] essential, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
     {
         var width = Vector<float>.Count;
         var rest = terms.Prefix[nonEssential - 1];
         var margin = terms.Margin;
         var threshold = queue.Threshold;
-        var cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+        // The vector pre-filter divides by the margin twice, so its own rounding never hides a candidate.
+        var cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
+        var candidates = 0;
         for (var i = 0; i < length; i += width)
         {
             var v = *(Vector<float>*)(acc + i);
@@ -109,6 +110,7 @@ internal static unsafe class MaxScore
                     if (partial <= 0 || (partial + rest) * margin <= threshold)
                         continue;
                     var doc = lo + i + j;
+                    candidates++;
                     var dropped = false;
                     for (var b = nonEssential - 1; b >= 0; b--)
                     {
@@ -129,7 +131,7 @@ internal static unsafe class MaxScore
                     {
                         var c = slots[t];
                         slots[t] = 0f;
-                        if (dropped || !terms.Essential[t])
+                        if (dropped || !essential[t])
                         {
                             score += c;
                             continue;
@@ -142,14 +144,12 @@ internal static unsafe class MaxScore
                     if (!dropped && queue.Offer(doc, score))
                     {
                         threshold = queue.Threshold;
-                        cutoff = new Vector<float>(Math.Max(0f, (threshold / margin) - rest));
+                        cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
                     }
                 }
             }
             *(Vector<float>*)(acc + i) = Vector<float>.Zero;
         }
+        return candidates;
     }
-
-    /// <summary>Query terms ordered by upper bound, with prefix sums of the bounds and the current essential set.</summary>
-    private readonly record struct Terms(int[] ByBound, float[] Prefix, bool[] Essential, float Margin);
 }
