@@ -11,11 +11,10 @@ internal static class DocumentAtATime
 {
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
-        var queue = scratch.Queue;
-        queue.Reset(k);
-        var n = query.Count;
-        if (n == 0 || k <= 0)
+        if (!scratch.Begin(query, k))
             return;
+        var queue = scratch.Queue;
+        var n = query.Count;
         var all = scratch.Cursors(query);
         var slots = scratch.Slots;
         // Position i refers to the order of increasing upper bound.

@@ -21,11 +21,10 @@ internal static unsafe class MaxScore
 
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
-        var queue = scratch.Queue;
-        queue.Reset(k);
-        var n = query.Count;
-        if (n == 0 || k <= 0)
+        if (!scratch.Begin(query, k))
             return;
+        var queue = scratch.Queue;
+        var n = query.Count;
         var cursors = scratch.Cursors(query);
         var probes = scratch.Probes(query);
         var bounds = new TermBounds(query, index);

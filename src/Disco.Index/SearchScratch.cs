@@ -25,6 +25,13 @@ internal sealed unsafe class SearchScratch
 
     public float[] Slots { get; private set; } = [];
 
+    /// <summary>Empties the queue for a new query; false when there is nothing to search.</summary>
+    public bool Begin(SearchQuery query, int k)
+    {
+        Queue.Reset(Math.Max(k, 0));
+        return query.Count > 0 && k > 0;
+    }
+
     /// <summary>One cursor per query term, positioned at the start of its postings.</summary>
     public PostingCursor[] Cursors(SearchQuery query)
     {

@@ -12,10 +12,9 @@ internal static unsafe class TermAtATime
 {
     public static void Run(SearchQuery query, SearchScratch scratch, int k, int documentCount)
     {
-        var queue = scratch.Queue;
-        queue.Reset(k);
-        if (query.Count == 0 || k <= 0)
+        if (!scratch.Begin(query, k))
             return;
+        var queue = scratch.Queue;
         var cursors = scratch.Cursors(query);
         var range = scratch.RangeSize;
         fixed (float* acc = scratch.Accumulator)
