@@ -3,7 +3,7 @@ namespace Disco.Datasets;
 /// <summary>The conversational search datasets <c>disco convert</c> reads.</summary>
 public enum DatasetKind
 {
-    TopiOcqa,
+    Topiocqa,
     Qrecc,
     Cast,
     Ikat,

@@ -16,7 +16,13 @@ public static class SettingsBinder
     public static string KeyOf(PropertyInfo property)
     {
         ArgumentNullException.ThrowIfNull(property);
-        var name = property.Name;
+        return SnakeCase(property.Name);
+    }
+
+    /// <summary><c>TopK</c> → <c>top_k</c>, <c>LastQuestion</c> → <c>last_question</c>.</summary>
+    public static string SnakeCase(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         var sb = new StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
         {
@@ -57,7 +63,7 @@ public static class SettingsBinder
     {
         null => null,
         string s => s,
-        Enum e => e.ToString().ToLowerInvariant(),
+        Enum e => SnakeCase(e.ToString()),
         IEnumerable list => list.Cast<object?>().Select(ToYamlValue).ToList(),
         _ => value,
     };
@@ -132,6 +138,6 @@ public static class SettingsBinder
             : ConfigTree.ScalarText(value)!;
 
     private static string Describe(Type type) => type.IsEnum
-        ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
+        ? "one of " + string.Join(", ", Enum.GetNames(type).Select(SnakeCase))
         : type == typeof(bool) ? "true or false" : $"a valid {type.Name.ToLowerInvariant()}";
 }
