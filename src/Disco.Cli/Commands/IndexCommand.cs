@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Disco.Core.IO;
+using Disco.Index;
+
+namespace Disco.Cli.Commands;
+
+/// <summary>`disco index`: build an on-disk index; `disco index stats`: SPLADE's index statistics and FLOPS.</summary>
+public static class IndexCommand
+{
+    public static Command Create()
+    {
+        var vectors = new Option<string?>("--vectors") { Description = "Document vectors JSONL (from 'disco encode')" };
+        var output = new Option<string?>("--out") { Description = "Index directory to create (replaced only once the new index is complete)" };
+        var impacts = new Option<string>("--impacts")
+        {
+            Description = "Impact storage: float32 (exact, as SPLADE), uint16 or uint8 (quantized, scale recorded)",
+            DefaultValueFactory = _ => "float32",
+        };
+        impacts.AcceptOnlyFromAmong("float32", "uint16", "uint8");
+        var segment = new Option<long>("--segment-postings")
+        {
+            Description = "Postings buffered in memory before a segment is flushed (about 20 bytes each)",
+            DefaultValueFactory = _ => IndexBuildOptions.DefaultSegmentPostings,
+        };
+        var command = new Command("index", "Build an inverted index from document vectors")
+        {
+            vectors, output, impacts, segment,
+        };
+        command.Subcommands.Add(CreateStats());
+        command.SetAction(parse =>
+        {
+            var outDir = parse.GetValue(output) ?? throw new UsageException("--out DIR is required");
+            var options = new IndexBuildOptions(IndexFormatNames.Parse(parse.GetValue(impacts)!), parse.GetValue(segment));
+            if (options.SegmentPostings < 1024)
+                throw new UsageException("--segment-postings must be at least 1024");
+            var clock = Stopwatch.StartNew();
+            IndexMetadata meta;
+            if (parse.GetValue(vectors) is string vectorsPath)
+            {
+                using var progress = new ConsoleProgress("indexing");
+                meta = IndexBuild.FromVectors(vectorsPath, outDir, options, progress);
+            }
+            else
+            {
+                throw new UsageException("give --vectors FILE");
+            }
+            Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateStats()
+    {
+        var directory = new Argument<string>("DIR") { Description = "Index directory" };
+        var queries = new Option<string?>("--queries") { Description = "Query vectors JSONL for the FLOPS estimate" };
+        var output = new Option<string?>("--out") { Description = "Where to write index_stats.json, index_dist.json, index_dist.svg, flops.json (default DIR/stats)" };
+        var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
+        var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
+        var command = new Command("stats", "Index statistics (SPLADE's L0_d, index_dist.json and its plot) and the FLOPS estimate for a query set")
+        {
+            directory, queries, output, maxTerms, minWeight,
+        };
+        command.SetAction(parse =>
+        {
+            var dir = parse.GetValue(directory)!;
+            using var index = SparseIndex.Open(dir);
+            var stats = IndexStatistics.Compute(index);
+            var outDir = parse.GetValue(output) ?? Path.Combine(dir, "stats");
+            Directory.CreateDirectory(outDir);
+            var json = new JsonSerializerOptions { WriteIndented = true };
+            AtomicFile.WriteAllText(Path.Combine(outDir, "index_stats.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["L0_d"] = stats.MeanDocumentLength }, json) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(outDir, "index_dist.json"), JsonSerializer.Serialize(stats.PostingLengths, json) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(outDir, "index_dist.svg"), stats.PostingLengthPlot());
+            var lengths = stats.PostingLengths.Values.Order().ToArray();
+            Console.WriteLine($"documents\t{stats.Documents}");
+            Console.WriteLine($"terms\t{stats.Terms}");
+            Console.WriteLine($"postings\t{stats.Postings}");
+            Console.WriteLine($"L0_d\t{stats.MeanDocumentLength.ToString("F3", CultureInfo.InvariantCulture)}");
+            if (lengths.Length > 0)
+                Console.WriteLine($"posting length min/median/p99/max\t{lengths[0]}/{lengths[lengths.Length / 2]}/{lengths[(int)Math.Min(lengths.Length - 1, Math.Ceiling(lengths.Length * 0.99) - 1)]}/{lengths[^1]}");
+            if (parse.GetValue(queries) is string queryPath)
+            {
+                var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
+                var prepared = QueryInput.ReadVectors(queryPath).Select(v => SearchQuery.Create(index, v, options)).ToList();
+                var flops = IndexStatistics.Flops(index, prepared);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "flops.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["flops"] = flops }, json) + "\n");
+                Console.WriteLine($"FLOPS\t{flops.ToString("G6", CultureInfo.InvariantCulture)}");
+            }
+            Console.Error.WriteLine($"wrote statistics to {outDir}");
+            return 0;
+        });
+        return command;
+    }
+}

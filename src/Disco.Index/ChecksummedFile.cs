@@ -1,0 +1,80 @@
+namespace Disco.Index;
+
+/// <summary>
+/// A buffered output file that tracks its length and CRC-32C as it is written, so checksums
+/// cost no second pass over multi-gigabyte postings.
+/// </summary>
+internal sealed class ChecksummedFile : IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly Crc32C _crc = new();
+    private int _used;
+    private long _flushed;
+
+    public ChecksummedFile(string path)
+    {
+        Path = path;
+        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Bytes written so far, buffered ones included (the offset of the next byte).</summary>
+    public long Length => _flushed + _used;
+
+    public uint Checksum => _crc.Value;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            var n = Math.Min(data.Length, _buffer.Length - _used);
+            data[..n].CopyTo(_buffer.AsSpan(_used));
+            _used += n;
+            data = data[n..];
+            if (_used == _buffer.Length)
+                Drain();
+        }
+    }
+
+    public void WriteInt32(int value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BitConverter.TryWriteBytes(b, value);
+        Write(b);
+    }
+
+    public void WriteInt64(long value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BitConverter.TryWriteBytes(b, value);
+        Write(b);
+    }
+
+    public void WriteSingle(float value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BitConverter.TryWriteBytes(b, value);
+        Write(b);
+    }
+
+    /// <summary>Flushes to disk; the file is complete after this.</summary>
+    public void Complete()
+    {
+        Drain();
+        _stream.Flush(flushToDisk: true);
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private void Drain()
+    {
+        if (_used == 0)
+            return;
+        _crc.Append(_buffer.AsSpan(0, _used));
+        _stream.Write(_buffer, 0, _used);
+        _flushed += _used;
+        _used = 0;
+    }
+}

@@ -1,0 +1,70 @@
+using Disco.Core;
+using Disco.Core.Texts;
+using Disco.Core.Vectors;
+
+namespace Disco.Index;
+
+/// <summary>Streaming index builds from a vectors JSONL file or from a collection and an encoder.</summary>
+public static class IndexBuild
+{
+    /// <summary>Documents per encoder call when encoding as we go; bounds memory, not speed.</summary>
+    public const int EncodeChunk = 1024;
+
+    public static IndexMetadata FromVectors(string vectorsPath, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(vectorsPath);
+        if (!File.Exists(vectorsPath))
+            throw new DiscoException($"{vectorsPath}: file not found");
+        using var builder = new IndexBuilder(outputDirectory, options);
+        builder.BuildInfo["source"] = "vectors";
+        builder.BuildInfo["vectors"] = Path.GetFullPath(vectorsPath);
+        long lineNo = 0;
+        foreach (var line in File.ReadLines(vectorsPath))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            var vector = VectorFile.ParseLine(line, vectorsPath, lineNo);
+            try
+            {
+                builder.Add(vector);
+            }
+            catch (DiscoException e) when (e is not DataFormatException)
+            {
+                throw new DataFormatException(vectorsPath, lineNo, e.Message);
+            }
+            progress?.Report(1);
+        }
+        return builder.Complete();
+    }
+
+    /// <summary>Encodes a collection (TSV id&lt;TAB&gt;text or JSONL) chunk by chunk and indexes it.</summary>
+    public static IndexMetadata FromCollection(string collectionPath, ISparseEncoder encoder, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null, IReadOnlyDictionary<string, string>? buildInfo = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        using var builder = new IndexBuilder(outputDirectory, options);
+        builder.BuildInfo["source"] = "collection";
+        builder.BuildInfo["collection"] = Path.GetFullPath(collectionPath);
+        foreach (var (k, v) in buildInfo ?? new Dictionary<string, string>())
+            builder.BuildInfo[k] = v;
+        var vocabulary = encoder.Vocabulary;
+        var chunk = new List<TextRecord>(EncodeChunk);
+        void Flush()
+        {
+            var vectors = encoder.Encode([.. chunk.Select(r => r.Text)]);
+            for (var i = 0; i < chunk.Count; i++)
+                builder.Add(chunk[i].Id, vectors[i], vocabulary);
+            progress?.Report(chunk.Count);
+            chunk.Clear();
+        }
+        foreach (var record in TextRecordFile.Read(collectionPath))
+        {
+            chunk.Add(record);
+            if (chunk.Count == EncodeChunk)
+                Flush();
+        }
+        if (chunk.Count > 0)
+            Flush();
+        return builder.Complete();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+
+namespace Disco.Index;
+
+/// <summary>
+/// Constants of the on-disk index format (docs/index-format.md). Every binary file starts with a
+/// 16-byte header: an 8-byte ASCII magic, a little-endian uint32 format version and 4 reserved bytes.
+/// </summary>
+internal static class IndexFormat
+{
+    public const string FormatName = "disco-sparse-index";
+    public const int Version = 1;
+    public const int HeaderBytes = 16;
+    public const int BlockSize = 128;
+
+    /// <summary>Zero bytes after the last block, so a block decoder may read whole 64-bit words past a block's end.</summary>
+    public const int PostingsPadding = 64;
+
+    public const string MetaFile = "meta.json";
+    public const string PostingsFile = "postings.bin";
+    public const string BlocksFile = "blocks.bin";
+    public const string TermsFile = "terms.bin";
+    public const string DocIdsFile = "docids.bin";
+    public const string DocOffsetsFile = "docoffsets.bin";
+
+    public static readonly IReadOnlyDictionary<string, string> Magics = new Dictionary<string, string>
+    {
+        [PostingsFile] = "DSCPOSTS",
+        [BlocksFile] = "DSCBLOCK",
+        [TermsFile] = "DSCTERMS",
+        [DocIdsFile] = "DSCDOCID",
+        [DocOffsetsFile] = "DSCDOCOF",
+    };
+
+    public static byte[] Header(string file)
+    {
+        var header = new byte[HeaderBytes];
+        Encoding.ASCII.GetBytes(Magics[file]).CopyTo(header, 0);
+        BitConverter.TryWriteBytes(header.AsSpan(8), (uint)Version);
+        return header;
+    }
+
+    public static int ImpactBytes(ImpactEncoding encoding) => encoding switch
+    {
+        ImpactEncoding.Exact => 4,
+        ImpactEncoding.Bits16 => 2,
+        ImpactEncoding.Bits8 => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    public static int MaxCode(ImpactEncoding encoding) => encoding switch
+    {
+        ImpactEncoding.Bits16 => ushort.MaxValue,
+        ImpactEncoding.Bits8 => byte.MaxValue,
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    public static string EncodingName(ImpactEncoding encoding) => encoding switch
+    {
+        ImpactEncoding.Exact => "float32",
+        ImpactEncoding.Bits16 => "uint16",
+        ImpactEncoding.Bits8 => "uint8",
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    public static ImpactEncoding? ParseEncoding(string? name) => name switch
+    {
+        "float32" => ImpactEncoding.Exact,
+        "uint16" => ImpactEncoding.Bits16,
+        "uint8" => ImpactEncoding.Bits8,
+        _ => null,
+    };
+}

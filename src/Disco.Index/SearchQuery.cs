@@ -1,0 +1,61 @@
+using Disco.Core.Vectors;
+
+namespace Disco.Index;
+
+/// <summary>
+/// A query ready for one index: index term ids in increasing order with positive weights. The
+/// term order is the canonical summation order: every algorithm adds a document's contributions
+/// <c>weight * impact</c> in float32 in this order, so their scores are bit-identical.
+/// </summary>
+public sealed class SearchQuery
+{
+    private SearchQuery(string id, int[] terms, float[] weights)
+    {
+        Id = id;
+        Terms = terms;
+        Weights = weights;
+    }
+
+    public string Id { get; }
+
+    public int[] Terms { get; }
+
+    public float[] Weights { get; }
+
+    public int Count => Terms.Length;
+
+    /// <summary>
+    /// Prepares a query from vocabulary strings. Duplicate terms add up; weights that are not
+    /// positive are dropped (SPLADE query weights are log(1 + relu(.)) ≥ 0, so this changes no
+    /// SPLADE ranking, and it keeps the upper bounds of dynamic pruning valid); terms missing
+    /// from the index contribute nothing and are dropped after pruning.
+    /// </summary>
+    public static SearchQuery Create(SparseIndex index, TermVector vector, QueryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(vector);
+        options ??= new QueryOptions();
+        var merged = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (var i = 0; i < vector.Terms.Length; i++)
+            merged[vector.Terms[i]] = merged.GetValueOrDefault(vector.Terms[i]) + vector.Weights[i];
+        IEnumerable<KeyValuePair<string, float>> kept = merged.Where(p => p.Value > 0 && p.Value >= options.MinWeight && float.IsFinite(p.Value));
+        if (options.MaxTerms is int max and > 0)
+            kept = kept.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(max);
+        var pairs = new List<(int Term, float Weight)>();
+        foreach (var (term, weight) in kept)
+        {
+            if (index.TermId(term) is int id)
+                pairs.Add((id, weight));
+        }
+        pairs.Sort((a, b) => a.Term.CompareTo(b.Term));
+        return new SearchQuery(vector.Id, [.. pairs.Select(p => p.Term)], [.. pairs.Select(p => p.Weight)]);
+    }
+
+    /// <summary>Prepares a query encoded over a vocabulary (term id → string).</summary>
+    public static SearchQuery Create(SparseIndex index, string id, SparseVector vector, IReadOnlyList<string> vocabulary, QueryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        return Create(index, new TermVector(id, [.. vector.Indices.Select(i => vocabulary[i])], vector.Values), options);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Disco.Core;
+
+namespace Disco.Index;
+
+/// <summary>
+/// A read-only index opened through memory maps (docs/index-format.md). Opening reads meta.json
+/// and the term dictionary and checks file sizes, headers and the checksums of the small files;
+/// postings are paged in by the OS as queries touch them. Thread-safe for concurrent searches.
+/// </summary>
+public sealed unsafe class SparseIndex : IDisposable
+{
+    private readonly MappedFile _postings;
+    private readonly MappedFile _blocks;
+    private readonly MappedFile _docIds;
+    private readonly MappedFile _docOffsets;
+    private readonly Dictionary<string, int> _termIds;
+    private readonly string[] _terms;
+    private readonly long[] _termPostings;
+    private readonly int[] _termFirstBlock;
+    private readonly int[] _termBlockCount;
+    private readonly float[] _termMaxImpact;
+
+    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll)
+    {
+        Directory = directory;
+        Metadata = meta;
+        var opened = new List<MappedFile>();
+        try
+        {
+            MappedFile Map(string name)
+            {
+                if (!meta.Files.TryGetValue(name, out var info))
+                    throw new DiscoException($"{Path.Combine(directory, name)}: not listed in meta.json");
+                var f = new MappedFile(directory, name, info);
+                opened.Add(f);
+                return f;
+            }
+
+            _postings = Map(IndexFormat.PostingsFile);
+            _blocks = Map(IndexFormat.BlocksFile);
+            _docIds = Map(IndexFormat.DocIdsFile);
+            _docOffsets = Map(IndexFormat.DocOffsetsFile);
+            var termsInfo = meta.Files.GetValueOrDefault(IndexFormat.TermsFile)
+                ?? throw new DiscoException($"{Path.Combine(directory, IndexFormat.TermsFile)}: not listed in meta.json");
+            var termsPath = Path.Combine(directory, IndexFormat.TermsFile);
+            if (!File.Exists(termsPath))
+                throw new DiscoException($"{termsPath}: index file missing");
+            var termBytes = File.ReadAllBytes(termsPath);
+            if (termBytes.Length != termsInfo.Bytes)
+                throw new DiscoException($"{termsPath}: {termBytes.Length} bytes, meta.json records {termsInfo.Bytes}; the index is truncated or damaged, rebuild it");
+            Verify(termsPath, Crc32C.Compute(termBytes), termsInfo);
+            Verify(_blocks, meta);
+            Verify(_docOffsets, meta);
+            if (verifyAll)
+            {
+                Verify(_postings, meta);
+                Verify(_docIds, meta);
+            }
+            if (_blocks.DataLength != (meta.Blocks + 1) * sizeof(BlockEntry))
+                throw new DiscoException($"{_blocks.Path}: size does not match {meta.Blocks} blocks");
+            if (_docOffsets.DataLength != ((long)meta.Documents + 1) * sizeof(long))
+                throw new DiscoException($"{_docOffsets.Path}: size does not match {meta.Documents} documents");
+            (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
+            _termIds = new Dictionary<string, int>(_terms.Length, StringComparer.Ordinal);
+            for (var i = 0; i < _terms.Length; i++)
+                _termIds[_terms[i]] = i;
+        }
+        catch
+        {
+            foreach (var f in opened)
+                f.Dispose();
+            throw;
+        }
+        Encoding = meta.ImpactEncoding;
+        Scale = meta.Scale ?? 1f;
+        BlockEntries = (BlockEntry*)_blocks.Data;
+        PostingsBase = _postings.Data - IndexFormat.HeaderBytes;
+        PostingsEnd = _postings.Length - IndexFormat.PostingsPadding;
+    }
+
+    public string Directory { get; }
+
+    public IndexMetadata Metadata { get; }
+
+    public int DocumentCount => Metadata.Documents;
+
+    public int TermCount => _terms.Length;
+
+    public long PostingCount => Metadata.Postings;
+
+    public ImpactEncoding Encoding { get; }
+
+    /// <summary>Quantized impacts decode as code * Scale (1 for exact float32 impacts).</summary>
+    public float Scale { get; }
+
+    internal BlockEntry* BlockEntries { get; }
+
+    /// <summary>Start of postings.bin (block offsets count from the file start).</summary>
+    internal byte* PostingsBase { get; }
+
+    internal long PostingsEnd { get; }
+
+    /// <summary>
+    /// Opens an index. <paramref name="verifyChecksums"/> also checks the CRC of postings and
+    /// document ids (reads every byte once); the small files are always checked.
+    /// </summary>
+    public static SparseIndex Open(string directory, bool verifyChecksums = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var meta = IndexMetadata.Read(directory);
+        return new SparseIndex(directory, meta, verifyChecksums);
+    }
+
+    public int? TermId(string term) => _termIds.TryGetValue(term, out var id) ? id : null;
+
+    public string Term(int termId) => _terms[termId];
+
+    public long PostingLength(int termId) => _termPostings[termId];
+
+    public float MaxImpact(int termId) => _termMaxImpact[termId];
+
+    internal int FirstBlock(int termId) => _termFirstBlock[termId];
+
+    internal int BlockCount(int termId) => _termBlockCount[termId];
+
+    /// <summary>The original (string) id of internal document <paramref name="doc"/>.</summary>
+    public string DocumentId(int doc)
+    {
+        if ((uint)doc >= (uint)DocumentCount)
+            throw new ArgumentOutOfRangeException(nameof(doc));
+        var offsets = (long*)_docOffsets.Data;
+        var start = offsets[doc];
+        var end = offsets[doc + 1];
+        if (start < IndexFormat.HeaderBytes || end < start || end > _docIds.Length || end - start > int.MaxValue)
+            throw new DiscoException($"{_docOffsets.Path}: corrupt offset for document {doc}; rebuild the index");
+        return System.Text.Encoding.UTF8.GetString(_docIds.Span(start, (int)(end - start)));
+    }
+
+    /// <summary>Reads every posting of a term (decoded impacts); for statistics, tests and export.</summary>
+    public (int[] Docs, float[] Impacts) ReadPostings(int termId)
+    {
+        var cursor = new PostingCursor(this);
+        cursor.Reset(termId);
+        var n = checked((int)PostingLength(termId));
+        var docs = new int[n];
+        var impacts = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            docs[i] = cursor.Doc;
+            impacts[i] = cursor.Impact;
+            cursor.Next();
+        }
+        return (docs, impacts);
+    }
+
+    public void Dispose()
+    {
+        _postings.Dispose();
+        _blocks.Dispose();
+        _docIds.Dispose();
+        _docOffsets.Dispose();
+    }
+
+    internal DiscoException Corrupt(string problem) => new($"{_postings.Path}: {problem}; the index is damaged, rebuild it");
+
+    private static void Verify(MappedFile file, IndexMetadata meta) => Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)]);
+
+    private static void Verify(string path, uint actual, IndexFileInfo expected)
+    {
+        var hex = actual.ToString("x8", CultureInfo.InvariantCulture);
+        if (!string.Equals(hex, expected.Crc32C, StringComparison.OrdinalIgnoreCase))
+            throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, rebuild the index");
+    }
+
+    private static (string[], long[], int[], int[], float[]) ReadTerms(string path, byte[] bytes, IndexMetadata meta)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        if (span.Length < IndexFormat.HeaderBytes + 4 || System.Text.Encoding.ASCII.GetString(span[..8]) != IndexFormat.Magics[IndexFormat.TermsFile])
+            throw new DiscoException($"{path}: wrong file header");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) != IndexFormat.Version)
+            throw new DiscoException($"{path}: file format version {BinaryPrimitives.ReadUInt32LittleEndian(span[8..])} is not supported");
+        var pos = IndexFormat.HeaderBytes;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span[pos..]);
+        pos += 4;
+        if (count != meta.Terms)
+            throw new DiscoException($"{path}: {count} terms, meta.json records {meta.Terms}");
+        var terms = new string[count];
+        var postings = new long[count];
+        var first = new int[count];
+        var blocks = new int[count];
+        var max = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (pos + 24 > span.Length)
+                throw new DiscoException($"{path}: truncated term dictionary");
+            postings[i] = BinaryPrimitives.ReadInt64LittleEndian(span[pos..]);
+            first[i] = BinaryPrimitives.ReadInt32LittleEndian(span[(pos + 8)..]);
+            blocks[i] = BinaryPrimitives.ReadInt32LittleEndian(span[(pos + 12)..]);
+            max[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(pos + 16)..]);
+            var len = BinaryPrimitives.ReadInt32LittleEndian(span[(pos + 20)..]);
+            pos += 24;
+            if (len < 0 || pos + len > span.Length)
+                throw new DiscoException($"{path}: truncated term dictionary");
+            terms[i] = System.Text.Encoding.UTF8.GetString(span.Slice(pos, len));
+            pos += len;
+            if (postings[i] < 0 || blocks[i] != (postings[i] + IndexFormat.BlockSize - 1) / IndexFormat.BlockSize
+                || first[i] < 0 || (long)first[i] + blocks[i] > meta.Blocks)
+                throw new DiscoException($"{path}: inconsistent entry for term {i}");
+        }
+        return (terms, postings, first, blocks, max);
+    }
+}
