@@ -9,5 +9,7 @@ root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(EncodeCommand.Create());
+root.Subcommands.Add(ExpandCommand.Create());
 
 return CliErrors.Run(root, args);
