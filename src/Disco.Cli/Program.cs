@@ -11,5 +11,6 @@ root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
 
 return CliErrors.Run(root, args);
