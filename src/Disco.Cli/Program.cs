@@ -7,6 +7,7 @@ root.Options.Add(CliErrors.VerboseOption);
 // One line per verb; each command class builds its own options and action.
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(RetrieveCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EncodeCommand.Create());
