@@ -8,6 +8,7 @@ root.Options.Add(CliErrors.VerboseOption);
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(RetrieveCommand.Create());
+root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EncodeCommand.Create());
