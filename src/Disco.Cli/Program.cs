@@ -15,4 +15,5 @@ root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 
+args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

@@ -97,7 +97,8 @@ public static class HydraKeyMap
             if (hydra.TryGet(hydraKey, out var value))
                 Put(hydraKey, discoKey, value);
         }
-        var docModel = ModelPaths(hydra, out var queryModel);
+        // Training reads init_dict as its starting point; checkpoint_dir is its output, not a model to load.
+        var docModel = ModelPaths(hydra, inference: verb != "train", out var queryModel);
         if (docModel is not null)
         {
             foreach (var key in new[] { "model", "doc_model" })
@@ -111,7 +112,7 @@ public static class HydraKeyMap
         return mapped;
     }
 
-    private static string? ModelPaths(ConfigTree hydra, out string? queryModel)
+    private static string? ModelPaths(ConfigTree hydra, bool inference, out string? queryModel)
     {
         hydra.TryGet("init_dict.model_type_or_dir", out var d);
         hydra.TryGet("init_dict.model_type_or_dir_q", out var q);
@@ -120,12 +121,13 @@ public static class HydraKeyMap
         hydra.TryGet("config.checkpoint_dir", out var checkpoint);
         var doc = ConfigTree.ScalarText(d);
         var query = ConfigTree.ScalarText(q);
-        if (IsTrue(hfTraining) && !IsTrue(pretrained) && ConfigTree.ScalarText(checkpoint) is { } dir && !Placeholder.Is(dir))
+        if (inference && IsTrue(hfTraining) && !IsTrue(pretrained) && ConfigTree.ScalarText(checkpoint) is { } dir && !Placeholder.Is(dir))
         {
             doc = Path.Combine(dir, "model");
             query = query is null ? null : Path.Combine(dir, "model", "query");
         }
-        queryModel = query ?? doc;
+        // Inference falls back to the document model for queries (shared weights); training keeps null.
+        queryModel = inference ? query ?? doc : query;
         return doc;
     }
 
