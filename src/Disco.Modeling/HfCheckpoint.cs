@@ -1,0 +1,253 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Disco.Core;
+using Disco.Core.IO;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Disco.Modeling;
+
+/// <summary>
+/// Reads and writes HuggingFace <c>BertForMaskedLM</c> model directories (docs/checkpoints.md):
+/// <c>config.json</c> plus <c>model.safetensors</c> (single or sharded) or <c>pytorch_model.bin</c>.
+/// </summary>
+public static class HfCheckpoint
+{
+    public const string ConfigFile = "config.json";
+    public const string SafetensorsFile = "model.safetensors";
+    public const string SafetensorsIndexFile = "model.safetensors.index.json";
+    public const string PyTorchFile = "pytorch_model.bin";
+    public const string PyTorchIndexFile = "pytorch_model.bin.index.json";
+
+    /// <summary>Tokenizer files copied next to saved weights when a tokenizer directory is given.</summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
+
+    private const string TiedDecoderWeight = "cls.predictions.decoder.weight";
+    private const string DecoderBias = "cls.predictions.bias";
+    private const string LegacyDecoderBias = "cls.predictions.decoder.bias";
+
+    /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
+    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
+
+    /// <summary>Loads the model; warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
+    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
+    {
+        ArgumentNullException.ThrowIfNull(modelDir);
+        var config = BertConfig.FromDirectory(modelDir);
+        var files = WeightFiles(modelDir);
+        var model = new BertForMaskedLM(config);
+        try
+        {
+            var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            var origin = new Dictionary<string, string>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var file in files)
+                {
+                    foreach (var (key, tensor) in ReadWeights(file))
+                    {
+                        if (!stored.TryAdd(key, tensor))
+                        {
+                            tensor.Dispose();
+                            throw new DiscoException($"{file}: tensor '{key}' also appears in {origin[key]}");
+                        }
+                        origin[key] = file;
+                    }
+                }
+                report = Apply(model, stored, modelDir, files, origin);
+            }
+            finally
+            {
+                foreach (var t in stored.Values)
+                    t.Dispose();
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        if (warnings is not null)
+        {
+            foreach (var line in report.Warnings)
+                warnings.WriteLine($"warning: {line}");
+        }
+        model.eval();
+        return model;
+    }
+
+    /// <summary>
+    /// Writes <c>config.json</c> and <c>model.safetensors</c> (float32, HuggingFace key names, the tied
+    /// decoder weight omitted as <c>save_pretrained</c> does) into <paramref name="modelDir"/>, and copies
+    /// the tokenizer files found in <paramref name="tokenizerDir"/> when it is given.
+    /// </summary>
+    public static void Save(BertForMaskedLM model, string modelDir, string? tokenizerDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelDir);
+        Directory.CreateDirectory(modelDir);
+        var parameters = model.named_parameters().ToList();
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        try
+        {
+            foreach (var (name, p) in parameters)
+                tensors.Add(new(name, p.detach().to_type(ScalarType.Float32)));
+            Disco.Modeling.SafetensorsFile.Write(Path.Combine(modelDir, SafetensorsFile), tensors);
+        }
+        finally
+        {
+            foreach (var (_, t) in tensors)
+                t.Dispose();
+        }
+        AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), model.Config.ToJson());
+        if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(modelDir))
+        {
+            foreach (var name in TokenizerFiles)
+            {
+                var source = Path.Combine(tokenizerDir, name);
+                if (File.Exists(source))
+                    AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
+            }
+        }
+    }
+
+    /// <summary>The weight files of a model directory, in the order HuggingFace prefers them.</summary>
+    public static IReadOnlyList<string> WeightFiles(string modelDir)
+    {
+        var single = Path.Combine(modelDir, SafetensorsFile);
+        if (File.Exists(single))
+            return [single];
+        foreach (var index in new[] { SafetensorsIndexFile, PyTorchIndexFile })
+        {
+            var path = Path.Combine(modelDir, index);
+            if (File.Exists(path))
+                return ShardsOf(path, modelDir);
+        }
+        var bin = Path.Combine(modelDir, PyTorchFile);
+        if (File.Exists(bin))
+            return [bin];
+        throw new DiscoException($"{modelDir}: no weights found (expected {SafetensorsFile}, {SafetensorsIndexFile}, {PyTorchFile} or {PyTorchIndexFile})");
+    }
+
+    private static List<string> ShardsOf(string indexPath, string modelDir)
+    {
+        JsonObject? map;
+        try
+        {
+            map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            throw new DiscoException($"{indexPath}: invalid JSON: {e.Message}");
+        }
+        if (map is null)
+            throw new DiscoException($"{indexPath}: missing \"weight_map\"");
+        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiscoException($"{indexPath}: weight_map entry '{kv.Key}' is not a file name"))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(name => Path.Combine(modelDir, name)).ToList();
+        foreach (var shard in shards)
+        {
+            if (!File.Exists(shard))
+                throw new DiscoException($"{indexPath}: shard {Path.GetFileName(shard)} not found");
+        }
+        return shards;
+    }
+
+    private static Dictionary<string, Tensor> ReadWeights(string file)
+    {
+        if (file.EndsWith(".safetensors", StringComparison.Ordinal))
+            return Disco.Modeling.SafetensorsFile.Read(file);
+        Hashtable table;
+        try
+        {
+            table = PyTorchUnpickler.UnpickleStateDict(file);
+        }
+        catch (Exception e) when (e is not DiscoException)
+        {
+            throw new DiscoException($"{file}: cannot read PyTorch checkpoint ({e.GetType().Name}: {e.Message})");
+        }
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Key is string key && entry.Value is Tensor t)
+                result[key] = t;
+            else
+                throw new DiscoException($"{file}: entry '{entry.Key}' is not a tensor; expected a state_dict saved with torch.save(model.state_dict())");
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The parameter name a stored key means, following HuggingFace's loading rules: legacy LayerNorm
+    /// <c>gamma</c>/<c>beta</c>, an optional <c>bert.</c> prefix (checkpoints of a bare BertModel).
+    /// </summary>
+    internal static string CanonicalName(string key)
+    {
+        var name = key;
+        if (name.EndsWith("LayerNorm.gamma", StringComparison.Ordinal))
+            name = name[..^"gamma".Length] + "weight";
+        else if (name.EndsWith("LayerNorm.beta", StringComparison.Ordinal))
+            name = name[..^"beta".Length] + "bias";
+        if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal) || name.StartsWith("pooler.", StringComparison.Ordinal))
+            name = "bert." + name;
+        return name;
+    }
+
+    /// <summary>Keys HuggingFace's BertForMaskedLM drops without a warning.</summary>
+    private static bool IsIgnored(string canonical) =>
+        canonical.EndsWith("position_ids", StringComparison.Ordinal)
+        || canonical.StartsWith("bert.pooler.", StringComparison.Ordinal)
+        // Tied to the word embeddings; HF re-ties after loading, so the embedding matrix wins.
+        || canonical == TiedDecoderWeight;
+
+    private static CheckpointLoadReport Apply(BertForMaskedLM model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unexpected = new List<string>();
+        foreach (var key in stored.Keys)
+        {
+            var canonical = CanonicalName(key);
+            if (IsIgnored(canonical) || canonical == LegacyDecoderBias)
+                continue;
+            if (!byName.TryAdd(canonical, key))
+                unexpected.Add(key);
+        }
+        // Older checkpoints store the decoder bias under the decoder; HF ties the two.
+        var legacyBias = stored.Keys.FirstOrDefault(k => CanonicalName(k) == LegacyDecoderBias);
+        if (legacyBias is not null && !byName.ContainsKey(DecoderBias))
+            byName[DecoderBias] = legacyBias;
+
+        var missing = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                if (!byName.TryGetValue(name, out var key))
+                {
+                    missing.Add(name);
+                    continue;
+                }
+                var tensor = stored[key];
+                if (!tensor.shape.SequenceEqual(parameter.shape))
+                {
+                    throw new DiscoException(
+                        $"{origin[key]}: tensor '{key}' has shape [{string.Join(", ", tensor.shape)}] but config.json implies [{string.Join(", ", parameter.shape)}] for {name}");
+                }
+                if (!tensor.is_floating_point())
+                    throw new DiscoException($"{origin[key]}: tensor '{key}' has dtype {tensor.dtype}, expected a floating-point type");
+                parameter.copy_(tensor);
+                used.Add(key);
+            }
+        }
+        foreach (var (name, key) in byName)
+        {
+            if (!used.Contains(key) && !unexpected.Contains(key))
+                unexpected.Add(key);
+        }
+        unexpected.Sort(StringComparer.Ordinal);
+        var dtypes = stored.Values.Select(t => t.dtype.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes);
+    }
+}
