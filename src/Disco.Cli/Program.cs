@@ -14,6 +14,8 @@ root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(TeacherCommand.Create());
 
 args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);
