@@ -16,7 +16,9 @@ public static class PassageFile
     {
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
-        return TextRecordFile.LooksLikeJsonl(path) ? ReadJsonl(path) : TextRecordFile.ReadTsv(path);
+        if (!TextRecordFile.LooksLikeJsonl(path))
+            return TextRecordFile.ReadTsv(path);
+        return IsIkatPassageFile(path) ? ReadIkatJsonl(path) : TextRecordFile.ReadJsonl(path);
     }
 
     /// <summary>Loads only the passages whose ids are wanted (e.g. CAsT canonical results from a multi-gigabyte collection).</summary>
@@ -32,7 +34,21 @@ public static class PassageFile
         return found;
     }
 
-    private static IEnumerable<TextRecord> ReadJsonl(string path)
+    private static bool IsIkatPassageFile(string path)
+    {
+        var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        try
+        {
+            using var doc = JsonDocument.Parse(first ?? "{}");
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("passage_id", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static IEnumerable<TextRecord> ReadIkatJsonl(string path)
     {
         long lineNo = 0;
         foreach (var line in File.ReadLines(path))
@@ -60,16 +76,9 @@ public static class PassageFile
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw new DataFormatException(path, lineNo, "expected a JSON object");
-        if (TopicsJson.OptionalString(root, "doc_id") is { } docId && TopicsJson.OptionalString(root, "passage_id") is { } passageId)
-        {
-            var passageText = TopicsJson.OptionalString(root, "passage_text")
-                ?? throw new DataFormatException(path, lineNo, "missing \"passage_text\"");
-            return new TextRecord($"{docId}:{passageId}", passageText);
-        }
-        var id = TopicsJson.OptionalString(root, "id") ?? TopicsJson.OptionalString(root, "_id")
-            ?? throw new DataFormatException(path, lineNo, "missing \"id\"");
-        var text = TopicsJson.OptionalString(root, "text") ?? TopicsJson.OptionalString(root, "contents")
-            ?? throw new DataFormatException(path, lineNo, "missing \"text\" or \"contents\"");
-        return new TextRecord(id, text);
+        var docId = TopicsJson.OptionalString(root, "doc_id") ?? throw new DataFormatException(path, lineNo, "missing \"doc_id\"");
+        var passageId = TopicsJson.OptionalString(root, "passage_id") ?? throw new DataFormatException(path, lineNo, "missing \"passage_id\"");
+        var text = TopicsJson.OptionalString(root, "passage_text") ?? throw new DataFormatException(path, lineNo, "missing \"passage_text\"");
+        return new TextRecord($"{docId}:{passageId}", text);
     }
 }

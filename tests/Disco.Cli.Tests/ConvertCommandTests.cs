@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Disco.Cli.Commands;
 using Disco.Core.Conversations;
 using Disco.TestSupport;
@@ -7,13 +6,7 @@ namespace Disco.Cli.Tests;
 
 public sealed class ConvertCommandTests
 {
-    internal static int Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Options.Add(CliErrors.VerboseOption);
-        root.Subcommands.Add(ConvertCommand.Create());
-        return CliErrors.Run(root, args);
-    }
+    internal static int Run(params string[] args) => CommandRunner.Run(ConvertCommand.Create(), args);
 
     [Fact]
     public void Cast2022WritesCanonicalFilesWithQrelsAndResolvedConfig()

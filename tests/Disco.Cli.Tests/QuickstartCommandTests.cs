@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Disco.Cli.Commands;
 using Disco.TestSupport;
@@ -7,13 +6,7 @@ namespace Disco.Cli.Tests;
 
 public sealed class QuickstartCommandTests
 {
-    private static int Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Options.Add(CliErrors.VerboseOption);
-        root.Subcommands.Add(QuickstartCommand.Create());
-        return CliErrors.Run(root, args);
-    }
+    internal static int Run(params string[] args) => CommandRunner.Run(QuickstartCommand.Create(), args);
 
     [Fact]
     public void RunsEndToEndWithTinySpladeAndRanksAndEvaluatesLikeBruteForce()

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Disco.Cli.Commands;
@@ -26,13 +25,7 @@ public sealed class RetrieveCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static int Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Options.Add(CliErrors.VerboseOption);
-        root.Subcommands.Add(RetrieveCommand.Create());
-        return CliErrors.Run(root, args);
-    }
+    internal static int Run(params string[] args) => CommandRunner.Run(RetrieveCommand.Create(), args);
 
     [Fact]
     public void WritesRunStatisticsLatenciesAndMetrics()
