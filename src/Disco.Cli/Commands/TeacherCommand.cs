@@ -65,7 +65,7 @@ public static class TeacherCommand
         var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength };
         command.SetAction(parse =>
         {
-            var modelDir = parse.GetValue(model)!;
+            var modelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(model)!, "main", query: false);
             var device = TrainingModels.ResolveDevice("cpu");
             using var bert = TrainingModels.Load(modelDir, null, device);
             var encoder = new RepresentationEncoder(bert, WordPieceTokenizer.FromDirectory(modelDir), parse.GetValue(maxLength), device);

@@ -79,7 +79,7 @@ public static class TrainCommand
             if (recipeName == "splade")
                 return TrainSplade(parse);
 
-            var queryModelDir = Require(parse.GetValue(queryModel), "--query-model");
+            var queryModelDir = Retrieval.ModelLocator.Resolve(Require(parse.GetValue(queryModel), "--query-model"), "main", query: false);
             var options = new DiscoTrainingOptions
             {
                 QueriesPath = Require(parse.GetValue(queries), "--queries"),
@@ -87,7 +87,7 @@ public static class TrainCommand
                 QrelsPath = Require(parse.GetValue(qrels), "--qrels"),
                 TeacherRunPath = Require(parse.GetValue(teacherRun), "--teacher-run"),
                 QueryModelDir = queryModelDir,
-                DocumentModelDir = parse.GetValue(docModel) ?? queryModelDir,
+                DocumentModelDir = parse.GetValue(docModel) is { } doc ? Retrieval.ModelLocator.Resolve(doc, "main", query: false) : queryModelDir,
                 OutputDir = parse.GetValue(output)!,
                 BatchSize = parse.GetValue(batchSize),
                 Negatives = parse.GetValue(negatives),
