@@ -23,7 +23,7 @@ public sealed class IndexSearcher
 
     public SparseIndex Index { get; }
 
-    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = SearchAlgorithm.MaxScore)
+    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!_pool.TryTake(out var scratch))
@@ -39,7 +39,7 @@ public sealed class IndexSearcher
     }
 
     /// <summary>Searches many queries on <paramref name="threads"/> threads; results in input order.</summary>
-    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = SearchAlgorithm.MaxScore, int threads = 0, IProgress<long>? progress = null)
+    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime, int threads = 0, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var results = new IndexHit[queries.Count][];
@@ -68,6 +68,9 @@ public sealed class IndexSearcher
                 break;
             case SearchAlgorithm.MaxScore:
                 MaxScore.Run(query, scratch, Index, k);
+                break;
+            case SearchAlgorithm.DocumentAtATime:
+                DocumentAtATime.Run(query, scratch, Index, k);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm));

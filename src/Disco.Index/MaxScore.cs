@@ -1,14 +1,24 @@
+using System.Numerics;
+
 namespace Disco.Index;
 
 /// <summary>
-/// Document-at-a-time MaxScore with block-max bounds (see <see cref="SearchAlgorithm.MaxScore"/>).
-/// Pruning compares float bounds against the k-th score; because bounds are summed in a
-/// different order than scores, they are inflated by a relative margin that exceeds the
-/// worst-case float32 rounding of an n-term sum, so pruning never drops a document the
-/// exhaustive algorithm would keep.
+/// MaxScore over document ranges (see <see cref="SearchAlgorithm.MaxScore"/>). Per range, the
+/// essential terms are accumulated in canonical order; when every term is essential the
+/// accumulator already holds the exact score, otherwise documents that pass the bound are
+/// re-scored exactly by probing every term in canonical order, so scores are bit-identical to
+/// <see cref="TermAtATime"/>. Bounds are inflated by a margin above the float32 rounding of an
+/// n-term sum, so pruning never drops a document the exhaustive algorithm keeps. The first
+/// ranges are small so that the k-th score, and with it pruning, rises early.
 /// </summary>
-internal static class MaxScore
+internal static unsafe class MaxScore
 {
+    private const int FirstRange = 4096;
+
+    /// <summary>More than one candidate per this many documents of a range counts as dense.</summary>
+    private const int DenseCandidates = 64;
+    private const int ExhaustiveRangesAfterDense = 4;
+
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
         var queue = scratch.Queue;
@@ -16,90 +26,130 @@ internal static class MaxScore
         var n = query.Count;
         if (n == 0 || k <= 0)
             return;
-        var all = scratch.Cursors(query);
-        var slots = scratch.Slots;
-        // Terms ordered by increasing upper bound; position i refers to that order.
-        var order = new int[n];
-        var bounds = new float[n];
-        for (var i = 0; i < n; i++)
+        var cursors = scratch.Cursors(query);
+        var probes = scratch.Probes(query);
+        var bounds = new TermBounds(query, index);
+        var byBound = bounds.ByBound;
+        var essential = new bool[n];
+        var range = scratch.RangeSize;
+        var documentCount = index.DocumentCount;
+        var lo = 0;
+        var size = Math.Min(FirstRange, range);
+        var exhaustiveRanges = 0;
+        fixed (float* acc = scratch.Accumulator)
         {
-            order[i] = i;
-            bounds[i] = query.Weights[i] * index.MaxImpact(query.Terms[i]);
+            while (lo < documentCount)
+            {
+                var threshold = queue.Threshold;
+                var nonEssential = bounds.NonEssential(threshold);
+                if (nonEssential == n)
+                    break;
+                // Where pruning recently let through many candidates, probing them costs more than
+                // scanning every list: score the next ranges exhaustively, then try pruning again.
+                if (exhaustiveRanges > 0)
+                {
+                    exhaustiveRanges--;
+                    nonEssential = 0;
+                }
+                for (var i = 0; i < n; i++)
+                    essential[byBound[i]] = i >= nonEssential;
+                // Skip to the next document any essential term holds.
+                var next = int.MaxValue;
+                for (var t = 0; t < n; t++)
+                {
+                    if (essential[t])
+                        next = Math.Min(next, cursors[t].Doc);
+                }
+                if (next == int.MaxValue)
+                    break;
+                lo = Math.Max(lo, next);
+                var hi = (int)Math.Min(Math.Min((long)lo + size, documentCount), int.MaxValue);
+                for (var t = 0; t < n; t++)
+                {
+                    if (essential[t])
+                    {
+                        cursors[t].NextGeq(lo);
+                        cursors[t].Accumulate(acc, lo, hi, query.Weights[t]);
+                    }
+                }
+                if (nonEssential == 0)
+                    TermAtATime.Collect(acc, lo, hi - lo, queue);
+                else if (Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots) > (hi - lo) / DenseCandidates)
+                    exhaustiveRanges = ExhaustiveRangesAfterDense;
+                lo = hi;
+                size = Math.Min(size * 2, range);
+            }
         }
-        Array.Sort((float[])bounds.Clone(), order);
-        var cursors = new PostingCursor[n];
-        var weights = new float[n];
-        var prefix = new float[n];
-        var sum = 0f;
-        for (var i = 0; i < n; i++)
-        {
-            cursors[i] = all[order[i]];
-            weights[i] = query.Weights[order[i]];
-            sum += bounds[order[i]];
-            prefix[i] = sum;
-        }
-        var margin = 1f + (4f * (n + 1) / (1 << 24));
-        // Terms [0, essential) cannot produce a top-k document on their own.
-        var essential = 0;
+    }
+
+    /// <summary>
+    /// Documents whose partial score plus the non-essential bound may enter the top k probe the
+    /// non-essential terms in decreasing bound order, dropping out as soon as the bound of what is
+    /// left cannot reach the k-th score; survivors are scored exactly in canonical order.
+    /// </summary>
+    /// <returns>The number of candidates probed.</returns>
+    private static int Rescore(float* acc, int lo, int length, TermBounds terms, bool[] essential, int nonEssential, TopKQueue queue, SearchQuery query, PostingCursor[] probes, float[] slots)
+    {
+        var width = Vector<float>.Count;
+        var rest = terms.Prefix[nonEssential - 1];
+        var margin = terms.Margin;
         var threshold = queue.Threshold;
-        while (essential < n && prefix[essential] * margin <= threshold)
-            essential++;
-        while (essential < n)
+        // The vector pre-filter divides by the margin twice, so its own rounding never hides a candidate.
+        var cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
+        var candidates = 0;
+        for (var i = 0; i < length; i += width)
         {
-            var doc = int.MaxValue;
-            for (var i = essential; i < n; i++)
-                doc = Math.Min(doc, cursors[i].Doc);
-            if (doc == int.MaxValue)
-                break;
-            var partial = 0f;
-            for (var i = essential; i < n; i++)
+            var v = *(Vector<float>*)(acc + i);
+            if (v == Vector<float>.Zero)
+                continue;
+            if (Vector.GreaterThanAny(v, cutoff))
             {
-                var c = cursors[i];
-                if (c.Doc == doc)
+                for (var j = 0; j < width; j++)
                 {
-                    var contribution = weights[i] * c.Impact;
-                    slots[order[i]] = contribution;
-                    partial += contribution;
-                    c.Next();
+                    var partial = acc[i + j];
+                    if (partial <= 0 || (partial + rest) * margin <= threshold)
+                        continue;
+                    var doc = lo + i + j;
+                    candidates++;
+                    var dropped = false;
+                    for (var b = nonEssential - 1; b >= 0; b--)
+                    {
+                        if ((partial + terms.Prefix[b]) * margin <= threshold)
+                        {
+                            dropped = true;
+                            break;
+                        }
+                        var t = terms.ByBound[b];
+                        var p = probes[t];
+                        p.NextGeq(doc);
+                        var c = p.Doc == doc ? query.Weights[t] * p.Impact : 0f;
+                        slots[t] = c;
+                        partial += c;
+                    }
+                    var score = 0f;
+                    for (var t = 0; t < probes.Length; t++)
+                    {
+                        var c = slots[t];
+                        slots[t] = 0f;
+                        if (dropped || !essential[t])
+                        {
+                            score += c;
+                            continue;
+                        }
+                        var p = probes[t];
+                        p.NextGeq(doc);
+                        if (p.Doc == doc)
+                            score += query.Weights[t] * p.Impact;
+                    }
+                    if (!dropped && queue.Offer(doc, score))
+                    {
+                        threshold = queue.Threshold;
+                        cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
+                    }
                 }
             }
-            var pruned = false;
-            if (essential > 0)
-            {
-                var blockBound = partial;
-                for (var i = 0; i < essential; i++)
-                    blockBound += weights[i] * cursors[i].BlockMax(doc);
-                pruned = blockBound * margin <= threshold;
-                for (var i = essential - 1; i >= 0 && !pruned; i--)
-                {
-                    if ((partial + prefix[i]) * margin <= threshold)
-                    {
-                        pruned = true;
-                        break;
-                    }
-                    var c = cursors[i];
-                    c.NextGeq(doc);
-                    if (c.Doc == doc)
-                    {
-                        var contribution = weights[i] * c.Impact;
-                        slots[order[i]] = contribution;
-                        partial += contribution;
-                    }
-                }
-            }
-            // The score is the canonical-order sum (absent terms add +0, which changes nothing).
-            var score = 0f;
-            for (var t = 0; t < n; t++)
-            {
-                score += slots[t];
-                slots[t] = 0f;
-            }
-            if (!pruned && queue.Offer(doc, score))
-            {
-                threshold = queue.Threshold;
-                while (essential < n && prefix[essential] * margin <= threshold)
-                    essential++;
-            }
+            *(Vector<float>*)(acc + i) = Vector<float>.Zero;
         }
+        return candidates;
     }
 }

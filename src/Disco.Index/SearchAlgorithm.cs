@@ -4,17 +4,26 @@ namespace Disco.Index;
 public enum SearchAlgorithm
 {
     /// <summary>
-    /// Term-at-a-time over cache-sized document ranges: float32 accumulators for one range
-    /// (default 64K documents, 256 KB, fits in L2), every query term's postings in the range
-    /// added in canonical order, then the range is scanned into the top-k queue.
+    /// MaxScore over cache-sized document ranges (the default): query terms are ordered by upper
+    /// bound (query weight × largest impact); the terms whose bounds together cannot beat the
+    /// current k-th score are "non-essential" and their postings are never scanned. Essential
+    /// terms are accumulated term-at-a-time into the range's accumulator, and only documents whose
+    /// partial score plus the non-essential bound can enter the top k are scored exactly.
+    /// </summary>
+    MaxScore,
+
+    /// <summary>
+    /// Exhaustive term-at-a-time over cache-sized document ranges: float32 accumulators for one
+    /// range (64K documents, 256 KB, fits in L2), every query term's postings in the range added
+    /// in canonical order, then the range is scanned into the top-k queue.
     /// </summary>
     TermAtATime,
 
     /// <summary>
-    /// Document-at-a-time MaxScore with block-max bounds: terms whose summed upper bounds cannot
-    /// beat the k-th score are only probed for candidates from the others, and a candidate is
-    /// dropped as soon as its partial score plus the block maxima of the remaining terms cannot
-    /// enter the top k.
+    /// Document-at-a-time MaxScore with block-max bounds (as in PISA): candidates come from the
+    /// essential terms' cursors, and a candidate is dropped as soon as its partial score plus the
+    /// block maxima of the remaining terms cannot enter the top k. Per-document overhead makes it
+    /// slower than the range algorithms on SPLADE-like queries with many long posting lists.
     /// </summary>
-    MaxScore,
+    DocumentAtATime,
 }

@@ -7,6 +7,7 @@ internal sealed unsafe class SearchScratch
 {
     private readonly SparseIndex _index;
     private readonly List<PostingCursor> _cursors = [];
+    private readonly List<PostingCursor> _probes = [];
 
     public SearchScratch(SparseIndex index, int rangeSize)
     {
@@ -24,17 +25,26 @@ internal sealed unsafe class SearchScratch
 
     public float[] Slots { get; private set; } = [];
 
+    /// <summary>One cursor per query term, positioned at the start of its postings.</summary>
     public PostingCursor[] Cursors(SearchQuery query)
     {
-        while (_cursors.Count < query.Count)
-            _cursors.Add(new PostingCursor(_index));
         if (Slots.Length < query.Count)
             Slots = new float[query.Count];
+        return Reset(_cursors, query);
+    }
+
+    /// <summary>A second set of cursors, for exact re-scoring of candidates.</summary>
+    public PostingCursor[] Probes(SearchQuery query) => Reset(_probes, query);
+
+    private PostingCursor[] Reset(List<PostingCursor> pool, SearchQuery query)
+    {
+        while (pool.Count < query.Count)
+            pool.Add(new PostingCursor(_index));
         var result = new PostingCursor[query.Count];
         for (var i = 0; i < query.Count; i++)
         {
-            _cursors[i].Reset(query.Terms[i]);
-            result[i] = _cursors[i];
+            pool[i].Reset(query.Terms[i]);
+            result[i] = pool[i];
         }
         return result;
     }

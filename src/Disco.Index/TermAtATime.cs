@@ -38,7 +38,7 @@ internal static unsafe class TermAtATime
     }
 
     /// <summary>Moves accumulated scores above the queue threshold into the queue and clears the accumulator.</summary>
-    private static void Collect(float* acc, int lo, int length, TopKQueue queue)
+    internal static void Collect(float* acc, int lo, int length, TopKQueue queue)
     {
         var width = Vector<float>.Count;
         var threshold = new Vector<float>(queue.Threshold);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Disco.Core.IO;
 using Disco.Index;
+using Disco.Modeling;
 
 namespace Disco.Cli.Commands;
 
@@ -25,9 +26,15 @@ public static class IndexCommand
             Description = "Postings buffered in memory before a segment is flushed (about 20 bytes each)",
             DefaultValueFactory = _ => IndexBuildOptions.DefaultSegmentPostings,
         };
-        var command = new Command("index", "Build an inverted index from document vectors")
+        var model = new Option<string?>("--model") { Description = "SPLADE model directory: encode --collection as it is indexed (document encoder)" };
+        var collection = new Option<string?>("--collection") { Description = "Collection to encode with --model: TSV id<TAB>text or JSONL {id, text|contents}" };
+        var agg = ModelOptions.Aggregation();
+        var maxLength = ModelOptions.MaxLength();
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => 32 };
+        var modelThreads = ModelOptions.Threads();
+        var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
-            vectors, output, impacts, segment,
+            vectors, model, collection, output, impacts, segment, agg, maxLength, batchSize, modelThreads,
         };
         command.Subcommands.Add(CreateStats());
         command.SetAction(parse =>
@@ -43,10 +50,29 @@ public static class IndexCommand
                 using var progress = new ConsoleProgress("indexing");
                 meta = IndexBuild.FromVectors(vectorsPath, outDir, options, progress);
             }
+            else if (parse.GetValue(model) is string modelDir)
+            {
+                var collectionPath = parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE");
+                if (!File.Exists(collectionPath))
+                    throw new Core.DiscoException($"{collectionPath}: file not found");
+                var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));
+                var resolved = ModelOptions.ResolveModelDirectory(Path.GetFullPath(modelDir), query: false);
+                using var encoder = SpladeEncoder.Load(resolved, encoderOptions);
+                var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
+                using var progress = new ConsoleProgress("encoding and indexing", total);
+                meta = IndexBuild.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
+                {
+                    ["model"] = resolved,
+                    ["aggregation"] = parse.GetValue(agg)!,
+                    ["maxLength"] = parse.GetValue(maxLength).ToString(CultureInfo.InvariantCulture),
+                });
+            }
             else
             {
-                throw new UsageException("give --vectors FILE");
+                throw new UsageException("give --vectors FILE, or --model DIR with --collection FILE");
             }
+            if (parse.GetValue(vectors) is not null && parse.GetValue(model) is not null)
+                Console.Error.WriteLine("note: --vectors given, --model ignored");
             Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
             return 0;
         });

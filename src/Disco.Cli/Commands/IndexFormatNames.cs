@@ -17,6 +17,7 @@ internal static class IndexFormatNames
     {
         "taat" => SearchAlgorithm.TermAtATime,
         "maxscore" => SearchAlgorithm.MaxScore,
-        _ => throw new UsageException($"unknown --algorithm {name} (taat, maxscore)"),
+        "daat" => SearchAlgorithm.DocumentAtATime,
+        _ => throw new UsageException($"unknown --algorithm {name} (taat, maxscore, daat)"),
     };
 }

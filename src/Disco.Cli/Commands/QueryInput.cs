@@ -1,5 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Disco.Core.Conversations;
+using Disco.Core.IO;
+using Disco.Core.Texts;
 using Disco.Core.Vectors;
+using Disco.Modeling;
+using Disco.Text;
 
 namespace Disco.Cli.Commands;
 
@@ -34,5 +40,30 @@ internal static class QueryInput
         if (!IsVectorFile(path))
             throw new UsageException($"{path}: queries are text or conversations, not vectors; encoding them needs --model DIR (or give a vectors JSONL from 'disco encode')");
         return [.. VectorFile.Read(path)];
+    }
+
+    /// <summary>
+    /// Reads queries: vectors JSONL as they are; otherwise TSV/JSONL texts or conversations
+    /// (flattened as the encoder does) encoded with the query encoder of <paramref name="modelDir"/>.
+    /// </summary>
+    public static List<TermVector> Read(string path, string? modelDir, SpladeEncoderOptions encoderOptions, FlatteningOptions flattening, out TimeSpan encodeTime)
+    {
+        encodeTime = TimeSpan.Zero;
+        if (!File.Exists(path))
+            throw new Core.DiscoException($"{path}: file not found");
+        if (IsVectorFile(path))
+            return [.. VectorFile.Read(path)];
+        if (modelDir is null)
+            return ReadVectors(path);
+        var records = ConversationFile.IsConversationFile(path)
+            ? [.. ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))]
+            : TextRecordFile.Read(path).ToList();
+        using var encoder = SpladeEncoder.Load(ModelOptions.ResolveModelDirectory(Path.GetFullPath(modelDir), query: true), encoderOptions);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<SparseVector> vectors;
+        using (var progress = new ConsoleProgress("encoding queries", records.Count))
+            vectors = encoder.Encode([.. records.Select(r => r.Text)], progress);
+        encodeTime = clock.Elapsed;
+        return [.. records.Select((r, i) => ModelOptions.ToTermVector(r.Id, vectors[i], encoder.Tokenizer))];
     }
 }

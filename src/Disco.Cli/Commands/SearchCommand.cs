@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Index;
+using Disco.Modeling;
+using Disco.Text;
 
 namespace Disco.Cli.Commands;
 
@@ -12,21 +14,27 @@ public static class SearchCommand
     public static Command Create()
     {
         var index = new Option<string>("--index") { Description = "Index directory", Required = true };
-        var queries = new Option<string>("--queries") { Description = "Query vectors JSONL (from 'disco encode')", Required = true };
+        var queries = new Option<string>("--queries") { Description = "Queries: vectors JSONL (from 'disco encode'), or with --model TSV id<TAB>text (already flattened) or conversations JSONL", Required = true };
+        var model = new Option<string?>("--model") { Description = "SPLADE model directory to encode text queries (its query/ encoder when present)" };
+        var agg = ModelOptions.Aggregation();
+        var maxLength = ModelOptions.MaxLength();
+        var batchSize = new Option<int>("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => 32 };
+        var history = new Option<string>("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
+        history.AcceptOnlyFromAmong("full", "last", "questions");
         var output = new Option<string>("--out") { Description = "Run file to write", Required = true };
         var k = new Option<int>("--k") { Description = "Documents per query", DefaultValueFactory = _ => 1000 };
         var format = new Option<string?>("--format") { Description = "trec (qid Q0 docid rank score tag) or json ({qid: {docid: score}}); default from the --out extension (.json → json)" };
         format.AcceptOnlyFromAmong("trec", "json");
         var threads = new Option<int>("--threads") { Description = "Search threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var algorithm = new Option<string>("--algorithm") { Description = "maxscore (block-max MaxScore) or taat (exhaustive term-at-a-time); both exact and identical", DefaultValueFactory = _ => "maxscore" };
-        algorithm.AcceptOnlyFromAmong("maxscore", "taat");
+        var algorithm = new Option<string>("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
+        algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
         var tag = new Option<string>("--tag") { Description = "Run tag (TREC column 6)", DefaultValueFactory = _ => "disco" };
         var verify = new Option<bool>("--verify") { Description = "Check the checksums of every index file before searching" };
         var command = new Command("search", "Retrieve the top k documents for each query (exact sparse dot product)")
         {
-            index, queries, output, k, format, threads, algorithm, maxTerms, minWeight, tag, verify,
+            index, queries, output, model, k, format, threads, algorithm, maxTerms, minWeight, tag, verify, agg, maxLength, batchSize, history,
         };
         command.SetAction(parse =>
         {
@@ -37,7 +45,9 @@ public static class SearchCommand
             var fmt = parse.GetValue(format) ?? (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "trec");
             using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
             var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
-            var vectors = QueryInput.ReadVectors(parse.GetValue(queries)!);
+            var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(threads));
+            var flattening = new FlatteningOptions(parse.GetValue(history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
+            var vectors = QueryInput.Read(parse.GetValue(queries)!, parse.GetValue(model), encoderOptions, flattening, out var encodeTime);
             var prepared = vectors.Select(v => SearchQuery.Create(opened, v, options)).ToList();
             var searcher = new IndexSearcher(opened);
             var clock = Stopwatch.StartNew();
@@ -51,6 +61,8 @@ public static class SearchCommand
                 RunWriter.WriteJson(outPath, run);
             else
                 RunWriter.WriteTrec(outPath, run, parse.GetValue(tag)!);
+            if (encodeTime > TimeSpan.Zero)
+                Console.Error.WriteLine($"encoded {prepared.Count} queries in {encodeTime.TotalSeconds:F2}s ({encodeTime.TotalMilliseconds / Math.Max(1, prepared.Count):F2} ms/query)");
             Console.Error.WriteLine($"searched {prepared.Count} queries in {elapsed.TotalSeconds:F2}s ({elapsed.TotalMilliseconds / Math.Max(1, prepared.Count):F2} ms/query wall, {parse.GetValue(threads)} threads); wrote {outPath}");
             return 0;
         });

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Text.Json;
+using Disco.Cli.Commands;
+using Disco.Core.Vectors;
+using Disco.TestSupport;
+
+namespace Disco.Cli.Tests;
+
+/// <summary>
+/// `disco index`, `disco search` and `disco index stats` end to end on the golden fixture vectors:
+/// the TREC and JSON runs must reproduce golden_rankings.jsonl.
+/// </summary>
+public sealed class IndexSearchCommandTests
+{
+    private static int Run(params string[] args)
+    {
+        var root = new RootCommand();
+        root.Options.Add(CliErrors.VerboseOption);
+        root.Subcommands.Add(IndexCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        return CliErrors.Run(root, args);
+    }
+
+    private static void WriteGoldenVectors(string source, string target)
+    {
+        var vocabulary = File.ReadAllLines(Path.Combine(Fixtures.TinySplade, "vocab.txt"));
+        VectorFile.Write(target, File.ReadLines(source).Select(line =>
+        {
+            var root = JsonDocument.Parse(line).RootElement;
+            var max = root.GetProperty("max");
+            return new TermVector(
+                root.GetProperty("id").GetString()!,
+                [.. max.GetProperty("indices").EnumerateArray().Select(e => vocabulary[e.GetInt32()])],
+                [.. max.GetProperty("values").EnumerateArray().Select(e => (float)e.GetDouble())]);
+        }));
+    }
+
+    [Theory]
+    [InlineData("trec", "maxscore")]
+    [InlineData("json", "taat")]
+    [InlineData("trec", "daat")]
+    public void Index_then_search_reproduces_the_golden_rankings(string format, string algorithm)
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        WriteGoldenVectors(Fixtures.Golden("golden_conversations.jsonl"), dir.File("queries.jsonl"));
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index")));
+        Assert.Equal(0, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run"), "--k", "10", "--format", format, "--algorithm", algorithm, "--threads", "2"));
+        AssertGoldenRankings(ReadRun(dir.File("run"), format));
+    }
+
+    [Fact]
+    public void Encode_as_you_go_index_and_conversation_search_reproduce_the_golden_rankings()
+    {
+        using var dir = new TempDirectory();
+        // The golden files are themselves a JSONL collection {id, text} and conversations JSONL {id, turns}.
+        Assert.Equal(0, Run("index", "--model", Fixtures.TinySplade, "--collection", Fixtures.Golden("golden_documents.jsonl"), "--out", dir.File("index")));
+        Assert.Equal(0, Run("search", "--index", dir.File("index"), "--model", Fixtures.TinySplade, "--queries", Fixtures.Golden("golden_conversations.jsonl"), "--out", dir.File("run.json"), "--k", "10"));
+        AssertGoldenRankings(ReadRun(dir.File("run.json"), "json"));
+    }
+
+    private static void AssertGoldenRankings(Dictionary<string, List<(string Doc, double Score)>> run)
+    {
+        foreach (var line in File.ReadLines(Fixtures.Golden("golden_rankings.jsonl")))
+        {
+            var golden = JsonDocument.Parse(line).RootElement;
+            var expected = golden.GetProperty("top10").EnumerateArray().Select(e => (Doc: e.GetProperty("doc").GetString()!, Score: e.GetProperty("score").GetDouble())).ToList();
+            var actual = run[golden.GetProperty("query").GetString()!];
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.True(Math.Abs(expected[i].Score - actual[i].Score) < 1e-3 * Math.Max(1, Math.Abs(expected[i].Score)), $"rank {i + 1}: {actual[i]} vs {expected[i]}");
+                Assert.True(actual[i].Doc == expected[i].Doc || Math.Abs(expected.Single(e => e.Doc == actual[i].Doc).Score - expected[i].Score) < 1e-4);
+            }
+        }
+    }
+
+    [Fact]
+    public void Index_stats_writes_splade_statistics_and_flops()
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        WriteGoldenVectors(Fixtures.Golden("golden_conversations.jsonl"), dir.File("queries.jsonl"));
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index"), "--impacts", "uint8"));
+        Assert.Equal(0, Run("index", "stats", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("stats")));
+        var docs = VectorFile.Read(dir.File("docs.jsonl")).ToList();
+        var l0 = JsonDocument.Parse(File.ReadAllText(dir.File("stats/index_stats.json"))).RootElement.GetProperty("L0_d").GetDouble();
+        Assert.Equal(docs.Average(d => d.Terms.Length), l0, 9);
+        var dist = JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllText(dir.File("stats/index_dist.json")))!;
+        var documentFrequency = docs.SelectMany(d => d.Terms.Distinct()).CountBy(t => t).ToDictionary(p => p.Key, p => (long)p.Value);
+        Assert.Equal(documentFrequency.OrderBy(p => p.Key, StringComparer.Ordinal), dist.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.True(JsonDocument.Parse(File.ReadAllText(dir.File("stats/flops.json"))).RootElement.GetProperty("flops").GetDouble() > 0);
+        Assert.StartsWith("<svg", File.ReadAllText(dir.File("stats/index_dist.svg")));
+    }
+
+    [Fact]
+    public void Text_queries_without_a_model_and_a_broken_index_are_one_line_errors()
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        File.WriteAllText(dir.File("queries.tsv"), "q1\twhat is paris\n");
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index")));
+        Assert.Equal(2, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.tsv"), "--out", dir.File("run")));
+        File.WriteAllText(dir.File("index/meta.json"), File.ReadAllText(dir.File("index/meta.json")).Replace("\"version\": 1", "\"version\": 7", StringComparison.Ordinal));
+        Assert.Equal(1, Run("search", "--index", dir.File("index"), "--queries", dir.File("docs.jsonl"), "--out", dir.File("run")));
+        Assert.False(File.Exists(dir.File("run")));
+    }
+
+    private static Dictionary<string, List<(string Doc, double Score)>> ReadRun(string path, string format)
+    {
+        if (format == "json")
+        {
+            var json = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, double>>>(File.ReadAllText(path))!;
+            return json.ToDictionary(p => p.Key, p => p.Value.Select(e => (e.Key, e.Value)).ToList());
+        }
+        var run = new Dictionary<string, List<(string, double)>>();
+        foreach (var line in File.ReadLines(path))
+        {
+            var f = line.Split(' ');
+            Assert.Equal("Q0", f[1]);
+            if (!run.TryGetValue(f[0], out var list))
+                run[f[0]] = list = [];
+            Assert.Equal(list.Count + 1, int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
+            list.Add((f[2], double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return run;
+    }
+}
