@@ -1,6 +1,7 @@
 using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;
@@ -53,6 +54,10 @@ public sealed class SpladeEncoder : ISparseEncoder
         var model = HfCheckpoint.Load(modelDir, out _);
         try
         {
+            // TorchSharp has no CPU autocast, so bfloat16 means casting the whole model; only a
+            // model this encoder owns is cast (a wrapped training model keeps its float32 weights).
+            if (options?.Precision == SpladePrecision.Bf16)
+                model.to(ScalarType.BFloat16);
             return new SpladeEncoder(model, tokenizer, options ?? new SpladeEncoderOptions(), ownsModel: true);
         }
         catch
@@ -126,7 +131,7 @@ public sealed class SpladeEncoder : ISparseEncoder
                 ? log1p(nn.functional.relu(logits.amax([0])))
                 : log1p(nn.functional.relu(logits)).sum(dim: 0);
         }
-        var all = stack(pooled).data<float>().ToArray();
+        var all = stack(pooled).to_type(ScalarType.Float32).data<float>().ToArray();
         var vocab = Model.Config.VocabSize;
         var result = new SparseVector[rows.Length];
         for (var b = 0; b < rows.Length; b++)

@@ -12,13 +12,15 @@ namespace Disco.Modeling;
 /// <param name="TopK">Keep only the K highest weights of each vector (null: all).</param>
 /// <param name="MinWeight">Drop weights below this value.</param>
 /// <param name="Threads">Intra-op threads for libtorch (null: libtorch's default).</param>
+/// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
     int MaxLength = 256,
     int BatchSize = 32,
     int? TopK = null,
     float MinWeight = 0,
-    int? Threads = null)
+    int? Threads = null,
+    SpladePrecision Precision = SpladePrecision.Fp32)
 {
     internal void Validate(BertConfig config)
     {

@@ -83,4 +83,32 @@ public class EncodeCommandTests
         Assert.Equal(2, Run("encode", "-m", Fixtures.TinySplade, "-i", dir.File("docs.jsonl"), "-o", dir.File("x.jsonl"), "--agg", "mean"));
         Assert.Equal(1, Run("encode", "-m", dir.Path, "-i", dir.File("docs.jsonl"), "-o", dir.File("x.jsonl")));
     }
+
+    [Fact]
+    public void Expand_prints_the_highest_weighted_golden_terms()
+    {
+        var doc = Golden("golden_documents.jsonl").First();
+        var max = doc.GetProperty("max");
+        var expected = max.GetProperty("indices").EnumerateArray().Zip(max.GetProperty("values").EnumerateArray())
+            .OrderByDescending(p => p.Second.GetDouble()).Take(5).ToList();
+        var previous = Console.Out;
+        var captured = new StringWriter();
+        Console.SetOut(captured);
+        try
+        {
+            Assert.Equal(0, Run("expand", "--model", Fixtures.TinySplade, "--top", "5", doc.GetProperty("text").GetString()!));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        var lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(expected.Select(p => Vocabulary[p.First.GetInt32()]), lines.Select(l => l[0]));
+        for (var i = 0; i < 5; i++)
+        {
+            // Printed with four decimals: within the fixture tolerance plus half a printed unit.
+            var printed = double.Parse(lines[i][1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(printed, expected[i].Second.GetDouble() - 1.5e-4, expected[i].Second.GetDouble() + 1.5e-4);
+        }
+    }
 }

@@ -31,12 +31,13 @@ public static class EncodeCommand
         var topK = new Option<int?>("--top-k") { Description = "Keep the K highest weights per vector" };
         var minWeight = new Option<float>("--min-weight") { Description = "Drop weights below this value", DefaultValueFactory = _ => 0f };
         var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
         var history = new Option<string>("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
         history.AcceptOnlyFromAmong("full", "last", "questions");
         var maxTurns = new Option<int?>("--max-turns") { Description = "Keep only the newest N previous turns of a conversation" };
 
         var command = new Command("encode", "Encode texts or conversations into SPLADE vectors (vectors JSONL)");
-        foreach (var o in new Option[] { model, input, output, kind, agg, maxLength, batchSize, topK, minWeight, threads, history, maxTurns })
+        foreach (var o in new Option[] { model, input, output, kind, agg, maxLength, batchSize, topK, minWeight, threads, precision, history, maxTurns })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -56,6 +57,8 @@ public static class EncodeCommand
                 ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize),
                 parse.GetValue(topK), parse.GetValue(minWeight), parse.GetValue(threads));
             var modelDir = Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", isQuery);
+                parse.GetValue(topK), parse.GetValue(minWeight), parse.GetValue(threads), ModelOptions.ParsePrecision(parse.GetValue(precision)!));
+            var modelDir = ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, isQuery);
             using var encoder = SpladeEncoder.Load(modelDir, options);
             var records = conversations
                 ? ConversationFile.Read(inputPath).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))

@@ -14,10 +14,11 @@ public static class ExpandCommand
         var agg = ModelOptions.Aggregation();
         var maxLength = ModelOptions.MaxLength();
         var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
         var query = new Option<bool>("--query") { Description = "Use the query encoder (DIR/query) when the model directory has one" };
         var text = new Argument<string>("text") { Description = "The text to expand" };
         var command = new Command("expand", "Print the highest-weighted SPLADE terms of a text");
-        foreach (var o in new Option[] { model, top, agg, maxLength, threads, query })
+        foreach (var o in new Option[] { model, top, agg, maxLength, threads, precision, query })
             command.Options.Add(o);
         command.Arguments.Add(text);
         command.SetAction(parse =>
@@ -27,6 +28,8 @@ public static class ExpandCommand
                 throw new UsageException("--top must be at least 1");
             var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), Threads: parse.GetValue(threads));
             using var encoder = SpladeEncoder.Load(Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", parse.GetValue(query)), options);
+            var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), Threads: parse.GetValue(threads), Precision: ModelOptions.ParsePrecision(parse.GetValue(precision)!));
+            using var encoder = SpladeEncoder.Load(ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, parse.GetValue(query)), options);
             var vector = encoder.Encode([parse.GetRequiredValue(text)])[0];
             var terms = Enumerable.Range(0, vector.Count).OrderByDescending(i => vector.Values[i]).ThenBy(i => vector.Indices[i]).Take(count);
             Console.WriteLine($"{vector.Count} non-zero terms; top {Math.Min(count, vector.Count)}:");

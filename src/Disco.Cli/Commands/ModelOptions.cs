@@ -25,6 +25,15 @@ public static class ModelOptions
 
     public static Option<int?> Threads() => new("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
 
+    public static Option<string> Precision()
+    {
+        var o = new Option<string>("--precision") { Description = "float32 (exact) or bfloat16 (about 2x faster on AVX512_BF16 CPUs, ~0.5% error)", DefaultValueFactory = _ => "float32" };
+        o.AcceptOnlyFromAmong("float32", "bfloat16");
+        return o;
+    }
+
+    public static SpladePrecision ParsePrecision(string value) => value == "bfloat16" ? SpladePrecision.Bf16 : SpladePrecision.Fp32;
+
     public static SpladeAggregation ParseAggregation(string value) => value == "sum" ? SpladeAggregation.Sum : SpladeAggregation.Max;
 
     /// <summary>
