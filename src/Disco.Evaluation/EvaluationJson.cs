@@ -15,26 +15,18 @@ public static class EvaluationJson
     public static void Write(Stream stream, string runName, EvaluationResult result, EvaluationOptions options, bool perQuery)
     {
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(options);
-        using var w = Open(stream);
-        w.WriteStartObject();
-        w.WriteNumber("version", FormatVersion);
-        WriteSettings(w, options);
-        WriteRun(w, runName, result, perQuery);
-        w.WriteEndObject();
-        w.Flush();
-        stream.WriteByte((byte)'\n');
+        WriteDocument(stream, options, w => WriteRun(w, runName, result, perQuery));
     }
 
     /// <summary>Writes several runs, the baseline first, with p-values of each later run against it.</summary>
     public static void Write(Stream stream, RunComparison comparison, EvaluationOptions options, bool perQuery)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        ArgumentNullException.ThrowIfNull(options);
-        using var w = Open(stream);
-        w.WriteStartObject();
-        w.WriteNumber("version", FormatVersion);
-        WriteSettings(w, options);
+        WriteDocument(stream, options, w => WriteComparison(w, comparison, perQuery));
+    }
+
+    private static void WriteComparison(Utf8JsonWriter w, RunComparison comparison, bool perQuery)
+    {
         w.WriteString("baseline", comparison.RunNames[0]);
         w.WriteStartArray("runs");
         for (var r = 0; r < comparison.RunNames.Count; r++)
@@ -57,18 +49,23 @@ public static class EvaluationJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.WriteByte((byte)'\n');
     }
 
-    private static Utf8JsonWriter Open(Stream stream) =>
-        new(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
-    private static void WriteSettings(Utf8JsonWriter w, EvaluationOptions options)
+    /// <summary>The envelope shared by both layouts: version and settings, then the body, then a newline.</summary>
+    private static void WriteDocument(Stream stream, EvaluationOptions options, Action<Utf8JsonWriter> body)
     {
-        w.WriteNumber("relevance_level", options.RelevanceLevel);
-        w.WriteBoolean("all_qrels_queries", options.AllQrelsQueries);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", FormatVersion);
+            w.WriteNumber("relevance_level", options.RelevanceLevel);
+            w.WriteBoolean("all_qrels_queries", options.AllQrelsQueries);
+            body(w);
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
     }
 
     private static void WriteRun(Utf8JsonWriter w, string runName, EvaluationResult result, bool perQuery)

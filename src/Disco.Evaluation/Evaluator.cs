@@ -35,7 +35,7 @@ public static class Evaluator
         Parallel.For(0, qids.Length, () => new RankedQuery(), (i, _, ranked) =>
         {
             run.TryGetValue(qids[i], out var docs);
-            ranked.Load(qrels[qids[i]], docs, level);
+            ranked.Load(qids[i], qrels[qids[i]], docs, level);
             var row = new double[width];
             QueryMeasures.Compute(ranked, measures, level, row);
             rows[i] = row;

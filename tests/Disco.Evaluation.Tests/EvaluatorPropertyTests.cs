@@ -22,16 +22,19 @@ public sealed class EvaluatorPropertyTests
         for (var q = 0; q < queries; q++)
         {
             var qid = $"q{q}";
+            // Small queries, and large ones with more judged documents than the evaluator counts one by one.
+            var large = random.Next(3) == 0;
+            var pool = large ? 200 : 30;
             var judged = new Dictionary<string, int>();
-            for (var i = random.Next(1, 16); i > 0; i--)
-                judged[$"d{random.Next(30)}"] = random.Next(-1, 4);
+            for (var i = large ? random.Next(60, 150) : random.Next(1, 16); i > 0; i--)
+                judged[$"d{random.Next(pool)}"] = random.Next(-1, 4);
             qrels[qid] = judged;
             // Some judged queries are missing from the run, but never all of them.
             if (q > 0 && random.Next(5) == 0)
                 continue;
             var docs = new Dictionary<string, double>();
-            for (var i = random.Next(0, 26); i > 0; i--)
-                docs[$"d{random.Next(30)}"] = random.Next(5) * 0.5;
+            for (var i = random.Next(0, large ? 180 : 26); i > 0; i--)
+                docs[$"d{random.Next(pool)}"] = random.Next(large ? 40 : 5) * 0.5;
             run[qid] = docs;
         }
         return new Case(qrels, run);
