@@ -77,6 +77,7 @@ public sealed class InlineVocabularyTests
     public void Control_and_zero_width_characters_are_removed_and_whitespace_separates()
     {
         Assert.Equal(["hello"], Pieces(Uncased, "hel\u0000lo"));
+        Assert.Equal(["hello", ",", "world"], Pieces(Uncased, "HeL\u0007Lo,woRLD"));
         Assert.Equal(["hello"], Pieces(Uncased, "hel\u200Blo\uFFFD"));
         Assert.Equal(["hello", "world"], Pieces(Uncased, "hello\tworld"));
         Assert.Equal(["hello", "world"], Pieces(Uncased, "hello\u00A0world"));
