@@ -88,4 +88,25 @@ public sealed class HydraArgumentsTests
         string[] retrieve = ["retrieve", "--config-name", DiscoYaml];
         Assert.Same(retrieve, HydraArguments.Rewrite(retrieve));
     }
+
+    [Fact]
+    public void SeedReadmeIndexCommandBuildsTheSameIndexAsTheLibrary()
+    {
+        using var dir = new Disco.TestSupport.TempDirectory();
+        var collection = System.IO.Path.Combine(Retrieval.QuickstartSample.WriteTo(dir.File("data")), "collection.tsv");
+        var args = HydraArguments.Rewrite(
+        [
+            "index", $"--config-name={DiscoYaml}", $"init_dict.model_type_or_dir={Disco.TestSupport.Fixtures.TinySplade}",
+            "config.pretrained_no_yamlconfig=true", "config.hf_training=false", $"config.index_dir={dir.File("hydra")}",
+            $"data.COLLECTION_PATH={collection}", "config.index_retrieve_batch_size=128",
+        ]);
+        Assert.Equal(0, CommandRunner.Run(IndexCommand.Create(), args));
+        using (var encoder = Disco.Modeling.SpladeEncoder.Load(Disco.TestSupport.Fixtures.TinySplade))
+            Disco.Index.IndexBuild.FromCollection(collection, encoder, dir.File("library"));
+        using var hydra = Disco.Index.SparseIndex.Open(dir.File("hydra"));
+        using var library = Disco.Index.SparseIndex.Open(dir.File("library"));
+        Assert.Equal(library.DocumentCount, hydra.DocumentCount);
+        Assert.Equal(library.PostingCount, hydra.PostingCount);
+        Assert.Equal(Enumerable.Range(0, library.TermCount).Select(library.Term), Enumerable.Range(0, hydra.TermCount).Select(hydra.Term));
+    }
 }
