@@ -6,10 +6,16 @@ var root = new RootCommand("disco: learned sparse retrieval (SPLADE, DiSCo) for 
 root.Options.Add(CliErrors.VerboseOption);
 // One line per verb; each command class builds its own options and action.
 root.Subcommands.Add(QuickstartCommand.Create());
-root.Subcommands.Add(EvaluateCommand.Create());
-root.Subcommands.Add(EncodeCommand.Create());
-root.Subcommands.Add(ExpandCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(RetrieveCommand.Create());
+root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(EncodeCommand.Create());
+root.Subcommands.Add(ExpandCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(TeacherCommand.Create());
 
+args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

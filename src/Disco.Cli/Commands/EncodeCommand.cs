@@ -56,7 +56,7 @@ public static class EncodeCommand
             var options = new SpladeEncoderOptions(
                 ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize),
                 parse.GetValue(topK), parse.GetValue(minWeight), parse.GetValue(threads), ModelOptions.ParsePrecision(parse.GetValue(precision)!));
-            var modelDir = ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, isQuery);
+            var modelDir = Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", isQuery);
             using var encoder = SpladeEncoder.Load(modelDir, options);
             var records = conversations
                 ? ConversationFile.Read(inputPath).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))

@@ -27,7 +27,7 @@ public static class ExpandCommand
             if (count < 1)
                 throw new UsageException("--top must be at least 1");
             var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), Threads: parse.GetValue(threads), Precision: ModelOptions.ParsePrecision(parse.GetValue(precision)!));
-            using var encoder = SpladeEncoder.Load(ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, parse.GetValue(query)), options);
+            using var encoder = SpladeEncoder.Load(Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", parse.GetValue(query)), options);
             var vector = encoder.Encode([parse.GetRequiredValue(text)])[0];
             var terms = Enumerable.Range(0, vector.Count).OrderByDescending(i => vector.Values[i]).ThenBy(i => vector.Indices[i]).Take(count);
             Console.WriteLine($"{vector.Count} non-zero terms; top {Math.Min(count, vector.Count)}:");

@@ -56,7 +56,7 @@ public static class IndexCommand
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
                 var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));
-                var resolved = ModelOptions.ResolveModelDirectory(Path.GetFullPath(modelDir), query: false);
+                var resolved = Retrieval.ModelLocator.Resolve(modelDir, "main", query: false);
                 using var encoder = SpladeEncoder.Load(resolved, encoderOptions);
                 var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
                 using var progress = new ConsoleProgress("encoding and indexing", total);

@@ -8,9 +8,9 @@ namespace Disco.Cli.Commands;
 /// <summary>Options shared by the verbs that run a SPLADE model (encode, expand).</summary>
 public static class ModelOptions
 {
-    public static Option<DirectoryInfo> Model() => new("--model", "-m")
+    public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "HuggingFace model directory (config.json, model.safetensors or pytorch_model.bin, vocab.txt)",
+        Description = "HuggingFace model directory (config.json, model.safetensors or pytorch_model.bin, vocab.txt) or model id (org/name, resolved through the HuggingFace cache; docs/models.md)",
         Required = true,
     };
 

@@ -58,7 +58,7 @@ internal static class QueryInput
         var records = ConversationFile.IsConversationFile(path)
             ? [.. ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))]
             : TextRecordFile.Read(path).ToList();
-        using var encoder = SpladeEncoder.Load(ModelOptions.ResolveModelDirectory(Path.GetFullPath(modelDir), query: true), encoderOptions);
+        using var encoder = SpladeEncoder.Load(Retrieval.ModelLocator.Resolve(modelDir, "main", query: true), encoderOptions);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<SparseVector> vectors;
         using (var progress = new ConsoleProgress("encoding queries", records.Count))

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using Disco.Core;
+using Disco.Core.IO;
+using Disco.Core.Runs;
+using Disco.Evaluation;
+using Disco.Text;
+using Disco.Training;
+
+namespace Disco.Cli.Commands;
+
+/// <summary>`disco teacher fuse|score`: build the teacher run DiSCo distils from.</summary>
+public static class TeacherCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("teacher", "Prepare teacher runs for DiSCo distillation");
+        command.Subcommands.Add(CreateFuse());
+        command.Subcommands.Add(CreateScore());
+        return command;
+    }
+
+    private static Command CreateFuse()
+    {
+        var runs = new Option<string[]>("--run") { Description = "A teacher run (JSON or TREC); repeat for each teacher", Required = true, AllowMultipleArgumentsPerToken = false };
+        var method = new Option<string>("--method") { Description = "minmax-mean (default), mean, max, rrf or union", DefaultValueFactory = _ => "minmax-mean" };
+        method.AcceptOnlyFromAmong("minmax-mean", "mean", "max", "rrf", "union");
+        var depth = new Option<int>("--depth") { Description = "Documents kept per query", DefaultValueFactory = _ => 1000 };
+        var output = new Option<string>("--out") { Description = "Fused run (JSON {qid: {docid: score}}; TREC when the name ends in .trec or .txt)", Required = true };
+        var command = new Command("fuse", "Fuse several teacher runs into one (multi-teacher distillation)") { runs, method, depth, output };
+        command.SetAction(parse =>
+        {
+            var paths = parse.GetValue(runs)!;
+            if (paths.Length == 0)
+                throw new UsageException("--run: give at least one run");
+            var fusion = parse.GetValue(method) switch
+            {
+                "mean" => FusionMethod.Mean,
+                "max" => FusionMethod.Max,
+                "rrf" => FusionMethod.Rrf,
+                "union" => FusionMethod.Union,
+                _ => FusionMethod.MinMaxMean,
+            };
+            if (parse.GetValue(depth) < 1)
+                throw new UsageException("--depth must be at least 1");
+            var fused = TeacherFusion.Fuse(paths.Select(RunFile.Read).ToArray(), fusion, parse.GetValue(depth));
+            var outPath = parse.GetValue(output)!;
+            WriteRun(outPath, fused);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fused {paths.Length} runs ({parse.GetValue(method)}) into {fused.Count} queries: {outPath}"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateScore()
+    {
+        var rewrites = new Option<string>("--rewrites") { Description = "Rewritten queries: TSV id<TAB>rewrite, or JSONL", Required = true };
+        var collection = new Option<string>("--collection") { Description = "Passages: TSV id<TAB>text or JSONL", Required = true };
+        var model = new Option<string>("--model") { Description = "SPLADE checkpoint that scores rewrite·passage", Required = true };
+        var pairs = new Option<string>("--pairs") { Description = "The (query, passage) pairs needed: a run or qrels file", Required = true };
+        var run = new Option<string?>("--run") { Description = "The teacher run to complete; pairs it already has are kept" };
+        var output = new Option<string>("--out") { Description = "Completed run (JSON; TREC when the name ends in .trec or .txt)", Required = true };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder batch", DefaultValueFactory = _ => 32 };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per text", DefaultValueFactory = _ => 256 };
+        var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength };
+        command.SetAction(parse =>
+        {
+            var modelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(model)!, "main", query: false);
+            var device = TrainingModels.ResolveDevice("cpu");
+            using var bert = TrainingModels.Load(modelDir, null, device);
+            var encoder = new RepresentationEncoder(bert, WordPieceTokenizer.FromDirectory(modelDir), parse.GetValue(maxLength), device);
+            var scorer = new TeacherScorer(encoder, parse.GetValue(batchSize));
+            var needed = ReadPairs(parse.GetValue(pairs)!);
+            var existing = parse.GetValue(run) is { } runPath ? RunFile.Read(runPath) : null;
+            using var progress = new ConsoleProgress("score");
+            var (completed, computed) = scorer.Complete(
+                TrainingQueries.Read(parse.GetValue(rewrites)!),
+                TrainingQueries.ReadCollection(parse.GetValue(collection)!),
+                needed, existing, progress);
+            var outPath = parse.GetValue(output)!;
+            WriteRun(outPath, completed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"computed {computed} teacher scores; {completed.Sum(q => q.Value.Count)} in {outPath}"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<(string, string)> ReadPairs(string path)
+    {
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> asRun;
+        try
+        {
+            asRun = RunFile.Read(path);
+        }
+        catch (DataFormatException)
+        {
+            // Not a run: a qrels file lists the pairs too (relevance is irrelevant here).
+            return [.. QrelsFile.Read(path).SelectMany(q => q.Value.Keys.Select(d => (q.Key, d)))];
+        }
+        return [.. asRun.SelectMany(q => q.Value.Keys.Select(d => (q.Key, d)))];
+    }
+
+    private static void WriteRun(string path, Dictionary<string, Dictionary<string, double>> run)
+    {
+        var ordered = run.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => new KeyValuePair<string, IReadOnlyList<ScoredDocument>>(
+            q.Key,
+            q.Value.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal)
+                .Select(d => new ScoredDocument(d.Key, (float)d.Value)).ToList()));
+        if (path.EndsWith(".trec", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+            RunWriter.WriteTrec(path, ordered, "teacher");
+        else
+            RunWriter.WriteJson(path, ordered);
+    }
+}

@@ -1,0 +1,103 @@
+using static TorchSharp.torch;
+
+namespace Disco.Training;
+
+/// <summary>
+/// Representations of documents by the frozen document encoder. The encoder never changes and
+/// runs in eval mode, so a document's vector is computed once and kept as its non-zero entries
+/// (a few hundred of V); a step then only densifies what it needs. With caching off every step
+/// re-encodes its documents, as the reference does.
+/// </summary>
+public sealed class DocumentRepresentationCache
+{
+    private readonly RepresentationEncoder _encoder;
+    private readonly Func<string, string> _text;
+    private readonly bool _enabled;
+    private readonly int _batchSize;
+    private readonly Dictionary<string, (int[] Indices, float[] Values)> _cache = new(StringComparer.Ordinal);
+
+    public DocumentRepresentationCache(RepresentationEncoder encoder, Func<string, string> text, bool enabled, int batchSize = 32)
+    {
+        _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
+        _text = text ?? throw new ArgumentNullException(nameof(text));
+        _enabled = enabled;
+        _batchSize = batchSize;
+    }
+
+    public int Count => _cache.Count;
+
+    /// <summary>Documents encoded so far (with caching off, every request counts).</summary>
+    public long DocumentsEncoded { get; private set; }
+
+    /// <summary>Dense representations [ids.Count, V] on the encoder's device, without gradient.</summary>
+    public Tensor Dense(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var noGrad = no_grad();
+        if (!_enabled)
+        {
+            DocumentsEncoded += ids.Count;
+            return _encoder.Represent(ids.Select(_text).ToArray());
+        }
+        var missing = ids.Where(id => !_cache.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(_batchSize))
+            Add(chunk);
+        return Assemble(ids);
+    }
+
+    /// <summary>The sparse representation of one document (encoding it if needed).</summary>
+    public (int[] Indices, float[] Values) Sparse(string id)
+    {
+        if (!_cache.TryGetValue(id, out var entry))
+        {
+            Add([id]);
+            entry = _cache[id];
+            if (!_enabled)
+                _cache.Remove(id);
+        }
+        return entry;
+    }
+
+    private void Add(string[] ids)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var dense = _encoder.Represent(ids.Select(_text).ToArray()).cpu();
+        DocumentsEncoded += ids.Length;
+        var vocab = (int)dense.shape[1];
+        var values = dense.data<float>().ToArray();
+        for (var row = 0; row < ids.Length; row++)
+        {
+            var span = values.AsSpan(row * vocab, vocab);
+            var indices = new List<int>();
+            var weights = new List<float>();
+            for (var j = 0; j < vocab; j++)
+            {
+                if (span[j] != 0)
+                {
+                    indices.Add(j);
+                    weights.Add(span[j]);
+                }
+            }
+            _cache[ids[row]] = ([.. indices], [.. weights]);
+        }
+    }
+
+    private Tensor Assemble(IReadOnlyList<string> ids)
+    {
+        var vocab = _encoder.VocabularySize;
+        var positions = new List<long>();
+        var values = new List<float>();
+        for (var row = 0; row < ids.Count; row++)
+        {
+            var (indices, weights) = _cache[ids[row]];
+            foreach (var j in indices)
+                positions.Add((row * vocab) + j);
+            values.AddRange(weights);
+        }
+        using var scope = NewDisposeScope();
+        var flat = zeros(ids.Count * vocab);
+        flat.index_copy_(0, tensor(positions.ToArray()), tensor(values.ToArray()));
+        return flat.view(ids.Count, vocab).to(_encoder.Device).MoveToOuterDisposeScope();
+    }
+}

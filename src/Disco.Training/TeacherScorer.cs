@@ -1,0 +1,85 @@
+using Disco.Core;
+using Disco.Core.Vectors;
+using static TorchSharp.torch;
+
+namespace Disco.Training;
+
+/// <summary>
+/// Computes teacher scores the teacher run lacks. A DiSCo teacher score is
+/// SPLADE(rewrite)·SPLADE(passage) (spec §2.2), so any (query, passage) pair — typically a
+/// positive outside the teacher's top 1000 — can be scored from the query's rewrite.
+/// </summary>
+public sealed class TeacherScorer
+{
+    private readonly RepresentationEncoder _encoder;
+    private readonly int _batchSize;
+
+    public TeacherScorer(RepresentationEncoder encoder, int batchSize = 32)
+    {
+        _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _batchSize = batchSize;
+    }
+
+    /// <summary>
+    /// Returns <paramref name="existing"/> plus a score for every pair of <paramref name="pairs"/> it lacks.
+    /// </summary>
+    /// <returns>The completed run and the number of scores computed.</returns>
+    public (Dictionary<string, Dictionary<string, double>> Run, int Computed) Complete(
+        IReadOnlyDictionary<string, string> rewrites,
+        IReadOnlyDictionary<string, string> collection,
+        IEnumerable<(string QueryId, string DocumentId)> pairs,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? existing,
+        IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(rewrites);
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(pairs);
+        var run = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        if (existing is not null)
+        {
+            foreach (var (qid, docs) in existing)
+                run[qid] = docs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        }
+        var missing = pairs.Where(p => !(run.TryGetValue(p.QueryId, out var docs) && docs.ContainsKey(p.DocumentId)))
+            .Distinct().ToList();
+        foreach (var (qid, did) in missing)
+        {
+            if (!rewrites.ContainsKey(qid))
+                throw new DiscoException($"no rewrite for query '{qid}' (needed to score document '{did}')");
+            if (!collection.ContainsKey(did))
+                throw new DiscoException($"document '{did}' (query '{qid}') is not in the collection");
+        }
+        var queryVectors = Encode(missing.Select(p => p.QueryId).Distinct().ToArray(), rewrites, null);
+        var documentVectors = Encode(missing.Select(p => p.DocumentId).Distinct().ToArray(), collection, progress);
+        foreach (var (qid, did) in missing)
+        {
+            if (!run.TryGetValue(qid, out var docs))
+                run[qid] = docs = new Dictionary<string, double>(StringComparer.Ordinal);
+            docs[did] = queryVectors[qid].Dot(documentVectors[did]);
+        }
+        return (run, missing.Count);
+    }
+
+    private Dictionary<string, SparseVector> Encode(string[] ids, IReadOnlyDictionary<string, string> texts, IProgress<long>? progress)
+    {
+        var vectors = new Dictionary<string, SparseVector>(StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach (var chunk in ids.Chunk(_batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var dense = _encoder.Represent(chunk.Select(id => texts[id]).ToArray()).cpu();
+            var vocab = (int)dense.shape[1];
+            var values = dense.data<float>().ToArray();
+            for (var row = 0; row < chunk.Length; row++)
+            {
+                var offset = row * vocab;
+                vectors[chunk[row]] = SparseVector.FromPairs(Enumerable.Range(0, vocab)
+                    .Where(j => values[offset + j] != 0)
+                    .Select(j => new KeyValuePair<int, float>(j, values[offset + j])));
+            }
+            progress?.Report(chunk.Length);
+        }
+        return vectors;
+    }
+}

@@ -1,0 +1,41 @@
+using Disco.Core;
+using Disco.Core.Conversations;
+using Disco.Core.Texts;
+using Disco.Text;
+
+namespace Disco.Training;
+
+/// <summary>Reads training queries: a TSV/JSONL of flattened query texts, or conversations JSONL (flattened here).</summary>
+public static class TrainingQueries
+{
+    public static Dictionary<string, string> Read(string path, FlatteningOptions? flattening = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        var queries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ConversationFile.IsConversationFile(path))
+        {
+            foreach (var conversation in ConversationFile.Read(path))
+                queries[conversation.Id] = ConversationFlattener.Flatten(conversation, flattening);
+        }
+        else
+        {
+            foreach (var record in TextRecordFile.Read(path))
+                queries[record.Id] = record.Text;
+        }
+        return queries;
+    }
+
+    /// <summary>The collection as id → text.</summary>
+    public static Dictionary<string, string> ReadCollection(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var record in TextRecordFile.Read(path))
+            documents[record.Id] = record.Text.Trim();
+        return documents;
+    }
+}
