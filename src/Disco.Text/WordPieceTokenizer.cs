@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Disco.Core;
 
 namespace Disco.Text;
@@ -11,10 +13,11 @@ namespace Disco.Text;
 /// longest vocabulary pieces from the left (<c>##</c> marks a continuation). Thread-safe.
 /// </summary>
 /// <remarks>
-/// Written here rather than wrapping Microsoft.ML.Tokenizers or FastBertTokenizer: on the reference
-/// goldens each of them differs from HuggingFace on 4 of 25 cases (dropped symbols, joined words across
-/// tabs, control and zero-width characters, <c>[SEP]</c> in the text, the 100-character rule), and
-/// DiSCo's conversation inputs contain a literal <c>[SEP]</c>. See docs/tokenizer.md.
+/// Written here rather than wrapping Microsoft.ML.Tokenizers 2.0.1 or FastBertTokenizer 1.2.6: each
+/// reproduces only 21 of the 25 HuggingFace golden cases (dropped symbols, words joined across tabs,
+/// control and zero-width characters; <c>[SEP]</c> in the text, the 100-character rule), DiSCo's
+/// conversation inputs contain a literal <c>[SEP]</c>, and this one is faster than both
+/// (docs/benchmarks.md, "Tokenizer"). See docs/tokenizer.md.
 /// </remarks>
 public sealed class WordPieceTokenizer
 {
@@ -25,15 +28,18 @@ public sealed class WordPieceTokenizer
 
     private static readonly byte[] AsciiKinds = BuildAsciiKinds();
 
+    private static readonly SearchValues<char> AsciiWordChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly SearchValues<char> AsciiLowerWordChars = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyz");
+
     [ThreadStatic]
     private static Scratch? t_scratch;
 
     private readonly string[] _vocabulary;
     private readonly Dictionary<string, int> _tokenIds;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _startLookup;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuationLookup;
-    private readonly int _longestStart;
-    private readonly int _longestContinuation;
+    private readonly SpanVocabulary _starts;
+    private readonly SpanVocabulary _continuations;
     private readonly int[] _asciiIds;
     private readonly AddedTokenMatcher _addedTokens;
     private readonly CharNormalizer? _normalizer;
@@ -54,23 +60,21 @@ public sealed class WordPieceTokenizer
 
         // Like HF's load_vocab, a repeated token keeps its last id.
         _tokenIds = new Dictionary<string, int>(_vocabulary.Length, StringComparer.Ordinal);
-        var continuations = new Dictionary<string, int>(StringComparer.Ordinal);
+        var starts = new List<(string, int)>(_vocabulary.Length);
+        var continuations = new List<(string, int)>(_vocabulary.Length);
         string prefix = settings.ContinuingSubwordPrefix;
         for (int id = 0; id < _vocabulary.Length; id++)
         {
             string token = _vocabulary[id];
             _tokenIds[token] = id;
-            _longestStart = Math.Max(_longestStart, token.Length);
+            starts.Add((token, id));
+            // Continuation pieces are keyed without their prefix so a lookup needs no "##" + span copy.
             if (prefix.Length > 0 && token.Length > prefix.Length && token.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                // Continuation pieces are keyed without their prefix so a lookup needs no "##" + span copy.
-                continuations[token[prefix.Length..]] = id;
-                _longestContinuation = Math.Max(_longestContinuation, token.Length - prefix.Length);
-            }
+                continuations.Add((token[prefix.Length..], id));
         }
 
-        _startLookup = _tokenIds.GetAlternateLookup<ReadOnlySpan<char>>();
-        _continuationLookup = continuations.GetAlternateLookup<ReadOnlySpan<char>>();
+        _starts = new SpanVocabulary(starts);
+        _continuations = new SpanVocabulary(continuations);
 
         UnkId = RequireToken(settings.UnkToken, "unknown");
         ClsId = RequireToken(settings.ClsToken, "classification");
@@ -97,7 +101,7 @@ public sealed class WordPieceTokenizer
         for (int c = 0; c < 128; c++)
         {
             char normalized = LowerCase ? char.ToLowerInvariant((char)c) : (char)c;
-            _asciiIds[c] = _startLookup.TryGetValue([normalized], out int id) ? id : UnkId;
+            _asciiIds[c] = _starts.TryGetValue([normalized], out int id) ? id : UnkId;
         }
     }
 
@@ -244,16 +248,53 @@ public sealed class WordPieceTokenizer
         bool lowerCase = LowerCase;
         for (int i = 0; i < text.Length; i++)
         {
+            // Fast path: a run of ASCII letters and digits found with a vectorized scan. A run that is a
+            // whole word is looked up where it lies; only runs needing lowercasing or joining are copied.
+            int run = text[i..].IndexOfAnyExcept(lowerCase ? AsciiLowerWordChars : AsciiWordChars);
+            if (run < 0)
+                run = text.Length - i;
+            bool needsLowering = false;
+            if (lowerCase && i + run < text.Length && char.IsAsciiLetterUpper(text[i + run]))
+            {
+                int more = text[(i + run)..].IndexOfAnyExcept(AsciiWordChars);
+                run = more < 0 ? text.Length - i : run + more;
+                needsLowering = true;
+            }
+
+            if (run != 0)
+            {
+                var chars = text.Slice(i, run);
+                i += run;
+                bool wordEnds = i == text.Length || (text[i] < 128 && AsciiKinds[text[i]] != AsciiSkip);
+                if (length == 0 && wordEnds && !needsLowering)
+                {
+                    AppendWordPieces(chars, scratch);
+                    if (scratch.Count >= limit)
+                    {
+                        scratch.Count = limit;
+                        return;
+                    }
+                }
+                else
+                {
+                    while (length + run > word.Length)
+                        word = scratch.GrowWord();
+                    if (needsLowering)
+                        Ascii.ToLower(chars, word.AsSpan(length), out _);
+                    else
+                        chars.CopyTo(word.AsSpan(length));
+                    length += run;
+                }
+
+                if (i == text.Length)
+                    break;
+            }
+
             char c = text[i];
             if (c < 128)
             {
                 switch (AsciiKinds[c])
                 {
-                    case AsciiWord:
-                        if (length == word.Length)
-                            word = scratch.GrowWord();
-                        word[length++] = lowerCase && c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
-                        break;
                     case AsciiSpace:
                         if (length > 0 && FlushWord(word, ref length, scratch, limit))
                             return;
@@ -270,6 +311,7 @@ public sealed class WordPieceTokenizer
 
                         break;
                     default:
+                        // Control characters (HF's _is_control) vanish, joining their neighbours.
                         break;
                 }
 
@@ -381,13 +423,12 @@ public sealed class WordPieceTokenizer
         int start = 0;
         while (start < word.Length)
         {
-            bool first = start == 0;
-            int end = Math.Min(word.Length, start + (first ? _longestStart : _longestContinuation));
+            var table = start == 0 ? _starts : _continuations;
+            int end = Math.Min(word.Length, start + table.LongestKey);
             int id = -1;
             while (end > start)
             {
-                var piece = word[start..end];
-                if (first ? _startLookup.TryGetValue(piece, out id) : _continuationLookup.TryGetValue(piece, out id))
+                if (table.TryGetValue(word[start..end], out id))
                     break;
                 id = -1;
                 end--;
