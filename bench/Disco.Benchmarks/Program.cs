@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Running;
 
 // Benchmarks grouped by area; `dotnet run -c Release --project bench/Disco.Benchmarks -- --filter '*'`.
+// Encoder throughput runs as a plain timed command (one pass takes many seconds): bench/encode.sh.
+if (args is ["encoder-throughput", ..])
+    return Disco.Benchmarks.Encoding.EncoderThroughput.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

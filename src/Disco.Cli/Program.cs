@@ -6,6 +6,8 @@ var root = new RootCommand("disco: learned sparse retrieval (SPLADE, DiSCo) for 
 root.Options.Add(CliErrors.VerboseOption);
 // One line per verb; each command class builds its own options and action.
 root.Subcommands.Add(QuickstartCommand.Create());
+root.Subcommands.Add(EncodeCommand.Create());
+root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
 

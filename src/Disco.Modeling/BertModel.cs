@@ -27,7 +27,10 @@ internal sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // HuggingFace's extended mask: 0 where attended, the dtype's minimum where padded.
-        var additive = (1.0f - attentionMask.to_type(ScalarType.Float32)).mul(float.MinValue).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
+        // Built in the weights' dtype so a model cast to bfloat16 runs attention in one dtype.
+        var dtype = WordEmbeddings.dtype;
+        var minimum = dtype == ScalarType.BFloat16 ? -3.38e38f : dtype == ScalarType.Float16 ? -65504f : float.MinValue;
+        var additive = (1.0f - attentionMask.to_type(dtype)).mul(minimum).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
         var embedded = _embeddings.call(inputIds);
         return _encoder.call(embedded, additive).MoveToOuterDisposeScope();
     }

@@ -18,7 +18,7 @@ public static class SpladePooling
         ArgumentNullException.ThrowIfNull(attentionMask);
         using var scope = NewDisposeScope();
         var weights = log1p(nn.functional.relu(logits)) * attentionMask.to_type(logits.dtype).unsqueeze(-1);
-        var pooled = aggregation == SpladeAggregation.Max ? weights.amax([1]) : weights.sum(1);
+        var pooled = aggregation == SpladeAggregation.Max ? weights.amax([1]) : weights.sum(dim: 1);
         return pooled.MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Disco.Core;
+using Disco.Core.Conversations;
+using Disco.Core.IO;
+using Disco.Core.Texts;
+using Disco.Core.Vectors;
+using Disco.Modeling;
+using Disco.Text;
+
+namespace Disco.Cli.Commands;
+
+/// <summary>
+/// `disco encode`: texts (TSV, JSONL) or conversations (JSONL) → SPLADE vectors JSONL, in input
+/// order, written atomically.
+/// </summary>
+public static class EncodeCommand
+{
+    /// <summary>Texts encoded per chunk: bounds memory on large collections while keeping batches length-sorted.</summary>
+    private const int ChunkSize = 8192;
+
+    public static Command Create()
+    {
+        var model = ModelOptions.Model();
+        var input = new Option<FileInfo>("--input", "-i") { Description = "TSV id<TAB>text, JSONL {id, text|contents} or conversations JSONL {id, turns}", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors JSONL to write", Required = true };
+        var kind = new Option<string?>("--kind") { Description = "document or query (default: query for conversation input, else document); query uses DIR/query when it exists" };
+        kind.AcceptOnlyFromAmong("document", "query");
+        var agg = ModelOptions.Aggregation();
+        var maxLength = ModelOptions.MaxLength();
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => 32 };
+        var topK = new Option<int?>("--top-k") { Description = "Keep the K highest weights per vector" };
+        var minWeight = new Option<float>("--min-weight") { Description = "Drop weights below this value", DefaultValueFactory = _ => 0f };
+        var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
+        var history = new Option<string>("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
+        history.AcceptOnlyFromAmong("full", "last", "questions");
+        var maxTurns = new Option<int?>("--max-turns") { Description = "Keep only the newest N previous turns of a conversation" };
+
+        var command = new Command("encode", "Encode texts or conversations into SPLADE vectors (vectors JSONL)");
+        foreach (var o in new Option[] { model, input, output, kind, agg, maxLength, batchSize, topK, minWeight, threads, precision, history, maxTurns })
+            command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            var inputPath = parse.GetRequiredValue(input).FullName;
+            if (!File.Exists(inputPath))
+                throw new DiscoException($"{inputPath}: file not found");
+            var conversations = ConversationFile.IsConversationFile(inputPath);
+            var isQuery = (parse.GetValue(kind) ?? (conversations ? "query" : "document")) == "query";
+            if (conversations && !isQuery)
+                throw new UsageException("conversation input is encoded as queries; drop --kind document or use --kind query");
+            if (parse.GetValue(maxTurns) is < 0)
+                throw new UsageException("--max-turns must not be negative");
+            var flattening = new FlatteningOptions(
+                parse.GetValue(history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full },
+                parse.GetValue(maxTurns));
+            var options = new SpladeEncoderOptions(
+                ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize),
+                parse.GetValue(topK), parse.GetValue(minWeight), parse.GetValue(threads), ModelOptions.ParsePrecision(parse.GetValue(precision)!));
+            var modelDir = ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, isQuery);
+            using var encoder = SpladeEncoder.Load(modelDir, options);
+            var records = conversations
+                ? ConversationFile.Read(inputPath).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))
+                : TextRecordFile.Read(inputPath);
+            using var progress = new ConsoleProgress("encode", CountRecords(inputPath));
+            VectorFile.Write(parse.GetRequiredValue(output).FullName, Encode(encoder, records, progress));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Encodes lazily, chunk by chunk, so the writer streams vectors out in input order.</summary>
+    private static IEnumerable<TermVector> Encode(SpladeEncoder encoder, IEnumerable<TextRecord> records, IProgress<long> progress)
+    {
+        foreach (var chunk in records.Chunk(ChunkSize))
+        {
+            var vectors = encoder.Encode([.. chunk.Select(r => r.Text)], progress);
+            for (var i = 0; i < chunk.Length; i++)
+                yield return ModelOptions.ToTermVector(chunk[i].Id, vectors[i], encoder.Tokenizer);
+        }
+    }
+
+    private static long CountRecords(string path) => File.ReadLines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+using Disco.Modeling;
+
+namespace Disco.Cli.Commands;
+
+/// <summary>`disco expand`: the highest-weighted vocabulary terms of one text, as SPLADE's inference notebook shows them.</summary>
+public static class ExpandCommand
+{
+    public static Command Create()
+    {
+        var model = ModelOptions.Model();
+        var top = new Option<int>("--top") { Description = "Number of terms to print", DefaultValueFactory = _ => 30 };
+        var agg = ModelOptions.Aggregation();
+        var maxLength = ModelOptions.MaxLength();
+        var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
+        var query = new Option<bool>("--query") { Description = "Use the query encoder (DIR/query) when the model directory has one" };
+        var text = new Argument<string>("text") { Description = "The text to expand" };
+        var command = new Command("expand", "Print the highest-weighted SPLADE terms of a text");
+        foreach (var o in new Option[] { model, top, agg, maxLength, threads, precision, query })
+            command.Options.Add(o);
+        command.Arguments.Add(text);
+        command.SetAction(parse =>
+        {
+            var count = parse.GetValue(top);
+            if (count < 1)
+                throw new UsageException("--top must be at least 1");
+            var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), Threads: parse.GetValue(threads), Precision: ModelOptions.ParsePrecision(parse.GetValue(precision)!));
+            using var encoder = SpladeEncoder.Load(ModelOptions.ResolveModelDirectory(parse.GetRequiredValue(model).FullName, parse.GetValue(query)), options);
+            var vector = encoder.Encode([parse.GetRequiredValue(text)])[0];
+            var terms = Enumerable.Range(0, vector.Count).OrderByDescending(i => vector.Values[i]).ThenBy(i => vector.Indices[i]).Take(count);
+            Console.WriteLine($"{vector.Count} non-zero terms; top {Math.Min(count, vector.Count)}:");
+            foreach (var i in terms)
+                Console.WriteLine($"{encoder.Tokenizer.IdToToken(vector.Indices[i])}\t{vector.Values[i].ToString("F4", CultureInfo.InvariantCulture)}");
+            return 0;
+        });
+        return command;
+    }
+}

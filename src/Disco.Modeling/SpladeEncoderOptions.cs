@@ -1,0 +1,38 @@
+using Disco.Core;
+
+namespace Disco.Modeling;
+
+/// <summary>
+/// Settings of <see cref="SpladeEncoder"/>. Defaults follow SPLADE/DiSCo inference: max pooling,
+/// 256 wordpieces, no pruning.
+/// </summary>
+/// <param name="Aggregation">Max (SPLADE v2/++, DiSCo) or sum (SPLADE v1) over tokens.</param>
+/// <param name="MaxLength">Wordpieces per text including [CLS] and [SEP]; longer texts are cut on the right.</param>
+/// <param name="BatchSize">Texts per forward pass (after sorting by length).</param>
+/// <param name="TopK">Keep only the K highest weights of each vector (null: all).</param>
+/// <param name="MinWeight">Drop weights below this value.</param>
+/// <param name="Threads">Intra-op threads for libtorch (null: libtorch's default).</param>
+/// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
+public sealed record SpladeEncoderOptions(
+    SpladeAggregation Aggregation = SpladeAggregation.Max,
+    int MaxLength = 256,
+    int BatchSize = 32,
+    int? TopK = null,
+    float MinWeight = 0,
+    int? Threads = null,
+    SpladePrecision Precision = SpladePrecision.Fp32)
+{
+    internal void Validate(BertConfig config)
+    {
+        if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)
+            throw new DiscoException($"max length {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");
+        if (BatchSize < 1)
+            throw new DiscoException($"batch size must be at least 1, got {BatchSize}");
+        if (TopK is < 0)
+            throw new DiscoException($"top-k must not be negative, got {TopK}");
+        if (MinWeight < 0 || float.IsNaN(MinWeight))
+            throw new DiscoException($"minimum weight must not be negative, got {MinWeight}");
+        if (Threads is < 1)
+            throw new DiscoException($"threads must be at least 1, got {Threads}");
+    }
+}
