@@ -10,5 +10,6 @@ root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
 
 return CliErrors.Run(root, args);
