@@ -254,21 +254,15 @@ public sealed class DiscoTrainer : IDisposable
         return order;
     }
 
-    private void SaveCheckpoint(string directory, TrainerState state, bool withOptimizer)
-    {
-        // Written beside the target and renamed, so an interrupted save never leaves a half checkpoint.
-        var temporary = directory + ".tmp";
-        if (Directory.Exists(temporary))
-            Directory.Delete(temporary, recursive: true);
-        SaveModels(Path.Combine(temporary, ModelSubdirectory));
-        if (withOptimizer)
-            _optimizer.save_state_dict(Path.Combine(temporary, OptimizerFile));
-        state.Write(temporary);
-        AtomicFile.WriteAllText(Path.Combine(temporary, ArgumentsFile), DescribeRun());
-        if (Directory.Exists(directory))
-            Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
-    }
+    private void SaveCheckpoint(string directory, TrainerState state, bool withOptimizer) =>
+        CheckpointDirectory.Replace(directory, temporary =>
+        {
+            SaveModels(Path.Combine(temporary, ModelSubdirectory));
+            if (withOptimizer)
+                _optimizer.save_state_dict(Path.Combine(temporary, OptimizerFile));
+            state.Write(temporary);
+            AtomicFile.WriteAllText(Path.Combine(temporary, ArgumentsFile), DescribeRun());
+        });
 
     private void SaveModels(string modelDir)
     {

@@ -169,16 +169,8 @@ public sealed class SpladeTrainer : IDisposable
             .Select(i => _triplets is not null ? _triplets[i] : _hardNegatives!.Sample(i, TrainingRandom.For(_options.Seed, epoch, i)))];
     }
 
-    private void Save(string modelDir)
-    {
-        var temporary = modelDir + ".tmp";
-        if (Directory.Exists(temporary))
-            Directory.Delete(temporary, recursive: true);
-        HfCheckpoint.Save(_model, temporary, _options.ModelDir);
-        if (Directory.Exists(modelDir))
-            Directory.Delete(modelDir, recursive: true);
-        Directory.Move(temporary, modelDir);
-    }
+    private void Save(string modelDir) =>
+        CheckpointDirectory.Replace(modelDir, temporary => HfCheckpoint.Save(_model, temporary, _options.ModelDir));
 
     public void Dispose()
     {
