@@ -178,11 +178,7 @@ public sealed class DiscoTrainer : IDisposable
     {
         var options = _options;
         using var scope = NewDisposeScope();
-        var rate = Schedule.RateAt(step);
-        TrainingOptimizer.SetLearningRate(_optimizer, rate);
-        // Dropout draws depend only on (seed, step), so a resumed run repeats them exactly.
-        manual_seed(unchecked((long)TrainingRandom.For(options.Seed, -2, step).NextUInt64()));
-        _optimizer.zero_grad();
+        var rate = TrainingOptimizer.BeginStep(_optimizer, Schedule, options.Seed, step);
 
         double loss = 0, kl = 0, ce = 0, antiZero = 0, flops = 0, l1 = 0, l0q = 0, l0d = 0;
         var accumulation = options.GradientAccumulation;

@@ -103,10 +103,7 @@ public sealed class SpladeTrainer : IDisposable
     {
         var options = _options;
         using var scope = NewDisposeScope();
-        var rate = Schedule.RateAt(step);
-        TrainingOptimizer.SetLearningRate(_optimizer, rate);
-        manual_seed(unchecked((long)TrainingRandom.For(options.Seed, -2, step).NextUInt64()));
-        _optimizer.zero_grad();
+        var rate = TrainingOptimizer.BeginStep(_optimizer, Schedule, options.Seed, step);
 
         var items = Batch(step - 1);
         var queries = _encoder.Represent([.. items.Select(t => t.Query)]);

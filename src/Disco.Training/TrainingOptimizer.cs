@@ -20,6 +20,22 @@ public static class TrainingOptimizer
         return optim.AdamW(groups, learningRate, 0.9, 0.999, 1e-8, weightDecay);
     }
 
+    /// <summary>
+    /// Prepares optimizer step <paramref name="step"/> (1-based): sets the scheduled learning rate,
+    /// seeds dropout from (seed, step) so a resumed run repeats the draws exactly, clears gradients.
+    /// </summary>
+    /// <returns>The learning rate of this step.</returns>
+    public static double BeginStep(AdamW optimizer, LearningRateSchedule schedule, long seed, long step)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var rate = schedule.RateAt(step);
+        SetLearningRate(optimizer, rate);
+        manual_seed(unchecked((long)TrainingRandom.For(seed, -2, step).NextUInt64()));
+        optimizer.zero_grad();
+        return rate;
+    }
+
     /// <summary>Sets the learning rate of every parameter group.</summary>
     public static void SetLearningRate(AdamW optimizer, double rate)
     {
