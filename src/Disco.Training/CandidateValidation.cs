@@ -1,4 +1,5 @@
 using Disco.Core.Vectors;
+using Disco.Evaluation;
 using static TorchSharp.torch;
 
 namespace Disco.Training;
@@ -6,11 +7,15 @@ namespace Disco.Training;
 /// <summary>
 /// Validation by re-ranking: each dev query's candidates (a first-stage run) are scored with the
 /// student query encoder against the cached document representations, then MRR@10 and R@100 are
-/// computed against the dev qrels (relevance ≥ 1). Re-ranking a fixed candidate set keeps
+/// computed against the dev qrels (relevance ≥ 1) by the evaluation library (trec_eval semantics). Re-ranking a fixed candidate set keeps
 /// validation affordable on collections of millions of passages, unlike the reference's full index.
 /// </summary>
 public sealed class CandidateValidation
 {
+    private const string MrrName = "mrr_10";
+    private const string RecallName = "recall_100";
+    private static readonly MeasureSet Measures = MeasureSet.Parse([MrrName, RecallName]);
+
     private readonly IReadOnlyDictionary<string, string> _queries;
     private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> _qrels;
     private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> _candidates;
@@ -31,7 +36,7 @@ public sealed class CandidateValidation
         ArgumentNullException.ThrowIfNull(documents);
         var ids = _candidates.Keys.Where(q => _queries.ContainsKey(q) && _qrels.TryGetValue(q, out var j) && j.Values.Any(r => r >= 1))
             .Order(StringComparer.Ordinal).ToArray();
-        double mrr = 0, recall = 0;
+        var run = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
         var wasTraining = queryEncoder.Model.training;
         queryEncoder.Model.eval();
         try
@@ -41,14 +46,8 @@ public sealed class CandidateValidation
                 var vectors = EncodeQueries(queryEncoder, chunk);
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    var relevant = _qrels[chunk[i]].Where(p => p.Value >= 1).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-                    var ranking = _candidates[chunk[i]].Keys
-                        .Select(d => (Doc: d, Score: vectors[i].Dot(ToVector(documents.Sparse(d)))))
-                        .OrderByDescending(x => x.Score).ThenBy(x => x.Doc, StringComparer.Ordinal)
-                        .Select(x => x.Doc).ToArray();
-                    var first = Array.FindIndex(ranking, 0, Math.Min(10, ranking.Length), relevant.Contains);
-                    mrr += first >= 0 ? 1.0 / (first + 1) : 0;
-                    recall += (double)ranking.Take(100).Count(relevant.Contains) / relevant.Count;
+                    run[chunk[i]] = _candidates[chunk[i]].Keys.ToDictionary(
+                        d => d, d => vectors[i].Dot(ToVector(documents.Sparse(d))), StringComparer.Ordinal);
                 }
             }
         }
@@ -57,7 +56,10 @@ public sealed class CandidateValidation
             if (wasTraining)
                 queryEncoder.Model.train();
         }
-        return ids.Length == 0 ? new ValidationResult(0, 0, 0) : new ValidationResult(mrr / ids.Length, recall / ids.Length, ids.Length);
+        if (ids.Length == 0)
+            return new ValidationResult(0, 0, 0);
+        var result = Evaluator.Evaluate(_qrels, run, Measures);
+        return new ValidationResult(result[MrrName], result[RecallName], ids.Length);
     }
 
     private SparseVector[] EncodeQueries(RepresentationEncoder encoder, string[] ids)

@@ -86,7 +86,7 @@ public sealed class DiscoTrainer : IDisposable
         }
 
         _parameters = [.. _queryModel.parameters()];
-        _optimizer = CreateOptimizer(_queryModel, options);
+        _optimizer = TrainingOptimizer.Create(_queryModel, options.LearningRate, options.WeightDecay);
         if (options.ResumeFrom is not null)
             _optimizer.load_state_dict(Path.Combine(options.ResumeFrom, OptimizerFile));
     }
@@ -100,6 +100,9 @@ public sealed class DiscoTrainer : IDisposable
     public LearningRateSchedule Schedule { get; }
 
     public int TrainableQueries => _sampler.Count;
+
+    /// <summary>The query encoder being trained (its model is in training mode).</summary>
+    public RepresentationEncoder QueryEncoder => _queryEncoder;
 
     /// <summary>Trains to the end (or from the resumed step to the end) and writes the final model.</summary>
     public TrainingSummary Run()
@@ -175,12 +178,7 @@ public sealed class DiscoTrainer : IDisposable
     {
         var options = _options;
         using var scope = NewDisposeScope();
-        var rate = Schedule.RateAt(step);
-        foreach (var group in _optimizer.ParamGroups)
-            group.LearningRate = rate;
-        // Dropout draws depend only on (seed, step), so a resumed run repeats them exactly.
-        manual_seed(unchecked((long)TrainingRandom.For(options.Seed, -2, step).NextUInt64()));
-        _optimizer.zero_grad();
+        var rate = TrainingOptimizer.BeginStep(_optimizer, Schedule, options.Seed, step);
 
         double loss = 0, kl = 0, ce = 0, antiZero = 0, flops = 0, l1 = 0, l0q = 0, l0d = 0;
         var accumulation = options.GradientAccumulation;
@@ -207,9 +205,7 @@ public sealed class DiscoTrainer : IDisposable
             l0d += terms.L0Document / accumulation;
         }
 
-        var gradNorm = options.MaxGradNorm > 0
-            ? nn.utils.clip_grad_norm_(_parameters, options.MaxGradNorm)
-            : nn.utils.clip_grad_norm_(_parameters, double.PositiveInfinity);
+        var gradNorm = TrainingOptimizer.ClipGradients(_parameters, options.MaxGradNorm);
         _optimizer.step();
 
         return new Dictionary<string, object>
@@ -254,21 +250,15 @@ public sealed class DiscoTrainer : IDisposable
         return order;
     }
 
-    private void SaveCheckpoint(string directory, TrainerState state, bool withOptimizer)
-    {
-        // Written beside the target and renamed, so an interrupted save never leaves a half checkpoint.
-        var temporary = directory + ".tmp";
-        if (Directory.Exists(temporary))
-            Directory.Delete(temporary, recursive: true);
-        SaveModels(Path.Combine(temporary, ModelSubdirectory));
-        if (withOptimizer)
-            _optimizer.save_state_dict(Path.Combine(temporary, OptimizerFile));
-        state.Write(temporary);
-        AtomicFile.WriteAllText(Path.Combine(temporary, ArgumentsFile), DescribeRun());
-        if (Directory.Exists(directory))
-            Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
-    }
+    private void SaveCheckpoint(string directory, TrainerState state, bool withOptimizer) =>
+        CheckpointDirectory.Replace(directory, temporary =>
+        {
+            SaveModels(Path.Combine(temporary, ModelSubdirectory));
+            if (withOptimizer)
+                _optimizer.save_state_dict(Path.Combine(temporary, OptimizerFile));
+            state.Write(temporary);
+            AtomicFile.WriteAllText(Path.Combine(temporary, ArgumentsFile), DescribeRun());
+        });
 
     private void SaveModels(string modelDir)
     {
@@ -294,23 +284,6 @@ public sealed class DiscoTrainer : IDisposable
 
     private string DocumentText(string id) =>
         _collection.TryGetValue(id, out var text) ? text : throw new DiscoException($"{_options.CollectionPath}: document '{id}' not found");
-
-    private static AdamW CreateOptimizer(BertForMaskedLM model, DiscoTrainingOptions options)
-    {
-        // HuggingFace's Trainer exempts biases and LayerNorm weights from weight decay.
-        var named = model.named_parameters().ToList();
-        var decayed = named.Where(p => !IsDecayExempt(p.name)).Select(p => p.parameter).ToList();
-        var exempt = named.Where(p => IsDecayExempt(p.name)).Select(p => p.parameter).ToList();
-        var groups = new List<AdamW.ParamGroup>
-        {
-            new(decayed, new AdamW.Options { weight_decay = options.WeightDecay }),
-            new(exempt, new AdamW.Options { weight_decay = 0 }),
-        };
-        return optim.AdamW(groups, options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay);
-    }
-
-    private static bool IsDecayExempt(string name) =>
-        name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
 
     private static void Validate(DiscoTrainingOptions o)
     {

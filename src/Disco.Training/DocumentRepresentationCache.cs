@@ -13,15 +13,13 @@ public sealed class DocumentRepresentationCache
     private readonly RepresentationEncoder _encoder;
     private readonly Func<string, string> _text;
     private readonly bool _enabled;
-    private readonly int _batchSize;
     private readonly Dictionary<string, (int[] Indices, float[] Values)> _cache = new(StringComparer.Ordinal);
 
-    public DocumentRepresentationCache(RepresentationEncoder encoder, Func<string, string> text, bool enabled, int batchSize = 32)
+    public DocumentRepresentationCache(RepresentationEncoder encoder, Func<string, string> text, bool enabled)
     {
         _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
         _text = text ?? throw new ArgumentNullException(nameof(text));
         _enabled = enabled;
-        _batchSize = batchSize;
     }
 
     public int Count => _cache.Count;
@@ -40,8 +38,12 @@ public sealed class DocumentRepresentationCache
             return _encoder.Represent(ids.Select(_text).ToArray());
         }
         var missing = ids.Where(id => !_cache.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var chunk in missing.Chunk(_batchSize))
-            Add(chunk);
+        // One document per forward pass: a batched pass pads to the batch's longest text, which
+        // changes the float result in the last bits, so the cached vector would depend on which
+        // documents happened to be encoded together and a resumed run could not match an
+        // uninterrupted one exactly. Each document is encoded once, so the cost is small.
+        foreach (var id in missing)
+            Add([id]);
         return Assemble(ids);
     }
 

@@ -29,6 +29,7 @@ public static class TrainCommand
         var docModel = new Option<string?>("--doc-model") { Description = "HF checkpoint of the frozen document encoder (default: --query-model)" };
         var output = new Option<string>("--out") { Description = "Output directory (checkpoints, model/, model/query/, log)", Required = true };
         var triplets = new Option<string?>("--triplets") { Description = "splade: TSV q<TAB>d+<TAB>d- [<TAB>s+<TAB>s-]" };
+        var hardNegatives = new Option<string?>("--hard-negatives") { Description = "splade: scored candidates {qid: {docid: score}} to draw negatives from (with --queries, --collection, --qrels)" };
         var model = new Option<string?>("--model") { Description = "splade: HF checkpoint to start from" };
         var loss = new Option<string>("--loss") { Description = "splade: in-batch-nll, margin-mse or kl", DefaultValueFactory = _ => "in-batch-nll" };
         var batchSize = new Option<int>("--batch-size") { Description = "Queries per step", DefaultValueFactory = _ => defaults.BatchSize };
@@ -64,7 +65,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a query encoder by DiSCo distillation, or a SPLADE model on triplets");
         foreach (var option in new Option[]
         {
-            recipe, queries, collection, qrels, teacherRun, queryModel, docModel, output, triplets, model, loss,
+            recipe, queries, collection, qrels, teacherRun, queryModel, docModel, output, triplets, hardNegatives, model, loss,
             batchSize, negatives, window, lr, schedule, warmupRatio, warmupSteps, weightDecay, maxGradNorm, accumulation,
             epochs, maxSteps, dropout, seed, maxLength, lambdaD, lambdaQ, warmupD, warmupQ, rescale, noCache, saveSteps,
             device, log, resume, devQueries, devQrels, devRun,
@@ -77,7 +78,41 @@ public static class TrainCommand
         {
             var recipeName = parse.GetValue(recipe)!;
             if (recipeName == "splade")
-                return TrainSplade(parse);
+            {
+                var spladeOptions = new SpladeTrainingOptions
+                {
+                    TripletsPath = parse.GetValue(triplets),
+                    QueriesPath = parse.GetValue(queries),
+                    CollectionPath = parse.GetValue(collection),
+                    QrelsPath = parse.GetValue(qrels),
+                    HardNegativesPath = parse.GetValue(hardNegatives),
+                    ModelDir = Require(parse.GetValue(model) ?? parse.GetValue(queryModel), "--model"),
+                    OutputDir = parse.GetValue(output)!,
+                    Loss = ParseLoss(parse.GetValue(loss)!),
+                    BatchSize = parse.GetValue(batchSize),
+                    LearningRate = parse.GetValue(lr),
+                    Schedule = parse.GetValue(schedule) == "constant" ? LearningRateShape.Constant : LearningRateShape.Linear,
+                    WarmupRatio = parse.GetValue(warmupRatio),
+                    WarmupSteps = parse.GetValue(warmupSteps),
+                    WeightDecay = parse.GetValue(weightDecay),
+                    MaxGradNorm = parse.GetValue(maxGradNorm),
+                    Epochs = parse.GetValue(epochs),
+                    MaxSteps = parse.GetValue(maxSteps),
+                    Dropout = parse.GetValue(dropout),
+                    Seed = parse.GetValue(seed),
+                    MaxLength = parse.GetValue(maxLength),
+                    LambdaDocument = parse.GetValue(lambdaD),
+                    LambdaQuery = parse.GetValue(lambdaQ),
+                    WarmupDocument = parse.GetValue(warmupD),
+                    WarmupQuery = parse.GetValue(warmupQ),
+                    Device = parse.GetValue(device)!,
+                    LogPath = parse.GetValue(log),
+                };
+                using var spladeTrainer = new SpladeTrainer(spladeOptions, Console.Error);
+                var spladeSummary = spladeTrainer.Run();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {spladeSummary.StepsRun} steps; last loss {spladeSummary.LastLoss:G6}; model in {spladeSummary.FinalModelDir}"));
+                return 0;
+            }
 
             var queryModelDir = Retrieval.ModelLocator.Resolve(Require(parse.GetValue(queryModel), "--query-model"), "main", query: false);
             var options = new DiscoTrainingOptions
@@ -133,9 +168,12 @@ public static class TrainCommand
     private static string Require(string? value, string name) =>
         value ?? throw new UsageException($"{name} is required for this recipe");
 
-    private static int TrainSplade(ParseResult parse)
+
+    private static PairwiseLoss ParseLoss(string name) => name switch
     {
-        _ = parse;
-        throw new UsageException("--recipe splade: not available yet");
-    }
+        "in-batch-nll" => PairwiseLoss.InBatchNll,
+        "margin-mse" => PairwiseLoss.MarginMse,
+        "kl" => PairwiseLoss.Kl,
+        _ => throw new UsageException($"--loss '{name}': expected in-batch-nll, margin-mse or kl"),
+    };
 }
