@@ -16,11 +16,6 @@ root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
-root.Subcommands.Add(EncodeCommand.Create());
-root.Subcommands.Add(ExpandCommand.Create());
-root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(TeacherCommand.Create());
-root.Subcommands.Add(EvaluateCommand.Create());
 
 args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Disco.Core;
+using Disco.Core.IO;
 using Disco.Core.Texts;
 
 namespace Disco.Datasets;
@@ -48,29 +49,8 @@ public static class PassageFile
         }
     }
 
-    private static IEnumerable<TextRecord> ReadIkatJsonl(string path)
-    {
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new DataFormatException(path, lineNo, $"invalid JSON: {e.Message}");
-            }
-            using (doc)
-            {
-                yield return ParseRecord(doc.RootElement, path, lineNo);
-            }
-        }
-    }
+    private static IEnumerable<TextRecord> ReadIkatJsonl(string path) =>
+        JsonLines.Read(path, (root, lineNo) => ParseRecord(root, path, lineNo));
 
     private static TextRecord ParseRecord(JsonElement root, string path, long lineNo)
     {

@@ -72,28 +72,8 @@ public static class ConversationalRetrieval
     public static IReadOnlyList<(int Term, double Contribution)> MatchingTerms(SparseVector query, SparseVector document)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(document);
         var shared = new List<(int, double)>();
-        int i = 0, j = 0;
-        while (i < query.Count && j < document.Count)
-        {
-            var a = query.Indices[i];
-            var b = document.Indices[j];
-            if (a == b)
-            {
-                shared.Add((a, (double)query.Values[i] * document.Values[j]));
-                i++;
-                j++;
-            }
-            else if (a < b)
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
-        }
+        query.ForEachShared(document, (term, q, d) => shared.Add((term, (double)q * d)));
         return [.. shared.OrderByDescending(s => s.Item2).ThenBy(s => s.Item1)];
     }
 }

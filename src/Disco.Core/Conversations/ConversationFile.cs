@@ -32,57 +32,39 @@ public static class ConversationFile
         return false;
     }
 
-    public static IEnumerable<Conversation> Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new DiscoException($"{path}: file not found");
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            yield return Parse(line, path, lineNo);
-        }
-    }
+    public static IEnumerable<Conversation> Read(string path) =>
+        JsonLines.Read(path, (root, lineNo) => ParseRoot(root, path, lineNo));
 
     public static Conversation Parse(string line, string path, long lineNo)
     {
-        JsonDocument doc;
-        try
+        using var doc = JsonLines.ParseLine(line, path, lineNo);
+        return ParseRoot(doc.RootElement, path, lineNo);
+    }
+
+    private static Conversation ParseRoot(JsonElement root, string path, long lineNo)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new DataFormatException(path, lineNo, "expected a JSON object");
+        if (!root.TryGetProperty("id", out var idEl))
+            throw new DataFormatException(path, lineNo, "missing \"id\"");
+        var id = idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : idEl.GetRawText();
+        if (!root.TryGetProperty("turns", out var turnsEl) || turnsEl.ValueKind != JsonValueKind.Array)
+            throw new DataFormatException(path, lineNo, "missing \"turns\" array");
+        var turns = new List<Turn>();
+        foreach (var t in turnsEl.EnumerateArray())
         {
-            doc = JsonDocument.Parse(line);
+            if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("question", out var q) || q.ValueKind != JsonValueKind.String)
+                throw new DataFormatException(path, lineNo, $"turn {turns.Count + 1} has no \"question\" string");
+            string? answer = t.TryGetProperty("answer", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            turns.Add(new Turn(q.GetString()!, answer));
         }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, lineNo, $"invalid JSON: {e.Message}");
-        }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new DataFormatException(path, lineNo, "expected a JSON object");
-            if (!root.TryGetProperty("id", out var idEl))
-                throw new DataFormatException(path, lineNo, "missing \"id\"");
-            var id = idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : idEl.GetRawText();
-            if (!root.TryGetProperty("turns", out var turnsEl) || turnsEl.ValueKind != JsonValueKind.Array)
-                throw new DataFormatException(path, lineNo, "missing \"turns\" array");
-            var turns = new List<Turn>();
-            foreach (var t in turnsEl.EnumerateArray())
-            {
-                if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("question", out var q) || q.ValueKind != JsonValueKind.String)
-                    throw new DataFormatException(path, lineNo, $"turn {turns.Count + 1} has no \"question\" string");
-                string? answer = t.TryGetProperty("answer", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-                turns.Add(new Turn(q.GetString()!, answer));
-            }
-            if (turns.Count == 0)
-                throw new DataFormatException(path, lineNo, "\"turns\" is empty");
-            string? rewrite = root.TryGetProperty("rewrite", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            List<string>? context = null;
-            if (root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Array)
-                context = [.. c.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];
-            return new Conversation(id, turns, rewrite, context);
-        }
+        if (turns.Count == 0)
+            throw new DataFormatException(path, lineNo, "\"turns\" is empty");
+        string? rewrite = root.TryGetProperty("rewrite", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        List<string>? context = null;
+        if (root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Array)
+            context = [.. c.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];
+        return new Conversation(id, turns, rewrite, context);
     }
 
     public static void Write(string path, IEnumerable<Conversation> conversations)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Disco.Core.IO;
 
 namespace Disco.Core.Texts;
 
@@ -47,42 +48,25 @@ public static class TextRecordFile
         }
     }
 
-    public static IEnumerable<TextRecord> ReadJsonl(string path)
+    public static IEnumerable<TextRecord> ReadJsonl(string path) =>
+        JsonLines.Read(path, (root, lineNo) => ParseRecord(root, path, lineNo));
+
+    private static TextRecord ParseRecord(JsonElement root, string path, long lineNo)
     {
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new DataFormatException(path, lineNo, $"invalid JSON: {e.Message}");
-            }
-            using (doc)
-            {
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                    throw new DataFormatException(path, lineNo, "expected a JSON object");
-                if (!root.TryGetProperty("id", out var idEl) && !root.TryGetProperty("_id", out idEl))
-                    throw new DataFormatException(path, lineNo, "missing \"id\"");
-                var id = idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : idEl.GetRawText();
-                string? text = null;
-                if (root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-                    text = t.GetString();
-                else if (root.TryGetProperty("contents", out var c) && c.ValueKind == JsonValueKind.String)
-                    text = c.GetString();
-                if (text is null)
-                    throw new DataFormatException(path, lineNo, "missing \"text\" (or \"contents\")");
-                if (root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } tt)
-                    text = $"{tt}. {text}";
-                yield return new TextRecord(id, text);
-            }
-        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new DataFormatException(path, lineNo, "expected a JSON object");
+        if (!root.TryGetProperty("id", out var idEl) && !root.TryGetProperty("_id", out idEl))
+            throw new DataFormatException(path, lineNo, "missing \"id\"");
+        var id = idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : idEl.GetRawText();
+        string? text = null;
+        if (root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+            text = t.GetString();
+        else if (root.TryGetProperty("contents", out var c) && c.ValueKind == JsonValueKind.String)
+            text = c.GetString();
+        if (text is null)
+            throw new DataFormatException(path, lineNo, "missing \"text\" (or \"contents\")");
+        if (root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } tt)
+            text = $"{tt}. {text}";
+        return new TextRecord(id, text);
     }
 }

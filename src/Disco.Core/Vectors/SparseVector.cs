@@ -49,8 +49,16 @@ public sealed class SparseVector
     /// <summary>Sparse dot product, accumulated in double so results do not depend on term order.</summary>
     public double Dot(SparseVector other)
     {
-        ArgumentNullException.ThrowIfNull(other);
         double sum = 0;
+        ForEachShared(other, (_, a, b) => sum += (double)a * b);
+        return sum;
+    }
+
+    /// <summary>Visits the terms both vectors hold, in increasing id order, with both weights.</summary>
+    public void ForEachShared(SparseVector other, Action<int, float, float> visit)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(visit);
         int i = 0, j = 0;
         while (i < Indices.Length && j < other.Indices.Length)
         {
@@ -58,7 +66,7 @@ public sealed class SparseVector
             var b = other.Indices[j];
             if (a == b)
             {
-                sum += (double)Values[i] * other.Values[j];
+                visit(a, Values[i], other.Values[j]);
                 i++;
                 j++;
             }
@@ -71,7 +79,6 @@ public sealed class SparseVector
                 j++;
             }
         }
-        return sum;
     }
 
     /// <summary>
