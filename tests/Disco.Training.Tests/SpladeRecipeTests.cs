@@ -33,6 +33,20 @@ public sealed class SpladeRecipeTests
     }
 
     [Fact]
+    public void SpladeRecipeKeepsItsOwnDefaultsWhenFlagsAreNotGiven()
+    {
+        // DiSCo's defaults (warmup ratio 0.01) would make the first step's learning rate 0;
+        // SPLADE's (no warmup, linear decay) start at the peak rate.
+        using var dir = new TempDirectory();
+        var log = dir.File("log.jsonl");
+        Assert.Equal(0, CliRunner.Run(
+            "train", "--recipe", "splade", "--triplets", Fixtures.Data("splade-toy", "triplets", "raw.tsv"),
+            "--model", Fixtures.TinySplade, "--out", dir.File("out"), "--max-steps", "1", "--max-length", "32", "--log", log));
+        using var first = System.Text.Json.JsonDocument.Parse(File.ReadLines(log).First());
+        Assert.Equal(new SpladeTrainingOptions { ModelDir = "", OutputDir = "" }.LearningRate, first.RootElement.GetProperty("lr").GetDouble(), 12);
+    }
+
+    [Fact]
     public void SpladeLambdaWarmupIsQuadraticUpToT()
     {
         Assert.Equal(0.4 * 0.25, SpladeTrainer.RampedLambda(0.4, 10, 5), 12);

@@ -19,7 +19,7 @@ public static class TrainCommand
             DocumentModelDir = "",
             OutputDir = "",
         };
-        var recipe = new Option<string>("--recipe") { Description = "disco (distil a conversational query encoder) or splade (triplets)", DefaultValueFactory = _ => "disco" };
+        var recipe = new Option<string>("--recipe") { Description = "disco (distil a conversational query encoder) or splade (triplets). Defaults shown are DiSCo's; splade uses its own (batch 16, no warmup, weight decay 0.01, no clipping, 1 epoch) unless a flag is given", DefaultValueFactory = _ => "disco" };
         recipe.AcceptOnlyFromAmong("disco", "splade");
         var queries = new Option<string?>("--queries") { Description = "Training queries: TSV id<TAB>text (flattened conversations) or conversations JSONL" };
         var collection = new Option<string?>("--collection") { Description = "Passages: TSV id<TAB>text or JSONL" };
@@ -79,6 +79,9 @@ public static class TrainCommand
             var recipeName = parse.GetValue(recipe)!;
             if (recipeName == "splade")
             {
+                // The flags' displayed defaults are DiSCo's; the SPLADE recipe keeps its own
+                // (SpladeTrainingOptions) unless a flag is given explicitly.
+                var spladeDefaults = new SpladeTrainingOptions { ModelDir = "", OutputDir = "" };
                 var spladeOptions = new SpladeTrainingOptions
                 {
                     TripletsPath = parse.GetValue(triplets),
@@ -89,23 +92,23 @@ public static class TrainCommand
                     ModelDir = Require(parse.GetValue(model) ?? parse.GetValue(queryModel), "--model"),
                     OutputDir = parse.GetValue(output)!,
                     Loss = ParseLoss(parse.GetValue(loss)!),
-                    BatchSize = parse.GetValue(batchSize),
-                    LearningRate = parse.GetValue(lr),
+                    BatchSize = Given(parse, batchSize, spladeDefaults.BatchSize),
+                    LearningRate = Given(parse, lr, spladeDefaults.LearningRate),
                     Schedule = parse.GetValue(schedule) == "constant" ? LearningRateShape.Constant : LearningRateShape.Linear,
-                    WarmupRatio = parse.GetValue(warmupRatio),
+                    WarmupRatio = Given(parse, warmupRatio, spladeDefaults.WarmupRatio),
                     WarmupSteps = parse.GetValue(warmupSteps),
-                    WeightDecay = parse.GetValue(weightDecay),
-                    MaxGradNorm = parse.GetValue(maxGradNorm),
-                    Epochs = parse.GetValue(epochs),
+                    WeightDecay = Given(parse, weightDecay, spladeDefaults.WeightDecay),
+                    MaxGradNorm = Given(parse, maxGradNorm, spladeDefaults.MaxGradNorm),
+                    Epochs = Given(parse, epochs, spladeDefaults.Epochs),
                     MaxSteps = parse.GetValue(maxSteps),
-                    Dropout = parse.GetValue(dropout),
-                    Seed = parse.GetValue(seed),
-                    MaxLength = parse.GetValue(maxLength),
+                    Dropout = Given(parse, dropout, spladeDefaults.Dropout),
+                    Seed = Given(parse, seed, spladeDefaults.Seed),
+                    MaxLength = Given(parse, maxLength, spladeDefaults.MaxLength),
                     LambdaDocument = parse.GetValue(lambdaD),
                     LambdaQuery = parse.GetValue(lambdaQ),
                     WarmupDocument = parse.GetValue(warmupD),
                     WarmupQuery = parse.GetValue(warmupQ),
-                    Device = parse.GetValue(device)!,
+                    Device = Given(parse, device, spladeDefaults.Device),
                     LogPath = parse.GetValue(log),
                 };
                 using var spladeTrainer = new SpladeTrainer(spladeOptions, Console.Error);
@@ -176,4 +179,8 @@ public static class TrainCommand
         "kl" => PairwiseLoss.Kl,
         _ => throw new UsageException($"--loss '{name}': expected in-batch-nll, margin-mse or kl"),
     };
+
+    /// <summary>The option's value when the user gave it, otherwise <paramref name="recipeDefault"/>.</summary>
+    private static T Given<T>(ParseResult parse, Option<T> option, T recipeDefault) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : recipeDefault;
 }
