@@ -68,18 +68,21 @@ switch (verb)
             var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, vocabulary)).ToList();
             var searcher = new IndexSearcher(index);
             var results = new List<Dictionary<string, object>>();
+            var quick = Environment.GetEnvironmentVariable("QUICK") != null;
             foreach (var k in new[] { 10, 1000 })
             {
-                foreach (var algorithm in new[] { SearchAlgorithm.MaxScore, SearchAlgorithm.TermAtATime })
+                foreach (var algorithm in quick ? new[] { SearchAlgorithm.TermAtATime } : new[] { SearchAlgorithm.MaxScore, SearchAlgorithm.TermAtATime })
                 {
                     searcher.SearchBatch(queries, k, algorithm, threads: 2);
                     var latencies = new double[queries.Count];
-                    for (var i = 0; i < queries.Count; i++)
-                    {
-                        var t = Stopwatch.GetTimestamp();
-                        searcher.Search(queries[i], k, algorithm);
-                        latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    }
+                    for (var pass = 0; pass < (quick ? 6 : 1); pass++)
+                        for (var i = 0; i < queries.Count; i++)
+                        {
+                            var t = Stopwatch.GetTimestamp();
+                            searcher.Search(queries[i], k, algorithm);
+                            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                            latencies[i] = pass == 0 ? ms : Math.Min(ms, latencies[i]);
+                        }
                     var clock = Stopwatch.StartNew();
                     searcher.SearchBatch(queries, k, algorithm, threads: 2);
                     var batchSeconds = clock.Elapsed.TotalSeconds;
@@ -98,6 +101,8 @@ switch (verb)
                     Console.Error.WriteLine(JsonSerializer.Serialize(row));
                 }
             }
+            if (quick)
+                break;
             var agreement = ComparePeer(dir, index, searcher, queries);
             File.WriteAllText(Path.Combine(dir, $"results-search-{impacts}.json"), JsonSerializer.Serialize(new { results, agreement }, json));
             break;

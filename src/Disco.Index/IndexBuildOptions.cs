@@ -3,10 +3,14 @@ namespace Disco.Index;
 /// <summary>
 /// Options of an index build. <paramref name="SegmentPostings"/> bounds memory: postings are
 /// buffered up to that many (about 20 bytes each while sorting) before a segment is flushed to disk.
+/// <paramref name="RangeBits"/> sets the document range (2^bits documents) that blocks never cross
+/// (docs/index-format.md); the default 16 is what search is tuned for.
 /// </summary>
 public sealed record IndexBuildOptions(
     ImpactEncoding Impacts = ImpactEncoding.Exact,
-    long SegmentPostings = IndexBuildOptions.DefaultSegmentPostings)
+    long SegmentPostings = IndexBuildOptions.DefaultSegmentPostings,
+    int RangeBits = IndexBuildOptions.DefaultRangeBits)
 {
     public const long DefaultSegmentPostings = 8_000_000;
+    public const int DefaultRangeBits = IndexFormat.DefaultRangeBits;
 }

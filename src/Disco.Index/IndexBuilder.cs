@@ -43,6 +43,8 @@ public sealed class IndexBuilder : IDisposable
         _options = options ?? new IndexBuildOptions();
         if (_options.SegmentPostings < 1024)
             throw new ArgumentOutOfRangeException(nameof(options), "SegmentPostings must be at least 1024");
+        if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
+            throw new ArgumentOutOfRangeException(nameof(options), $"RangeBits must be between {IndexFormat.MinRangeBits} and {IndexFormat.MaxRangeBits}");
         _target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
         if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any()
             && !File.Exists(Path.Combine(_target, IndexFormat.MetaFile)))
@@ -117,9 +119,10 @@ public sealed class IndexBuilder : IDisposable
             Impacts = IndexFormat.EncodingName(encoding),
             Scale = scale,
             MaxWeight = _maxWeight,
+            RangeBits = _options.RangeBits,
         };
         ChecksummedFile termsFile;
-        using (var writer = new PostingsWriter(_temp, encoding, scale ?? 1f))
+        using (var writer = new PostingsWriter(_temp, encoding, scale ?? 1f, _options.RangeBits))
         {
             var readers = _segments.Select(SegmentFile.Open).ToList();
             try

@@ -9,9 +9,22 @@ namespace Disco.Index;
 internal static class IndexFormat
 {
     public const string FormatName = "disco-sparse-index";
-    public const int Version = 1;
+    public const int Version = 2;
     public const int HeaderBytes = 16;
     public const int BlockSize = 128;
+
+    /// <summary>
+    /// Blocks never cross a document range of 2^rangeBits documents and store each document as its
+    /// 16-bit offset in the range, so a range's postings scatter straight into a range-sized
+    /// accumulator without decoding. 16 (64K documents, a 256 KB float accumulator that stays in L2)
+    /// unless a build asks for smaller ranges (tests use them to cross many range boundaries).
+    /// </summary>
+    public const int DefaultRangeBits = 16;
+    public const int MinRangeBits = 4;
+    public const int MaxRangeBits = 16;
+
+    /// <summary>Bytes a document takes in a block (its offset within the range).</summary>
+    public const int DocBytes = 2;
 
     /// <summary>Zero bytes after the last block, so a block decoder may read whole 64-bit words past a block's end.</summary>
     public const int PostingsPadding = 64;

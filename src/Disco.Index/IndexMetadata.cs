@@ -33,6 +33,9 @@ public sealed class IndexMetadata
 
     public int BlockSize { get; set; } = IndexFormat.BlockSize;
 
+    /// <summary>Blocks never cross a range of 2^RangeBits documents.</summary>
+    public int RangeBits { get; set; } = IndexFormat.DefaultRangeBits;
+
     /// <summary>"float32", "uint16" or "uint8".</summary>
     public string Impacts { get; set; } = "float32";
 
@@ -80,6 +83,8 @@ public sealed class IndexMetadata
             throw new DataFormatException(path, 0, $"unknown impact encoding \"{meta.Impacts}\"");
         if (meta.BlockSize != IndexFormat.BlockSize)
             throw new DataFormatException(path, 0, $"block size {meta.BlockSize} is not supported (expected {IndexFormat.BlockSize})");
+        if (meta.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
+            throw new DataFormatException(path, 0, $"range bits {meta.RangeBits} are not supported (expected {IndexFormat.MinRangeBits} to {IndexFormat.MaxRangeBits})");
         if (meta.Documents < 0 || meta.Terms < 0 || meta.Postings < 0)
             throw new DataFormatException(path, 0, "negative counts");
         return meta;

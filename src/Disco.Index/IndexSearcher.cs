@@ -64,7 +64,7 @@ public sealed class IndexSearcher
         switch (algorithm)
         {
             case SearchAlgorithm.TermAtATime:
-                TermAtATime.Run(query, scratch, k, Index.DocumentCount);
+                TermAtATime.Run(query, scratch, Index, k);
                 break;
             case SearchAlgorithm.MaxScore:
                 MaxScore.Run(query, scratch, Index, k);

@@ -72,7 +72,7 @@ internal static unsafe class MaxScore
                     }
                 }
                 if (nonEssential == 0)
-                    TermAtATime.Collect(acc, lo, hi - lo, queue);
+                    TermAtATime.Collect(acc, lo, hi - lo, hi - lo, queue, scratch.Histogram);
                 else if (Rescore(acc, lo, hi - lo, bounds, essential, nonEssential, queue, query, probes, scratch.Slots) > (hi - lo) / DenseCandidates)
                     exhaustiveRanges = ExhaustiveRangesAfterDense;
                 lo = hi;

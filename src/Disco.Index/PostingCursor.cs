@@ -19,7 +19,6 @@ internal sealed unsafe class PostingCursor
     private readonly float[] _impacts = GC.AllocateArray<float>(IndexFormat.BlockSize, pinned: true);
     private int _firstBlock;
     private int _endBlock;
-    private long _postings;
     private int _block;
     private int _shallow;
     private int _pos;
@@ -48,7 +47,6 @@ internal sealed unsafe class PostingCursor
     {
         _firstBlock = _index.FirstBlock(term);
         _endBlock = _firstBlock + _index.BlockCount(term);
-        _postings = _index.PostingLength(term);
         _shallow = _firstBlock;
         if (_firstBlock == _endBlock)
         {
@@ -155,23 +153,13 @@ internal sealed unsafe class PostingCursor
 
     private void Decode(int block)
     {
-        var entry = _blocks[block];
-        var start = entry.Offset;
-        var end = _blocks[block + 1].Offset;
-        var n = block == _endBlock - 1 ? (int)(_postings - ((long)(block - _firstBlock) * IndexFormat.BlockSize)) : IndexFormat.BlockSize;
-        if (n <= 0 || n > IndexFormat.BlockSize || start < IndexFormat.HeaderBytes || end > _index.PostingsEnd || end <= start)
-            throw _index.Corrupt($"block {block} has an invalid extent");
-        var p = _base + start;
-        var impactBytes = n * _impactBytes;
-        var bits = p[impactBytes];
-        if (bits > 32 || end - start != impactBytes + 1 + (((n * bits) + 7) / 8))
-            throw _index.Corrupt($"block {block} has an invalid layout");
+        var n = _index.BlockLength(block, out var p);
         fixed (float* impacts = _impacts)
         {
             switch (_encoding)
             {
                 case ImpactEncoding.Exact:
-                    Buffer.MemoryCopy(p, impacts, IndexFormat.BlockSize * sizeof(float), impactBytes);
+                    Buffer.MemoryCopy(p, impacts, IndexFormat.BlockSize * sizeof(float), n * sizeof(float));
                     break;
                 case ImpactEncoding.Bits16:
                     for (var i = 0; i < n; i++)
@@ -183,23 +171,22 @@ internal sealed unsafe class PostingCursor
                     break;
             }
         }
-        var packed = p + impactBytes + 1;
+        var offsets = p + (n * _impactBytes);
+        var last = _blocks[block].LastDoc;
+        var rangeStart = last & ~((1 << _index.RangeBits) - 1);
         long prev = block == _firstBlock ? -1 : _blocks[block - 1].LastDoc;
-        var mask = bits == 32 ? uint.MaxValue : (1UL << bits) - 1;
-        ulong bad = 0;
-        ulong docCount = (ulong)_index.DocumentCount;
+        var bad = (uint)last >= (uint)_index.DocumentCount;
         fixed (int* docs = _docs)
         {
             for (var i = 0; i < n; i++)
             {
-                var bit = i * bits;
-                var gap = (Unsafe.ReadUnaligned<ulong>(packed + (bit >> 3)) >> (bit & 7)) & mask;
-                prev += (long)gap + 1;
-                bad |= (ulong)prev >= docCount ? 1UL : 0UL;
-                docs[i] = (int)prev;
+                var doc = rangeStart + Unsafe.ReadUnaligned<ushort>(offsets + (IndexFormat.DocBytes * i));
+                bad |= doc <= prev;
+                prev = doc;
+                docs[i] = doc;
             }
         }
-        if (bad != 0 || prev != entry.LastDoc)
+        if (bad || prev != last)
             throw _index.Corrupt($"block {block} decodes to invalid document ids");
         _block = block;
         _count = n;

@@ -1,15 +1,14 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 
 namespace Disco.Index;
 
 /// <summary>
 /// Writes postings.bin, blocks.bin and terms.bin term by term (terms in id order, documents in
-/// increasing order within a term). A block of up to 128 postings is
-/// <c>[impacts: n x (4|2|1) bytes][1 byte bit width b][n doc gaps bit-packed at b bits, LSB first]</c>
-/// where gap = doc - previous doc - 1 (previous = -1 at the start of a term). blocks.bin holds one
-/// 16-byte record per block (last doc, max impact, byte offset) plus a sentinel with the end offset.
+/// increasing order within a term). A block holds up to 128 postings of one document range
+/// (2^rangeBits documents) as <c>[impacts: n x (4|2|1) bytes][n x uint16 document offsets in the
+/// range]</c>. blocks.bin holds one 16-byte record per block (last doc, max impact, byte offset)
+/// plus a sentinel with the end offset.
 /// </summary>
 internal sealed class PostingsWriter : IDisposable
 {
@@ -18,19 +17,20 @@ internal sealed class PostingsWriter : IDisposable
     private readonly ImpactEncoding _encoding;
     private readonly float _scale;
     private readonly int _maxCode;
+    private readonly int _rangeBits;
     private readonly int[] _docs = new int[IndexFormat.BlockSize];
     private readonly float[] _weights = new float[IndexFormat.BlockSize];
-    private readonly byte[] _blockBytes = new byte[(IndexFormat.BlockSize * 4) + IndexFormat.BlockSize * 4 + 16];
+    private readonly byte[] _blockBytes = new byte[IndexFormat.BlockSize * (4 + IndexFormat.DocBytes)];
     private readonly List<TermEntry> _terms = [];
     private int _count;
-    private int _previousDoc = -1;
     private long _termPostings;
     private int _termFirstBlock;
     private float _termMax;
 
-    public PostingsWriter(string directory, ImpactEncoding encoding, float scale)
+    public PostingsWriter(string directory, ImpactEncoding encoding, float scale, int rangeBits)
     {
         _encoding = encoding;
+        _rangeBits = rangeBits;
         _scale = scale;
         _maxCode = encoding == ImpactEncoding.Exact ? 0 : IndexFormat.MaxCode(encoding);
         _postings = new ChecksummedFile(Path.Combine(directory, IndexFormat.PostingsFile));
@@ -58,7 +58,6 @@ internal sealed class PostingsWriter : IDisposable
     public void BeginTerm()
     {
         _count = 0;
-        _previousDoc = -1;
         _termPostings = 0;
         _termFirstBlock = checked((int)BlockCount);
         _termMax = 0;
@@ -66,6 +65,8 @@ internal sealed class PostingsWriter : IDisposable
 
     public void Add(int doc, float weight)
     {
+        if (_count > 0 && (doc >> _rangeBits) != (_docs[0] >> _rangeBits))
+            FlushBlock();
         _docs[_count] = doc;
         _weights[_count] = weight;
         if (++_count == IndexFormat.BlockSize)
@@ -144,33 +145,16 @@ internal sealed class PostingsWriter : IDisposable
             }
             maxImpact = Math.Max(maxImpact, impact);
         }
-        uint maxGap = 0;
-        var prev = _previousDoc;
+        var mask = (1 << _rangeBits) - 1;
         for (var i = 0; i < n; i++)
         {
-            maxGap = Math.Max(maxGap, (uint)(_docs[i] - prev - 1));
-            prev = _docs[i];
+            BinaryPrimitives.WriteUInt16LittleEndian(span[pos..], (ushort)(_docs[i] & mask));
+            pos += IndexFormat.DocBytes;
         }
-        var bits = 32 - BitOperations.LeadingZeroCount(maxGap);
-        span[pos++] = (byte)bits;
-        var packedBytes = ((n * bits) + 7) / 8;
-        span.Slice(pos, packedBytes + 8).Clear();
-        prev = _previousDoc;
-        for (var i = 0; i < n; i++)
-        {
-            var gap = (ulong)(uint)(_docs[i] - prev - 1);
-            prev = _docs[i];
-            var bit = i * bits;
-            var at = span[(pos + (bit >> 3))..];
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(at) | (gap << (bit & 7));
-            BinaryPrimitives.WriteUInt64LittleEndian(at, word);
-        }
-        pos += packedBytes;
         _blocks.WriteInt32(_docs[n - 1]);
         _blocks.WriteSingle(maxImpact);
         _blocks.WriteInt64(_postings.Length);
         _postings.Write(span[..pos]);
-        _previousDoc = _docs[n - 1];
         _termMax = Math.Max(_termMax, maxImpact);
         _termPostings += n;
         PostingCount += n;

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Disco.Index;
 
 /// <summary>Per-thread search state: range accumulator, cursors, top-k queue. Reused across queries.</summary>
@@ -13,17 +11,53 @@ internal sealed unsafe class SearchScratch
     {
         _index = index;
         RangeSize = rangeSize;
-        // Vector-aligned length so the range scan needs no scalar tail.
-        Accumulator = GC.AllocateArray<float>(rangeSize + Vector<float>.Count, pinned: true);
+        // Room for the index's document range and MaxScore's ranges, padded so the range scan
+        // (16 floats at a time) needs no scalar tail.
+        Accumulator = GC.AllocateArray<float>(Math.Max(rangeSize, 1 << index.RangeBits) + 32, pinned: true);
+
     }
 
     public int RangeSize { get; }
 
     public float[] Accumulator { get; }
 
+    /// <summary>Scratch for the cut-off of a range's scores (see <see cref="ScoreSelection"/>).</summary>
+    public int[] Histogram { get; } = new int[ScoreSelection.Buckets];
+
     public TopKQueue Queue { get; } = new();
 
     public float[] Slots { get; private set; } = [];
+
+    private int[] _blockNext = [];
+    private int[] _blockEnd = [];
+    private float[] _lookup = [];
+
+    /// <summary>Per query term: the next block to scan and the end of its blocks.</summary>
+    public (int[] Next, int[] End) BlockCursors(int terms)
+    {
+        if (_blockNext.Length < terms)
+        {
+            _blockNext = new int[terms];
+            _blockEnd = new int[terms];
+        }
+        return (_blockNext, _blockEnd);
+    }
+
+    /// <summary>
+    /// For 8-bit impacts, 256 contributions per query term: entry <c>256 t + code</c> is
+    /// <c>weight_t × (code × scale)</c>, computed exactly as the other algorithms compute it.
+    /// </summary>
+    public float[] ImpactLookup(SearchQuery query, float scale)
+    {
+        if (_lookup.Length < query.Count << 8)
+            _lookup = new float[query.Count << 8];
+        for (var t = 0; t < query.Count; t++)
+        {
+            for (var code = 0; code < 256; code++)
+                _lookup[(t << 8) + code] = query.Weights[t] * PostingsWriter.Decode(code, scale);
+        }
+        return _lookup;
+    }
 
     /// <summary>Empties the queue for a new query; false when there is nothing to search.</summary>
     public bool Begin(SearchQuery query, int k)

@@ -21,6 +21,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly int[] _termFirstBlock;
     private readonly int[] _termBlockCount;
     private readonly float[] _termMaxImpact;
+    private readonly int _blockStride;
 
     private SparseIndex(string directory, IndexMetadata meta, bool verifyAll)
     {
@@ -75,6 +76,8 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         Encoding = meta.ImpactEncoding;
         Scale = meta.Scale ?? 1f;
+        RangeBits = meta.RangeBits;
+        _blockStride = IndexFormat.ImpactBytes(Encoding) + IndexFormat.DocBytes;
         BlockEntries = (BlockEntry*)_blocks.Data;
         PostingsBase = _postings.Data - IndexFormat.HeaderBytes;
         PostingsEnd = _postings.Length - IndexFormat.PostingsPadding;
@@ -94,6 +97,9 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Quantized impacts decode as code * Scale (1 for exact float32 impacts).</summary>
     public float Scale { get; }
+
+    /// <summary>Blocks never cross a range of 2^RangeBits documents and store offsets within it.</summary>
+    internal int RangeBits { get; }
 
     internal BlockEntry* BlockEntries { get; }
 
@@ -124,6 +130,24 @@ public sealed unsafe class SparseIndex : IDisposable
     internal int FirstBlock(int termId) => _termFirstBlock[termId];
 
     internal int BlockCount(int termId) => _termBlockCount[termId];
+
+    /// <summary>
+    /// The number of postings of block <paramref name="block"/> (from its byte extent) and where
+    /// they start; refuses extents that cannot be a block, so a damaged blocks table never leads
+    /// to reads outside postings.bin.
+    /// </summary>
+    internal int BlockLength(int block, out byte* start)
+    {
+        var offset = BlockEntries[block].Offset;
+        var end = BlockEntries[block + 1].Offset;
+        var stride = _blockStride;
+        var bytes = end - offset;
+        var n = bytes / stride;
+        if (offset < IndexFormat.HeaderBytes || end > PostingsEnd || n < 1 || n > IndexFormat.BlockSize || n * stride != bytes)
+            throw Corrupt($"block {block} has an invalid extent");
+        start = PostingsBase + offset;
+        return (int)n;
+    }
 
     /// <summary>The original (string) id of internal document <paramref name="doc"/>.</summary>
     public string DocumentId(int doc)
@@ -205,7 +229,8 @@ public sealed unsafe class SparseIndex : IDisposable
                 throw new DiscoException($"{path}: truncated term dictionary");
             terms[i] = System.Text.Encoding.UTF8.GetString(span.Slice(pos, len));
             pos += len;
-            if (postings[i] < 0 || blocks[i] != (postings[i] + IndexFormat.BlockSize - 1) / IndexFormat.BlockSize
+            // A term has at least one block per 128 postings and at most one per posting (blocks also end at range boundaries).
+            if (postings[i] < 0 || blocks[i] < (postings[i] + IndexFormat.BlockSize - 1) / IndexFormat.BlockSize || blocks[i] > postings[i]
                 || first[i] < 0 || (long)first[i] + blocks[i] > meta.Blocks)
                 throw new DiscoException($"{path}: inconsistent entry for term {i}");
         }

@@ -1,60 +1,161 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Disco.Index;
 
 /// <summary>
-/// Exhaustive term-at-a-time scoring over cache-sized document ranges (see
+/// Exhaustive term-at-a-time scoring, one document range at a time (see
 /// <see cref="SearchAlgorithm.TermAtATime"/>). SPLADE's reference scatters into one accumulator
-/// of N floats per query (103 MB at 25.7M passages, far beyond cache); ranges keep the scatter in
-/// L2 and the accumulator per thread small.
+/// of N floats per query (103 MB at 25.7M passages, far beyond cache). Here blocks never cross a
+/// range and store each document as its 16-bit offset in the range (docs/index-format.md), so
+/// every posting is one load of impact and offset and one add into a 256 KB accumulator that stays
+/// in L2: nothing is decoded, and the per-thread state does not grow with the collection.
 /// </summary>
 internal static unsafe class TermAtATime
 {
-    public static void Run(SearchQuery query, SearchScratch scratch, int k, int documentCount)
+
+    public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
     {
         if (!scratch.Begin(query, k))
             return;
-        var queue = scratch.Queue;
-        var cursors = scratch.Cursors(query);
-        var range = scratch.RangeSize;
+        var n = query.Count;
+        var (next, end) = scratch.BlockCursors(n);
+        for (var t = 0; t < n; t++)
+        {
+            next[t] = index.FirstBlock(query.Terms[t]);
+            end[t] = next[t] + index.BlockCount(query.Terms[t]);
+        }
+        var blocks = index.BlockEntries;
+        var bits = index.RangeBits;
+        var size = 1 << bits;
+        var documentCount = index.DocumentCount;
+        var lookup = index.Encoding == ImpactEncoding.Bits8 ? scratch.ImpactLookup(query, index.Scale) : null;
         fixed (float* acc = scratch.Accumulator)
+        fixed (float* table = lookup)
         {
             while (true)
             {
-                var lo = int.MaxValue;
-                foreach (var c in cursors)
-                    lo = Math.Min(lo, c.Doc);
-                if (lo == int.MaxValue)
+                var range = int.MaxValue;
+                for (var t = 0; t < n; t++)
+                {
+                    if (next[t] < end[t])
+                        range = Math.Min(range, blocks[next[t]].LastDoc >> bits);
+                }
+                if (range == int.MaxValue)
                     break;
-                // Ranges are aligned to the range size so their starts are deterministic.
-                lo -= lo % range;
-                var hi = (int)Math.Min((long)lo + range, int.MaxValue);
-                for (var t = 0; t < cursors.Length; t++)
-                    cursors[t].Accumulate(acc, lo, hi, query.Weights[t]);
-                Collect(acc, lo, Math.Min(hi, documentCount) - lo, queue);
+                var lo = range << bits;
+                if ((uint)lo >= (uint)documentCount)
+                    throw index.Corrupt($"a block ends past the last document ({documentCount})");
+                for (var t = 0; t < n; t++)
+                {
+                    var b = next[t];
+                    var stop = end[t];
+                    var weight = query.Weights[t];
+                    for (; b < stop && blocks[b].LastDoc >> bits == range; b++)
+                        Scatter(index, b, acc, size - 1, weight, table == null ? null : table + (t << 8));
+                    next[t] = b;
+                }
+                Collect(acc, lo, size, Math.Min(size, documentCount - lo), scratch.Queue, scratch.Histogram);
             }
         }
     }
 
-    /// <summary>Moves accumulated scores above the queue threshold into the queue and clears the accumulator.</summary>
-    internal static void Collect(float* acc, int lo, int length, TopKQueue queue)
+    /// <summary>
+    /// Adds one block's contributions <c>weight × impact</c> into the range accumulator. Offsets are
+    /// masked to the range, so even a damaged block cannot write outside the accumulator; its last
+    /// offset must match the block table, which catches most damage.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter(SparseIndex index, int block, float* acc, int mask, float weight, float* table)
     {
-        var width = Vector<float>.Count;
-        var threshold = new Vector<float>(queue.Threshold);
-        for (var i = 0; i < length; i += width)
+        var n = index.BlockLength(block, out var p);
+        var impactBytes = index.Encoding == ImpactEncoding.Exact ? 4 : index.Encoding == ImpactEncoding.Bits16 ? 2 : 1;
+        var offsets = (ushort*)(p + (n * impactBytes));
+        if (offsets[n - 1] != (index.BlockEntries[block].LastDoc & mask))
+            throw index.Corrupt($"block {block} decodes to invalid document ids");
+        switch (index.Encoding)
         {
-            var v = *(Vector<float>*)(acc + i);
-            if (v == Vector<float>.Zero)
-                continue;
-            if (Vector.GreaterThanAny(v, threshold))
-            {
-                for (var j = 0; j < width; j++)
+            case ImpactEncoding.Exact:
                 {
-                    if (queue.Offer(lo + i + j, acc[i + j]))
-                        threshold = new Vector<float>(queue.Threshold);
+                    var impacts = (float*)p;
+                    if (mask == ushort.MaxValue)
+                    {
+                        // Full 16-bit ranges: every offset is in range, no mask needed.
+                        var i = 0;
+                        for (; i + 4 <= n; i += 4)
+                        {
+                            int d0 = offsets[i], d1 = offsets[i + 1], d2 = offsets[i + 2], d3 = offsets[i + 3];
+                            float c0 = weight * impacts[i], c1 = weight * impacts[i + 1], c2 = weight * impacts[i + 2], c3 = weight * impacts[i + 3];
+                            acc[d0] += c0;
+                            acc[d1] += c1;
+                            acc[d2] += c2;
+                            acc[d3] += c3;
+                        }
+                        for (; i < n; i++)
+                            acc[offsets[i]] += weight * impacts[i];
+                    }
+                    else
+                    {
+                        for (var i = 0; i < n; i++)
+                            acc[offsets[i] & mask] += weight * impacts[i];
+                    }
+                    break;
+                }
+            case ImpactEncoding.Bits16:
+                {
+                    var codes = (ushort*)p;
+                    var scale = index.Scale;
+                    for (var i = 0; i < n; i++)
+                        acc[offsets[i] & mask] += weight * PostingsWriter.Decode(codes[i], scale);
+                    break;
+                }
+            default:
+                for (var i = 0; i < n; i++)
+                    acc[offsets[i] & mask] += table[p[i]];
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Offers the accumulated scores of documents <c>[lo, lo + valid)</c> above the queue threshold
+    /// and clears <c>acc[0, scan)</c>, rounded up to 16 floats (the accumulator is padded for it).
+    /// While the queue is not full every positive score would enter it; for a large k a histogram
+    /// pass first finds a cut-off that enough scores reach, so the range costs about k heap
+    /// operations instead of one per matching document.
+    /// </summary>
+    internal static void Collect(float* acc, int lo, int scan, int valid, TopKQueue queue, int[] histogram)
+    {
+        var end = (scan + 15) & ~15;
+        // Offers need acc > bar; the queue itself decides ties, in increasing document order.
+        var bar = queue.Threshold;
+        if (queue.K - queue.Count >= 64)
+        {
+            var cut = ScoreSelection.Cutoff(acc, valid, queue.K - queue.Count, histogram);
+            if (cut > 0)
+                bar = MathF.BitDecrement(cut);
+        }
+        var barVector = Vector256.Create(bar);
+        for (var i = 0; i < end; i += 32)
+        {
+            var m = Vector256.Max(Vector256.Max(Vector256.Load(acc + i), Vector256.Load(acc + i + 8)), Vector256.Max(Vector256.Load(acc + i + 16), Vector256.Load(acc + i + 24)));
+            if (!Vector256.GreaterThanAny(m, barVector))
+                continue;
+            for (var g = i; g < i + 32; g += 8)
+            {
+                var hits = Vector256.GreaterThan(Vector256.Load(acc + g), barVector).ExtractMostSignificantBits();
+                while (hits != 0)
+                {
+                    var j = g + BitOperations.TrailingZeroCount(hits);
+                    hits &= hits - 1;
+                    if (j < valid && acc[j] > bar && queue.Offer(lo + j, acc[j]) && queue.Threshold > bar)
+                    {
+                        bar = queue.Threshold;
+                        barVector = Vector256.Create(bar);
+                    }
                 }
             }
-            *(Vector<float>*)(acc + i) = Vector<float>.Zero;
         }
+        new Span<float>(acc, end + 16).Clear();
     }
 }

@@ -13,6 +13,8 @@ internal sealed class TopKQueue
 
     public int Count { get; private set; }
 
+    public int K => _k;
+
     /// <summary>
     /// A candidate must score above this to enter (the k-th score once full, else 0). Callers offer
     /// documents in increasing id order, so a tie with the k-th score never enters.

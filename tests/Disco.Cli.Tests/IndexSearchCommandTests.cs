@@ -101,7 +101,7 @@ public sealed class IndexSearchCommandTests
         File.WriteAllText(dir.File("queries.tsv"), "q1\twhat is paris\n");
         Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index")));
         Assert.Equal(2, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.tsv"), "--out", dir.File("run")));
-        File.WriteAllText(dir.File("index/meta.json"), File.ReadAllText(dir.File("index/meta.json")).Replace("\"version\": 1", "\"version\": 7", StringComparison.Ordinal));
+        File.WriteAllText(dir.File("index/meta.json"), File.ReadAllText(dir.File("index/meta.json")).Replace("\"version\": 2", "\"version\": 7", StringComparison.Ordinal));
         Assert.Equal(1, Run("search", "--index", dir.File("index"), "--queries", dir.File("docs.jsonl"), "--out", dir.File("run")));
         Assert.False(File.Exists(dir.File("run")));
     }

@@ -112,7 +112,8 @@ public sealed class IndexFormatTests
         var path = collection.Build(dir.File("index"));
         var target = Path.Combine(path, "postings.bin");
         var bytes = File.ReadAllBytes(target);
-        // Every bit-width byte set to 255 (no valid block has it), so any decoded block is rejected.
+        // Every document offset becomes 65535, past every document of this 400-document index, so
+        // any block is rejected, whether decoded (MaxScore, DAAT) or scattered (term-at-a-time).
         for (var i = IndexFormat.HeaderBytes; i < bytes.Length - IndexFormat.PostingsPadding; i++)
             bytes[i] = 0xFF;
         File.WriteAllBytes(target, bytes);
@@ -126,7 +127,8 @@ public sealed class IndexFormatTests
     }
 
     [Theory]
-    [InlineData("version", 2, "version 2 is not supported")]
+    [InlineData("version", 1, "version 1 is not supported")]
+    [InlineData("rangeBits", 17, "range bits 17 are not supported")]
     [InlineData("format", "something-else", "not a Disco index")]
     [InlineData("impacts", "int4", "unknown impact encoding")]
     public void Unknown_versions_and_formats_in_meta_json_are_refused(string key, object value, string message)

@@ -46,9 +46,9 @@ internal sealed class RandomCollection
 
     public int K { get; }
 
-    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Exact, long segmentPostings = 1024)
+    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Exact, long segmentPostings = 1024, int rangeBits = IndexBuildOptions.DefaultRangeBits)
     {
-        using var builder = new IndexBuilder(directory, new IndexBuildOptions(impacts, segmentPostings));
+        using var builder = new IndexBuilder(directory, new IndexBuildOptions(impacts, segmentPostings, rangeBits));
         foreach (var d in Documents)
             builder.Add(d);
         builder.Complete();

@@ -14,8 +14,9 @@ public sealed class SearchOracleTests
         {
             var collection = new RandomCollection(seed);
             using var dir = new TempDirectory();
-            using var index = SparseIndex.Open(collection.Build(dir.File("index"), impacts));
-            // A small range size makes the term-at-a-time algorithm cross many range borders.
+            // Small document ranges (16 to 256 documents) make blocks end and the term-at-a-time
+            // scan cross many range borders; small MaxScore ranges do the same for MaxScore.
+            using var index = SparseIndex.Open(collection.Build(dir.File("index"), impacts, rangeBits: 4 + (seed % 5)));
             var searcher = new IndexSearcher(index, rangeSize: 16 << (seed % 4));
             foreach (var vector in collection.Queries)
             {
@@ -35,7 +36,7 @@ public sealed class SearchOracleTests
     {
         var collection = new RandomCollection(seed: 7, maxDocs: 2000, maxVocabulary: 80);
         using var dir = new TempDirectory();
-        using var index = SparseIndex.Open(collection.Build(dir.File("index")));
+        using var index = SparseIndex.Open(collection.Build(dir.File("index"), rangeBits: 8));
         var searcher = new IndexSearcher(index, rangeSize: 64);
         var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
         foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
@@ -43,6 +44,38 @@ public sealed class SearchOracleTests
             var batch = searcher.SearchBatch(queries, 20, algorithm, threads: 3);
             for (var i = 0; i < queries.Count; i++)
                 Assert.Equal(BruteForceOracle.TopK(collection.Documents, queries[i], index, 20, ImpactEncoding.Exact), batch[i].Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
+        }
+    }
+
+    [Fact]
+    public void Default_ranges_of_65536_documents_are_crossed_exactly()
+    {
+        // 140,000 short documents over 12 terms: every term's postings span three 64K ranges, and
+        // the last range is partial, as in a real collection.
+        var random = new Random(17);
+        var vocabulary = Enumerable.Range(0, 12).Select(i => $"t{i}").ToArray();
+        var documents = new List<Core.Vectors.TermVector>();
+        for (var d = 0; d < 140_000; d++)
+        {
+            var terms = vocabulary.Where(_ => random.Next(4) == 0).ToArray();
+            documents.Add(new Core.Vectors.TermVector($"d{d}", terms, [.. terms.Select(_ => random.Next(1, 9) * 0.25f)]));
+        }
+        using var dir = new TempDirectory();
+        using (var builder = new IndexBuilder(dir.File("index")))
+        {
+            foreach (var d in documents)
+                builder.Add(d);
+            builder.Complete();
+        }
+        using var index = SparseIndex.Open(dir.File("index"), verifyChecksums: true);
+        var searcher = new IndexSearcher(index);
+        foreach (var n in new[] { 1, 3, 12 })
+        {
+            var vector = new Core.Vectors.TermVector("q", vocabulary[..n], [.. Enumerable.Range(1, n).Select(i => i * 0.5f)]);
+            var query = SearchQuery.Create(index, vector);
+            var expected = BruteForceOracle.TopK(documents, query, index, 100, ImpactEncoding.Exact);
+            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                Assert.Equal(expected, searcher.Search(query, 100, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
         }
     }
 
