@@ -14,8 +14,26 @@ namespace Disco.Index;
 /// </summary>
 internal static unsafe class TermAtATime
 {
-
     public static void Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
+    {
+        switch (index.Encoding)
+        {
+            case ImpactEncoding.Exact:
+                Run<Float32Impacts>(query, scratch, index, k);
+                break;
+            case ImpactEncoding.Bits16:
+                Run<UInt16Impacts>(query, scratch, index, k);
+                break;
+            default:
+                Run<UInt8Impacts>(query, scratch, index, k);
+                break;
+        }
+    }
+
+    // Specialized per impact width (the JIT compiles one body per struct type argument), so block
+    // lengths divide by a constant and the scatter loop has no per-block dispatch.
+    private static void Run<TImpacts>(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
+        where TImpacts : struct, IImpacts
     {
         if (!scratch.Begin(query, k))
             return;
@@ -30,7 +48,10 @@ internal static unsafe class TermAtATime
         var bits = index.RangeBits;
         var size = 1 << bits;
         var documentCount = index.DocumentCount;
-        var lookup = index.Encoding == ImpactEncoding.Bits8 ? scratch.ImpactLookup(query, index.Scale) : null;
+        var postings = index.PostingsBase;
+        var postingsEnd = index.PostingsEnd;
+        var scale = index.Scale;
+        var lookup = typeof(TImpacts) == typeof(UInt8Impacts) ? scratch.ImpactLookup(query, scale) : null;
         fixed (float* acc = scratch.Accumulator)
         fixed (float* table = lookup)
         {
@@ -52,8 +73,24 @@ internal static unsafe class TermAtATime
                     var b = next[t];
                     var stop = end[t];
                     var weight = query.Weights[t];
+                    var termTable = table + (t << 8);
                     for (; b < stop && blocks[b].LastDoc >> bits == range; b++)
-                        Scatter(index, b, acc, size - 1, weight, table == null ? null : table + (t << 8));
+                    {
+                        // The block's length comes from its extent; checked so a damaged block
+                        // table never leads to reads outside postings.bin.
+                        var offset = blocks[b].Offset;
+                        var bytes = blocks[b + 1].Offset - offset;
+                        var count = (int)(bytes / (TImpacts.Bytes + IndexFormat.DocBytes));
+                        if (offset < IndexFormat.HeaderBytes || offset + bytes > postingsEnd || count < 1 || count > IndexFormat.BlockSize || count * (long)(TImpacts.Bytes + IndexFormat.DocBytes) != bytes)
+                            throw index.Corrupt($"block {b} has an invalid extent");
+                        var p = postings + offset;
+                        var offsets = (ushort*)(p + (count * TImpacts.Bytes));
+                        // Offsets are masked to the range, so even a damaged block cannot write
+                        // outside the accumulator; the last one must match the block table.
+                        if (offsets[count - 1] != (blocks[b].LastDoc & (size - 1)))
+                            throw index.Corrupt($"block {b} decodes to invalid document ids");
+                        Scatter<TImpacts>(acc, p, offsets, count, size - 1, weight, scale, termTable);
+                    }
                     next[t] = b;
                 }
                 Collect(acc, lo, size, Math.Min(size, documentCount - lo), scratch.Queue, scratch.Histogram);
@@ -61,60 +98,68 @@ internal static unsafe class TermAtATime
         }
     }
 
-    /// <summary>
-    /// Adds one block's contributions <c>weight × impact</c> into the range accumulator. Offsets are
-    /// masked to the range, so even a damaged block cannot write outside the accumulator; its last
-    /// offset must match the block table, which catches most damage.
-    /// </summary>
+    /// <summary>Adds one block's contributions <c>weight × impact</c> into the range accumulator.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scatter(SparseIndex index, int block, float* acc, int mask, float weight, float* table)
+    private static void Scatter<TImpacts>(float* acc, byte* p, ushort* offsets, int n, int mask, float weight, float scale, float* table)
+        where TImpacts : struct, IImpacts
     {
-        var n = index.BlockLength(block, out var p);
-        var impactBytes = index.Encoding == ImpactEncoding.Exact ? 4 : index.Encoding == ImpactEncoding.Bits16 ? 2 : 1;
-        var offsets = (ushort*)(p + (n * impactBytes));
-        if (offsets[n - 1] != (index.BlockEntries[block].LastDoc & mask))
-            throw index.Corrupt($"block {block} decodes to invalid document ids");
-        switch (index.Encoding)
+        if (typeof(TImpacts) == typeof(Float32Impacts))
         {
-            case ImpactEncoding.Exact:
+            var impacts = (float*)p;
+            if (mask == ushort.MaxValue)
+            {
+                // Full 16-bit ranges: every offset is in range, no mask needed.
+                var i = 0;
+                for (; i + 4 <= n; i += 4)
                 {
-                    var impacts = (float*)p;
-                    if (mask == ushort.MaxValue)
-                    {
-                        // Full 16-bit ranges: every offset is in range, no mask needed.
-                        var i = 0;
-                        for (; i + 4 <= n; i += 4)
-                        {
-                            int d0 = offsets[i], d1 = offsets[i + 1], d2 = offsets[i + 2], d3 = offsets[i + 3];
-                            float c0 = weight * impacts[i], c1 = weight * impacts[i + 1], c2 = weight * impacts[i + 2], c3 = weight * impacts[i + 3];
-                            acc[d0] += c0;
-                            acc[d1] += c1;
-                            acc[d2] += c2;
-                            acc[d3] += c3;
-                        }
-                        for (; i < n; i++)
-                            acc[offsets[i]] += weight * impacts[i];
-                    }
-                    else
-                    {
-                        for (var i = 0; i < n; i++)
-                            acc[offsets[i] & mask] += weight * impacts[i];
-                    }
-                    break;
+                    int d0 = offsets[i], d1 = offsets[i + 1], d2 = offsets[i + 2], d3 = offsets[i + 3];
+                    float c0 = weight * impacts[i], c1 = weight * impacts[i + 1], c2 = weight * impacts[i + 2], c3 = weight * impacts[i + 3];
+                    acc[d0] += c0;
+                    acc[d1] += c1;
+                    acc[d2] += c2;
+                    acc[d3] += c3;
                 }
-            case ImpactEncoding.Bits16:
-                {
-                    var codes = (ushort*)p;
-                    var scale = index.Scale;
-                    for (var i = 0; i < n; i++)
-                        acc[offsets[i] & mask] += weight * PostingsWriter.Decode(codes[i], scale);
-                    break;
-                }
-            default:
+                for (; i < n; i++)
+                    acc[offsets[i]] += weight * impacts[i];
+            }
+            else
+            {
                 for (var i = 0; i < n; i++)
-                    acc[offsets[i] & mask] += table[p[i]];
-                break;
+                    acc[offsets[i] & mask] += weight * impacts[i];
+            }
         }
+        else if (typeof(TImpacts) == typeof(UInt16Impacts))
+        {
+            var codes = (ushort*)p;
+            for (var i = 0; i < n; i++)
+                acc[offsets[i] & mask] += weight * PostingsWriter.Decode(codes[i], scale);
+        }
+        else
+        {
+            // 8-bit codes: per-term table of weight × (code × scale), as the other algorithms compute it.
+            for (var i = 0; i < n; i++)
+                acc[offsets[i] & mask] += table[p[i]];
+        }
+    }
+
+    private interface IImpacts
+    {
+        static abstract int Bytes { get; }
+    }
+
+    private readonly struct Float32Impacts : IImpacts
+    {
+        public static int Bytes => 4;
+    }
+
+    private readonly struct UInt16Impacts : IImpacts
+    {
+        public static int Bytes => 2;
+    }
+
+    private readonly struct UInt8Impacts : IImpacts
+    {
+        public static int Bytes => 1;
     }
 
     /// <summary>
