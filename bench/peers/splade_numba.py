@@ -32,6 +32,9 @@ def score_float(ptr, doc_ids, values, terms, weights, size):
     return filtered, -scores[filtered]
 
 
+PASSES = 3
+
+
 def select_topk(filtered, scores, k):
     if len(filtered) > k:
         part = np.argpartition(scores, k)[:k]
@@ -84,9 +87,15 @@ def main():
         for threads in (1, 2):
             numba.set_num_threads(threads)
             score_float(ptr, doc_ids, values, queries[0][0], queries[0][1], n_docs)  # compile / warm up
-            t0 = time.perf_counter()
-            tops, lat = run(k)
-            total = time.perf_counter() - t0
+            # PASSES passes, as the Disco side: latency per query is its fastest pass, throughput the
+            # fastest pass, which takes out most of the noise of a shared machine for both systems.
+            total = float("inf")
+            lat = None
+            for _ in range(PASSES):
+                t0 = time.perf_counter()
+                tops, pass_lat = run(k)
+                total = min(total, time.perf_counter() - t0)
+                lat = pass_lat if lat is None else np.minimum(lat, pass_lat)
             if threads == 1:
                 row = {"system": "SPLADE numba", "k": k, "queries": len(queries), "meanMs": float(lat.mean()),
                        "p50Ms": float(np.percentile(lat, 50, method="higher")), "p99Ms": float(np.percentile(lat, 99, method="higher"))}
