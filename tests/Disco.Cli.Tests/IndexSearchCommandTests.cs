@@ -94,6 +94,23 @@ public sealed class IndexSearchCommandTests
     }
 
     [Fact]
+    public void Index_stats_encodes_text_queries_with_a_model_as_encode_does()
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        File.WriteAllLines(dir.File("queries.tsv"), ["q1\twhat is the capital of france", "q2\thow do I keep a sourdough starter alive"]);
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index")));
+        Assert.Equal(0, CommandRunner.Run(EncodeCommand.Create(), "encode", "--model", Fixtures.TinySplade, "--input", dir.File("queries.tsv"), "--output", dir.File("queries.jsonl")));
+        Assert.Equal(0, Run("index", "stats", dir.File("index"), "--queries", dir.File("queries.tsv"), "--model", Fixtures.TinySplade, "--out", dir.File("from-text")));
+        Assert.Equal(0, Run("index", "stats", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("from-vectors")));
+        static double Flops(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("flops").GetDouble();
+        var fromVectors = Flops(dir.File("from-vectors/flops.json"));
+        Assert.True(fromVectors > 0);
+        Assert.Equal(fromVectors, Flops(dir.File("from-text/flops.json")), 12);
+        Assert.Equal(2, Run("index", "stats", dir.File("index"), "--queries", dir.File("queries.tsv"), "--out", dir.File("no-model")));
+    }
+
+    [Fact]
     public void Text_queries_without_a_model_and_a_broken_index_are_one_line_errors()
     {
         using var dir = new TempDirectory();

@@ -82,7 +82,8 @@ public static class IndexCommand
     private static Command CreateStats()
     {
         var directory = new Argument<string>("DIR") { Description = "Index directory" };
-        var queries = new Option<string?>("--queries") { Description = "Query vectors JSONL for the FLOPS estimate" };
+        var queries = new Option<string?>("--queries") { Description = "Queries for the FLOPS estimate: vectors JSONL, or with --model TSV id<TAB>text or conversations JSONL" };
+        var encoding = new QueryEncodingOptions();
         var output = new Option<string?>("--out") { Description = "Where to write index_stats.json, index_dist.json, index_dist.svg, flops.json (default DIR/stats)" };
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
@@ -90,6 +91,7 @@ public static class IndexCommand
         {
             directory, queries, output, maxTerms, minWeight,
         };
+        encoding.AddTo(command);
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(directory)!;
@@ -111,7 +113,7 @@ public static class IndexCommand
             if (parse.GetValue(queries) is string queryPath)
             {
                 var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
-                var prepared = QueryInput.ReadVectors(queryPath).Select(v => SearchQuery.Create(index, v, options)).ToList();
+                var prepared = encoding.Read(parse, queryPath, Environment.ProcessorCount, out _).Select(v => SearchQuery.Create(index, v, options)).ToList();
                 var flops = IndexStatistics.Flops(index, prepared);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "flops.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["flops"] = flops }, json) + "\n");
                 Console.WriteLine($"FLOPS\t{flops.ToString("G6", CultureInfo.InvariantCulture)}");

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Index;
-using Disco.Modeling;
-using Disco.Text;
 
 namespace Disco.Cli.Commands;
 
@@ -15,12 +13,7 @@ public static class SearchCommand
     {
         var index = new Option<string>("--index") { Description = "Index directory", Required = true };
         var queries = new Option<string>("--queries") { Description = "Queries: vectors JSONL (from 'disco encode'), or with --model TSV id<TAB>text (already flattened) or conversations JSONL", Required = true };
-        var model = new Option<string?>("--model") { Description = "SPLADE model directory to encode text queries (its query/ encoder when present)" };
-        var agg = ModelOptions.Aggregation();
-        var maxLength = ModelOptions.MaxLength();
-        var batchSize = new Option<int>("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => 32 };
-        var history = new Option<string>("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
-        history.AcceptOnlyFromAmong("full", "last", "questions");
+        var encoding = new QueryEncodingOptions();
         var output = new Option<string>("--out") { Description = "Run file to write", Required = true };
         var k = new Option<int>("--k") { Description = "Documents per query", DefaultValueFactory = _ => 1000 };
         var format = new Option<string?>("--format") { Description = "trec (qid Q0 docid rank score tag) or json ({qid: {docid: score}}); default from the --out extension (.json → json)" };
@@ -34,8 +27,9 @@ public static class SearchCommand
         var verify = new Option<bool>("--verify") { Description = "Check the checksums of every index file before searching" };
         var command = new Command("search", "Retrieve the top k documents for each query (exact sparse dot product)")
         {
-            index, queries, output, model, k, format, threads, algorithm, maxTerms, minWeight, tag, verify, agg, maxLength, batchSize, history,
+            index, queries, output, k, format, threads, algorithm, maxTerms, minWeight, tag, verify,
         };
+        encoding.AddTo(command);
         command.SetAction(parse =>
         {
             var kValue = parse.GetValue(k);
@@ -45,9 +39,7 @@ public static class SearchCommand
             var fmt = parse.GetValue(format) ?? (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "trec");
             using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
             var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
-            var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(threads));
-            var flattening = new FlatteningOptions(parse.GetValue(history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
-            var vectors = QueryInput.Read(parse.GetValue(queries)!, parse.GetValue(model), encoderOptions, flattening, out var encodeTime);
+            var vectors = encoding.Read(parse, parse.GetValue(queries)!, parse.GetValue(threads), out var encodeTime);
             var prepared = vectors.Select(v => SearchQuery.Create(opened, v, options)).ToList();
             var searcher = new IndexSearcher(opened);
             var clock = Stopwatch.StartNew();
