@@ -19,13 +19,7 @@ public sealed class GoldenRankingTests
         var documents = ReadVectors(Fixtures.Golden("golden_documents.jsonl"), vocabulary);
         var queries = ReadVectors(Fixtures.Golden("golden_conversations.jsonl"), vocabulary);
         using var dir = new TempDirectory();
-        using (var builder = new IndexBuilder(dir.File("index")))
-        {
-            foreach (var d in documents)
-                builder.Add(d);
-            builder.Complete();
-        }
-        using var index = SparseIndex.Open(dir.File("index"), verifyChecksums: true);
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), documents), verifyChecksums: true);
         var searcher = new IndexSearcher(index);
         var golden = File.ReadLines(Fixtures.Golden("golden_rankings.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(queries.Count, golden.Count);

@@ -61,13 +61,7 @@ public sealed class SearchOracleTests
             documents.Add(new Core.Vectors.TermVector($"d{d}", terms, [.. terms.Select(_ => random.Next(1, 9) * 0.25f)]));
         }
         using var dir = new TempDirectory();
-        using (var builder = new IndexBuilder(dir.File("index")))
-        {
-            foreach (var d in documents)
-                builder.Add(d);
-            builder.Complete();
-        }
-        using var index = SparseIndex.Open(dir.File("index"), verifyChecksums: true);
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), documents), verifyChecksums: true);
         var searcher = new IndexSearcher(index);
         foreach (var n in new[] { 1, 3, 12 })
         {
