@@ -1,34 +1,48 @@
 namespace Disco.Index;
 
 /// <summary>
-/// The k best (score, doc) pairs seen so far, as a min-heap whose root is the worst kept hit.
-/// Order: higher score first, then smaller document id (earlier in the collection). Only
-/// positive scores enter, as in SPLADE (<c>acc &gt; threshold</c> with threshold 0).
+/// The k best (score, doc) pairs seen so far. Order: higher score first, then smaller document id
+/// (earlier in the collection). Only positive scores enter, as in SPLADE (<c>acc &gt; threshold</c>
+/// with threshold 0). Small k: a min-heap whose root is the worst kept hit. Large k: candidates are
+/// appended to a buffer of 2k and, when it fills, the best k are selected in linear time and the
+/// k-th becomes the bar; this costs a few operations per candidate where a heap of 1000 costs a
+/// dozen cache-missing sift steps.
 /// </summary>
 internal sealed class TopKQueue
 {
+    /// <summary>From this k on, the buffered mode is used.</summary>
+    public const int BufferedFrom = 64;
+
     private float[] _scores = [];
     private int[] _docs = [];
     private int _k;
+    private bool _buffered;
+    private bool _hasBar;
+    private float _barScore;
+    private int _barDoc;
 
+    /// <summary>Entries held (in buffered mode up to 2k until the next selection).</summary>
     public int Count { get; private set; }
 
     public int K => _k;
 
     /// <summary>
-    /// A candidate must score above this to enter (the k-th score once full, else 0). Callers offer
+    /// A candidate must score above this to enter (the k-th score once known, else 0). Callers offer
     /// documents in increasing id order, so a tie with the k-th score never enters.
     /// </summary>
-    public float Threshold => Count == _k ? _scores[0] : 0f;
+    public float Threshold => _buffered ? (_hasBar ? _barScore : 0f) : (Count == _k ? _scores[0] : 0f);
 
     public void Reset(int k)
     {
         _k = k;
+        _buffered = k >= BufferedFrom;
+        _hasBar = false;
         Count = 0;
-        if (_scores.Length < k)
+        var capacity = _buffered ? 2 * k : k;
+        if (_scores.Length < capacity)
         {
-            _scores = new float[k];
-            _docs = new int[k];
+            _scores = new float[capacity];
+            _docs = new int[capacity];
         }
     }
 
@@ -37,6 +51,21 @@ internal sealed class TopKQueue
     {
         if (_k == 0 || !(score > 0))
             return false;
+        if (_buffered)
+        {
+            if (_hasBar && !Better(score, doc, _barScore, _barDoc))
+                return false;
+            if (Count == 2 * _k)
+            {
+                Select();
+                if (!Better(score, doc, _barScore, _barDoc))
+                    return false;
+            }
+            _scores[Count] = score;
+            _docs[Count] = doc;
+            Count++;
+            return true;
+        }
         if (Count < _k)
         {
             var i = Count++;
@@ -56,14 +85,62 @@ internal sealed class TopKQueue
     /// <summary>The kept hits, best first.</summary>
     public IndexHit[] ToSortedArray()
     {
+        if (_buffered && Count > _k)
+            Select();
+        // One 64-bit key per hit sorts as (score, -doc): positive float32 bits order like the floats.
+        var keys = new ulong[Count];
+        for (var i = 0; i < Count; i++)
+            keys[i] = ((ulong)BitConverter.SingleToUInt32Bits(_scores[i]) << 32) | (uint)(int.MaxValue - _docs[i]);
+        Array.Sort(keys);
         var hits = new IndexHit[Count];
         for (var i = 0; i < Count; i++)
-            hits[i] = new IndexHit(_docs[i], _scores[i]);
-        Array.Sort(hits, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
+        {
+            var key = keys[Count - 1 - i];
+            hits[i] = new IndexHit(int.MaxValue - (int)(uint)key, BitConverter.UInt32BitsToSingle((uint)(key >> 32)));
+        }
         return hits;
     }
 
     private static bool Better(float s1, int d1, float s2, int d2) => s1 > s2 || (s1 == s2 && d1 < d2);
+
+    /// <summary>Keeps the k best entries (quickselect, expected linear) and makes the worst of them the bar.</summary>
+    private void Select()
+    {
+        var lo = 0;
+        var hi = Count - 1;
+        var target = _k - 1;
+        while (lo < hi)
+        {
+            // Median of three as the pivot, moved to hi.
+            var mid = lo + ((hi - lo) >> 1);
+            if (Better(_scores[mid], _docs[mid], _scores[lo], _docs[lo]))
+                Swap(mid, lo);
+            if (Better(_scores[hi], _docs[hi], _scores[lo], _docs[lo]))
+                Swap(hi, lo);
+            if (Better(_scores[mid], _docs[mid], _scores[hi], _docs[hi]))
+                Swap(mid, hi);
+            var pivotScore = _scores[hi];
+            var pivotDoc = _docs[hi];
+            var store = lo;
+            for (var i = lo; i < hi; i++)
+            {
+                if (Better(_scores[i], _docs[i], pivotScore, pivotDoc))
+                    Swap(i, store++);
+            }
+            Swap(store, hi);
+            if (store == target)
+                break;
+            if (store < target)
+                lo = store + 1;
+            else
+                hi = store - 1;
+        }
+        // Entries [0, k) are now the k best; the worst of them is at k - 1.
+        Count = _k;
+        _hasBar = true;
+        _barScore = _scores[_k - 1];
+        _barDoc = _docs[_k - 1];
+    }
 
     private void SiftUp(int i)
     {

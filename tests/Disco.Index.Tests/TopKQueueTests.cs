@@ -1,0 +1,26 @@
+namespace Disco.Index.Tests;
+
+public sealed class TopKQueueTests
+{
+    [Fact]
+    public void Heap_and_buffered_modes_keep_the_k_best_with_ties_by_document()
+    {
+        var random = new Random(31);
+        var queue = new TopKQueue();
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var k = new[] { 1, 5, 63, 64, 100, 1000 }[trial % 6];
+            var n = random.Next(0, 5000);
+            // Few distinct scores, zeros included, documents offered in increasing order as the algorithms do.
+            var offers = Enumerable.Range(0, n).Select(d => (Doc: d * 3, Score: random.Next(0, 40) * 0.25f)).ToList();
+            queue.Reset(k);
+            foreach (var (doc, score) in offers)
+            {
+                if (score > queue.Threshold)
+                    queue.Offer(doc, score);
+            }
+            var expected = offers.Where(o => o.Score > 0).OrderByDescending(o => o.Score).ThenBy(o => o.Doc).Take(k).ToList();
+            Assert.Equal(expected, queue.ToSortedArray().Select(h => (h.Doc, h.Score)).ToList());
+        }
+    }
+}
