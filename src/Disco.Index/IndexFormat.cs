@@ -26,7 +26,7 @@ internal static class IndexFormat
     /// <summary>Bytes a document takes in a block (its offset within the range).</summary>
     public const int DocBytes = 2;
 
-    /// <summary>Zero bytes after the last block, so a block decoder may read whole 64-bit words past a block's end.</summary>
+    /// <summary>Zero bytes after the last block (version 1 decoders read whole 64-bit words past a block's end; kept so the layout stays simple to check).</summary>
     public const int PostingsPadding = 64;
 
     public const string MetaFile = "meta.json";

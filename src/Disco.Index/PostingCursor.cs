@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Disco.Index;
 
@@ -155,14 +154,9 @@ internal sealed unsafe class PostingCursor
     private void Decode(int block)
     {
         var n = _index.BlockLength(block, out var p);
-        if (Sse.IsSupported && block + 1 < _endBlock)
-        {
-            // The term's next block follows this one in postings.bin; start fetching it (see TermAtATime).
-            var next = _base + _blocks[block + 1].Offset;
-            var end = _base + Math.Min(_blocks[block + 1].Offset + (_blocks[block + 1].Offset - _blocks[block].Offset), _index.PostingsEnd);
-            for (var line = next; line < end; line += 64)
-                Sse.Prefetch0(line);
-        }
+        // The term's next block follows this one in postings.bin.
+        if (block + 1 < _endBlock)
+            _index.Prefetch(_blocks[block + 1].Offset, _blocks[block + 1].Offset - _blocks[block].Offset);
         fixed (float* impacts = _impacts)
         {
             switch (_encoding)

@@ -14,7 +14,6 @@ internal sealed unsafe class SearchScratch
         // Room for the index's document range and MaxScore's ranges, padded so the range scan
         // (16 floats at a time) needs no scalar tail.
         Accumulator = GC.AllocateArray<float>(Math.Max(rangeSize, 1 << index.RangeBits) + 32, pinned: true);
-
     }
 
     public int RangeSize { get; }

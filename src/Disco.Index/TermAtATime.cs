@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Disco.Index;
 
@@ -34,8 +33,8 @@ internal static unsafe class TermAtATime
         }
     }
 
-    // Specialized per impact width (the JIT compiles one body per struct type argument), so block
-    // lengths divide by a constant and the scatter loop has no per-block dispatch.
+    // Specialized per impact width (the JIT compiles one body per struct type argument), so the
+    // scatter loop has no per-block dispatch on the encoding.
     private static void Run<TImpacts>(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
         where TImpacts : struct, IImpacts
     {
@@ -52,8 +51,6 @@ internal static unsafe class TermAtATime
         var bits = index.RangeBits;
         var size = 1 << bits;
         var documentCount = index.DocumentCount;
-        var postings = index.PostingsBase;
-        var postingsEnd = index.PostingsEnd;
         var scale = index.Scale;
         var lookup = typeof(TImpacts) == typeof(UInt8Impacts) ? scratch.ImpactLookup(query, scale) : null;
         fixed (float* acc = scratch.Accumulator)
@@ -76,7 +73,7 @@ internal static unsafe class TermAtATime
                 for (var t = 0; t < n; t++)
                 {
                     if (next[t] < end[t])
-                        Prefetch(postings + blocks[next[t]].Offset, 2 * MaxBlockBytes, postings + postingsEnd);
+                        index.Prefetch(blocks[next[t]].Offset, 2 * MaxBlockBytes);
                 }
                 for (var t = 0; t < n; t++)
                 {
@@ -86,23 +83,15 @@ internal static unsafe class TermAtATime
                     var termTable = table + (t << 8);
                     for (; b < stop && blocks[b].LastDoc >> bits == range; b++)
                     {
-                        // The block's length comes from its extent; checked so a damaged block
-                        // table never leads to reads outside postings.bin.
-                        var offset = blocks[b].Offset;
-                        var bytes = blocks[b + 1].Offset - offset;
-                        var count = (int)(bytes / (TImpacts.Bytes + IndexFormat.DocBytes));
-                        if (offset < IndexFormat.HeaderBytes || offset + bytes > postingsEnd || count < 1 || count > IndexFormat.BlockSize || count * (long)(TImpacts.Bytes + IndexFormat.DocBytes) != bytes)
-                            throw index.Corrupt($"block {b} has an invalid extent");
-                        var p = postings + offset;
+                        var count = index.BlockLength(b, out var p);
+                        var bytes = blocks[b + 1].Offset - blocks[b].Offset;
                         var offsets = (ushort*)(p + (count * TImpacts.Bytes));
                         // Offsets are masked to the range, so even a damaged block cannot write
                         // outside the accumulator; the last one must match the block table.
                         if (offsets[count - 1] != (blocks[b].LastDoc & (size - 1)))
                             throw index.Corrupt($"block {b} decodes to invalid document ids");
-                        // A term's blocks follow each other in postings.bin: fetch the one after next
-                        // while this one is added. Many short streams (one per term and range) leave
-                        // the hardware prefetcher too little to train on; this halves the scan time.
-                        Prefetch(p + (2 * bytes), bytes, postings + postingsEnd);
+                        // A term's blocks follow each other in postings.bin: fetch the one after next.
+                        index.Prefetch(blocks[b].Offset + (2 * bytes), bytes);
                         Scatter<TImpacts>(acc, p, offsets, count, size - 1, weight, scale, termTable);
                     }
                     next[t] = b;
@@ -110,16 +99,6 @@ internal static unsafe class TermAtATime
                 Collect(acc, lo, size, Math.Min(size, documentCount - lo), scratch.Queue, scratch.Histogram);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(byte* from, long bytes, byte* limit)
-    {
-        if (!Sse.IsSupported)
-            return;
-        var to = Math.Min((long)(from + bytes), (long)limit);
-        for (var line = from; line < (byte*)to; line += 64)
-            Sse.Prefetch0(line);
     }
 
     /// <summary>Adds one block's contributions <c>weight × impact</c> into the range accumulator.</summary>
