@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Disco.Training.Tests;
 
+[Collection(SerialTorchTests.Name)]
 public sealed class ResumeAndCheckpointTests
 {
     [Fact]
