@@ -30,21 +30,8 @@ public sealed partial class HubCache(string cacheDirectory)
     /// <summary>True for the names the hub gives blobs: a git blob id (40 lowercase hex digits) or the sha256 of an LFS file (64).</summary>
     public static bool IsBlobHash(string etag) => etag is not null && BlobPattern().IsMatch(etag);
 
-    /// <summary>
-    /// True for a relative path of plain names (<c>config.json</c>, <c>onnx/model.onnx</c>): not
-    /// rooted, no empty, <c>.</c> or <c>..</c> segment, no backslash, no control character.
-    /// </summary>
-    public static bool IsSafeRelativePath(string path)
-    {
-        if (string.IsNullOrEmpty(path) || path.Length > 1024 || Path.IsPathRooted(path) || path.Contains('\\', StringComparison.Ordinal))
-            return false;
-        foreach (var segment in path.Split('/'))
-        {
-            if (segment is "" or "." or ".." || segment.Any(char.IsControl))
-                return false;
-        }
-        return true;
-    }
+    /// <summary>A relative path of plain names (see <see cref="RelativePaths.IsPlain"/>).</summary>
+    public static bool IsSafeRelativePath(string path) => RelativePaths.IsPlain(path);
 
     public string RepoFolder(string repoId)
     {
