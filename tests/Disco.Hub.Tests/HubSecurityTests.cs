@@ -26,12 +26,11 @@ public sealed class HubSecurityTests
 
         public string Cache => Path.Combine(_root.Path, "deep", "er", "hub");
 
-        public HubOptions Options(string endpoint, string revision = "main")
-            => new(Cache, endpoint, Token: null, Revision: revision, ShowProgress: false)
-            {
-                MetadataTimeout = TimeSpan.FromSeconds(0.5),
-                ReadTimeout = TimeSpan.FromSeconds(0.5),
-            };
+        // Normal answers get the default waits (a loaded CI machine can be slow); the stall tests short ones.
+        public HubOptions Options(string endpoint, string revision = "main") => new(Cache, endpoint, Token: null, Revision: revision, ShowProgress: false);
+
+        public HubOptions Impatient(string endpoint, double metadataSeconds = 10, double readSeconds = 10)
+            => Options(endpoint) with { MetadataTimeout = TimeSpan.FromSeconds(metadataSeconds), ReadTimeout = TimeSpan.FromSeconds(readSeconds) };
 
         /// <summary>Every file and folder of the sandbox that is not inside the cache.</summary>
         public IReadOnlyList<string> Outside()
@@ -150,8 +149,8 @@ public sealed class HubSecurityTests
         using var box = new Sandbox();
         hub.NeverAnswer = true;
         var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<HubUnreachableException>(() => HubModelResolver.Resolve(FakeHub.Repo, box.Options(hub.Endpoint)));
-        Assert.Equal($"{hub.Endpoint} did not answer within 0.5 s for org/tiny/config.json (HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT set the waits)", e.Message);
+        var e = Assert.Throws<HubUnreachableException>(() => HubModelResolver.Resolve(FakeHub.Repo, box.Impatient(hub.Endpoint, metadataSeconds: 1)));
+        Assert.Equal($"{hub.Endpoint} did not answer within 1 s for org/tiny/config.json (HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT set the waits)", e.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
@@ -161,8 +160,8 @@ public sealed class HubSecurityTests
         using var hub = ModelHub();
         using var box = new Sandbox();
         hub.StallDownloadsAfter = 20_000;
-        var e = Assert.Throws<HubUnreachableException>(() => HubModelResolver.Resolve(FakeHub.Repo, box.Options(hub.Endpoint)));
-        Assert.Equal("org/tiny/model.safetensors: the download stalled (no data for 0.5 s) at 20000 bytes; run again to resume (HF_HUB_DOWNLOAD_TIMEOUT sets the wait)", e.Message);
+        var e = Assert.Throws<HubUnreachableException>(() => HubModelResolver.Resolve(FakeHub.Repo, box.Impatient(hub.Endpoint, readSeconds: 2)));
+        Assert.Equal("org/tiny/model.safetensors: the download stalled (no data for 2 s) at 20000 bytes; run again to resume (HF_HUB_DOWNLOAD_TIMEOUT sets the wait)", e.Message);
         var incomplete = Path.Combine(box.Cache, "models--org--tiny", "blobs", FakeHub.Sha256(Weights) + ".incomplete");
         Assert.Equal(20_000, new FileInfo(incomplete).Length);
 
