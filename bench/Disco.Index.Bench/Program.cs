@@ -63,7 +63,10 @@ switch (verb)
         {
             var dir = args[1];
             var impacts = args.Length > 2 ? args[2] : "float32";
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"));
+            // VERIFY=1 checks every byte when opening (search --verify); the open time is reported either way.
+            var opening = Stopwatch.StartNew();
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"), Environment.GetEnvironmentVariable("VERIFY") == "1");
+            Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["openMs"] = opening.Elapsed.TotalMilliseconds }));
             var vocabulary = CsrFile.VocabularyStrings;
             var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, vocabulary)).ToList();
             var searcher = new IndexSearcher(index);

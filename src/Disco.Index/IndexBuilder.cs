@@ -187,8 +187,7 @@ public sealed partial class IndexBuilder : IDisposable
         }
     }
 
-    private static void Record(IndexMetadata meta, ChecksummedFile file) =>
-        meta.Files[Path.GetFileName(file.Path)] = new IndexFileInfo(file.Length, file.Checksum.ToString("x8", CultureInfo.InvariantCulture));
+    private static void Record(IndexMetadata meta, ChecksummedFile file) => IndexIntegrity.Record(meta, file);
 
     private int BeginDocument(string id)
     {
@@ -280,18 +279,5 @@ public sealed partial class IndexBuilder : IDisposable
         _segCount = 0;
     }
 
-    private void MoveIntoPlace()
-    {
-        if (!Directory.Exists(_target))
-        {
-            Directory.Move(_temp, _target);
-            return;
-        }
-        // Swap: the old index moves aside, the new one in, then the old one is deleted. If the
-        // process dies between the two moves the old index survives as DIR.old-<guid>.
-        var old = $"{_target}.old-{Guid.NewGuid():N}";
-        Directory.Move(_target, old);
-        Directory.Move(_temp, _target);
-        Directory.Delete(old, recursive: true);
-    }
+    private void MoveIntoPlace() => IndexSwap.MoveIntoPlace(_temp, _target);
 }
