@@ -220,7 +220,7 @@ public sealed partial class IndexMetadata
             if (integrity.ChunkBytes != IndexIntegrity.ChunkBytes)
                 throw Bad($"chunk size {integrity.ChunkBytes} is not supported (expected {IndexIntegrity.ChunkBytes})");
             if (integrity.Files is null || integrity.Files.Distinct(StringComparer.Ordinal).Count() != integrity.Files.Count || integrity.Files.Any(f => !Files.ContainsKey(f) || f == IndexIntegrity.ChecksumsFile)
-                || !Files.ContainsKey(IndexIntegrity.ChecksumsFile))
+                || !IndexIntegrity.ChunkedFiles.All(integrity.Files.Contains) || !Files.ContainsKey(IndexIntegrity.ChecksumsFile))
                 throw Bad("the \"integrity\" section does not match \"files\"");
         }
     }
