@@ -50,8 +50,8 @@ public sealed class VocabularyMapAndLookupTests
     }
 
     [Theory]
-    [InlineData(ImpactEncoding.Exact)]
-    [InlineData(ImpactEncoding.Bits8)]
+    [InlineData(ImpactEncoding.Float32)]
+    [InlineData(ImpactEncoding.UInt8)]
     public void Looked_up_impacts_are_the_ones_search_adds_up(ImpactEncoding impacts)
     {
         for (var seed = 1; seed <= 20; seed++)

@@ -96,7 +96,7 @@ public sealed class ConversationalRetrieverTests(RetrieverFixture fixture) : ICl
     public void Replacing_the_index_moves_searches_to_it()
     {
         var half = GoldenFixture.Documents.Take(GoldenFixture.Documents.Count / 2).ToList();
-        IndexBuild.FromRecords(half, fixture.Encoder, fixture.File("half"));
+        IndexBuilder.FromRecords(half, fixture.Encoder, fixture.File("half"));
         var retriever = Retriever();
         var before = retriever.Search(GoldenFixture.Conversations[0]);
         var replaced = retriever.ReplaceIndex(SparseIndex.Open(fixture.File("half")));
@@ -138,7 +138,7 @@ public sealed class ConversationalRetrieverTests(RetrieverFixture fixture) : ICl
     {
         using var dir = new TempDirectory();
         File.WriteAllLines(dir.File("collection.tsv"), GoldenFixture.Documents.Select(d => $"{d.Id}\t{d.Text}"));
-        IndexBuild.FromCollection(dir.File("collection.tsv"), fixture.Encoder, dir.File("from-file"));
+        IndexBuilder.FromCollection(dir.File("collection.tsv"), fixture.Encoder, dir.File("from-file"));
         using var fromFile = SparseIndex.Open(dir.File("from-file"));
         Assert.Equal(fixture.Index.DocumentCount, fromFile.DocumentCount);
         Assert.Equal(fixture.Index.PostingCount, fromFile.PostingCount);

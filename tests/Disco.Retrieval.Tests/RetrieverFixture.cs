@@ -12,7 +12,7 @@ public sealed class RetrieverFixture : IDisposable
     public RetrieverFixture()
     {
         Encoder = SpladeEncoder.Load(Fixtures.TinySplade);
-        IndexBuild.FromRecords(GoldenFixture.Documents, Encoder, _dir.File("index"));
+        IndexBuilder.FromRecords(GoldenFixture.Documents, Encoder, _dir.File("index"));
         Index = SparseIndex.Open(_dir.File("index"));
     }
 
