@@ -67,8 +67,8 @@ switch (verb)
             var opening = Stopwatch.StartNew();
             using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"), Environment.GetEnvironmentVariable("VERIFY") == "1");
             Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["openMs"] = opening.Elapsed.TotalMilliseconds }));
-            var vocabulary = CsrFile.VocabularyStrings;
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, vocabulary)).ToList();
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
             var searcher = new IndexSearcher(index);
             var results = new List<Dictionary<string, object>>();
             // QUICK=1 (for development): term-at-a-time only, no peer comparison.
