@@ -143,35 +143,13 @@ public sealed class SpladeEncoder : ISparseEncoder
                 ? log1p(nn.functional.relu(logits.amax([0])))
                 : log1p(nn.functional.relu(logits)).sum(dim: 0);
         }
-        var all = stack(pooled).to_type(ScalarType.Float32).data<float>().ToArray();
-        var vocab = Model.Config.VocabSize;
-        var result = new SparseVector[rows.Length];
-        for (var b = 0; b < rows.Length; b++)
-            result[b] = ToSparse(all.AsSpan(b * vocab, vocab));
-        return result;
-    }
-
-    private SparseVector ToSparse(ReadOnlySpan<float> dense)
-    {
-        var count = 0;
-        foreach (var w in dense)
+        var vectors = SparseRepresentation.FromDense(stack(pooled), Options.MinWeight);
+        if (Options.TopK is int topK)
         {
-            if (w > 0 && w >= Options.MinWeight)
-                count++;
+            for (var b = 0; b < vectors.Length; b++)
+                vectors[b] = vectors[b].Prune(topK);
         }
-        var indices = new int[count];
-        var values = new float[count];
-        var k = 0;
-        for (var i = 0; i < dense.Length; i++)
-        {
-            if (dense[i] > 0 && dense[i] >= Options.MinWeight)
-            {
-                indices[k] = i;
-                values[k++] = dense[i];
-            }
-        }
-        var vector = new SparseVector(indices, values);
-        return Options.TopK is int topK ? vector.Prune(topK) : vector;
+        return vectors;
     }
 
     public void Dispose()

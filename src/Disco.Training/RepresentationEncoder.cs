@@ -1,3 +1,4 @@
+using Disco.Core.Vectors;
 using Disco.Modeling;
 using Disco.Text;
 using static TorchSharp.torch;
@@ -38,5 +39,13 @@ public sealed class RepresentationEncoder
         var mask = tensor(batch.AttentionMask, [batch.BatchSize, batch.SequenceLength]).to(Device);
         var logits = Model.call(ids, mask);
         return SpladePooling.Represent(logits, mask, Aggregation).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Encodes texts without gradient into sparse vectors, one per text, in order.</summary>
+    public SparseVector[] Sparse(IReadOnlyList<string> texts)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return SparseRepresentation.FromDense(Represent(texts));
     }
 }

@@ -1,0 +1,61 @@
+using Disco.Core.Vectors;
+using static TorchSharp.torch;
+
+namespace Disco.Modeling;
+
+/// <summary>
+/// The one dense → sparse kernel: a SPLADE representation over the vocabulary becomes the sparse
+/// vector of its positive weights. Inference (<see cref="SpladeEncoder"/>) and training (document
+/// caches, validation, teacher scoring) all go through it, so they keep exactly the same terms.
+/// </summary>
+public static class SparseRepresentation
+{
+    /// <summary>
+    /// The entries of <paramref name="dense"/> that are positive and at least
+    /// <paramref name="minWeight"/>, in increasing term order. SPLADE weights are never negative;
+    /// NaN is dropped.
+    /// </summary>
+    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0)
+    {
+        var count = 0;
+        foreach (var w in dense)
+        {
+            if (Keeps(w, minWeight))
+                count++;
+        }
+        if (count == 0)
+            return SparseVector.Empty;
+        var indices = new int[count];
+        var values = new float[count];
+        var k = 0;
+        for (var i = 0; i < dense.Length && k < count; i++)
+        {
+            if (Keeps(dense[i], minWeight))
+            {
+                indices[k] = i;
+                values[k++] = dense[i];
+            }
+        }
+        return new SparseVector(indices, values);
+    }
+
+    /// <summary>One vector per row of a [B, V] representation (any device or floating type).</summary>
+    public static SparseVector[] FromDense(Tensor dense, float minWeight = 0)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        if (dense.dim() != 2)
+            throw new ArgumentException($"expected a [batch, vocabulary] tensor, got {dense.dim()} dimensions", nameof(dense));
+        var rows = (int)dense.shape[0];
+        var vocabulary = (int)dense.shape[1];
+        float[] values;
+        using (no_grad())
+        using (var cpuFloat = dense.detach().to(CPU).to_type(ScalarType.Float32))
+            values = cpuFloat.data<float>().ToArray();
+        var result = new SparseVector[rows];
+        for (var r = 0; r < rows; r++)
+            result[r] = FromDense(values.AsSpan(r * vocabulary, vocabulary), minWeight);
+        return result;
+    }
+
+    private static bool Keeps(float weight, float minWeight) => weight > 0 && weight >= minWeight;
+}
