@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using Disco.Core;
 using Disco.Index;
@@ -31,6 +32,8 @@ public sealed class SpladeIndexImport : IDisposable
     private const string ValuesPrefix = "index_doc_value_";
 
     private readonly NativeFile _file;
+    private MemoryMappedFile? _map;
+    private MemoryMappedViewAccessor? _view;
     private readonly string _h5Path;
     private readonly SortedDictionary<int, (long Length, IH5Dataset Ids, IH5Dataset Values)> _lists;
 
@@ -70,14 +73,30 @@ public sealed class SpladeIndexImport : IDisposable
             if (!File.Exists(required))
                 throw new DiscoException($"{required}: file not found (a naver/splade index folder holds {ArrayFile} and {DocIdsFile})");
         }
+        // Through a memory map: PureHDF reads object headers and symbol tables in many small pieces,
+        // and mapped reads cost no system call each (listing 60K datasets is about 4x faster).
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
         NativeFile file;
         try
         {
-            file = H5File.OpenRead(h5);
+            if (new FileInfo(h5).Length == 0)
+                throw new DataFormatException(h5, 0, "the file is empty");
+            map = MemoryMappedFile.CreateFromFile(h5, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            file = H5File.Open(view);
         }
         catch (Exception e) when (e is not DiscoException)
         {
+            view?.Dispose();
+            map?.Dispose();
             throw Unreadable(h5, "not a readable HDF5 file", e);
+        }
+        catch
+        {
+            view?.Dispose();
+            map?.Dispose();
+            throw;
         }
         try
         {
@@ -117,13 +136,15 @@ public sealed class SpladeIndexImport : IDisposable
             }
             foreach (var k in values.Keys.Where(k => !ids.ContainsKey(k)))
                 throw new DataFormatException(h5, 0, $"{ValuesPrefix}{k} has no {IdsPrefix}{k}");
-            var import = new SpladeIndexImport(directory, h5, file, lists, dim);
+            var import = new SpladeIndexImport(directory, h5, file, lists, dim) { _map = map, _view = view };
             import.CheckDistribution();
             return import;
         }
         catch
         {
             file.Dispose();
+            view.Dispose();
+            map.Dispose();
             throw;
         }
     }
@@ -209,7 +230,12 @@ public sealed class SpladeIndexImport : IDisposable
         return writer.Complete();
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _view?.Dispose();
+        _map?.Dispose();
+    }
 
     private void CheckDistribution()
     {
