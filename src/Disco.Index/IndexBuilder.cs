@@ -11,8 +11,9 @@ namespace Disco.Index;
 /// <c>DIR.tmp-&lt;guid&gt;</c>; only a complete index is renamed to <c>DIR</c>, replacing an
 /// existing index only then. Disposing without completing deletes the temporary directory.
 /// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are.
+/// <c>FromVectors</c>, <c>FromCollection</c> and <c>FromRecords</c> build in one call, from files or from memory.
 /// </summary>
-public sealed class IndexBuilder : IDisposable
+public sealed partial class IndexBuilder : IDisposable
 {
     private readonly IndexDirectory _directory;
     private readonly IndexBuildOptions _options;
@@ -101,13 +102,13 @@ public sealed class IndexBuilder : IDisposable
         FlushSegment();
         _docIds.Complete();
         var encoding = _options.Impacts;
-        float? scale = encoding == ImpactEncoding.Exact ? null
+        float? scale = encoding == ImpactEncoding.Float32 ? null
             : _maxWeight > 0 ? _maxWeight / IndexFormat.MaxCode(encoding) : 1f;
         var meta = new IndexMetadata
         {
             Documents = _docIds.Count,
             Terms = _termStrings.Count,
-            Impacts = IndexFormat.EncodingName(encoding),
+            Impacts = ImpactEncodingNames.Name(encoding),
             Scale = scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,

@@ -44,8 +44,8 @@ public static class IndexMerge
         var first = indexes[0];
         var sameQuantization = indexes.All(i => i.Encoding == first.Encoding && i.Scale == first.Scale);
         var options = new InvertedIndexOptions(
-            sameQuantization ? first.Encoding : ImpactEncoding.Exact,
-            sameQuantization && first.Encoding != ImpactEncoding.Exact ? first.Scale : null,
+            sameQuantization ? first.Encoding : ImpactEncoding.Float32,
+            sameQuantization && first.Encoding != ImpactEncoding.Float32 ? first.Scale : null,
             indexes.All(i => i.RangeBits == first.RangeBits) ? first.RangeBits : IndexBuildOptions.DefaultRangeBits);
         using var writer = new InvertedIndexWriter(outputDirectory, options);
         writer.BuildInfo["source"] = "merge";

@@ -7,7 +7,7 @@ namespace Disco.Index;
 /// turns a weight that would exceed the largest code into an error instead of clamping it.
 /// </summary>
 public sealed record InvertedIndexOptions(
-    ImpactEncoding Impacts = ImpactEncoding.Exact,
+    ImpactEncoding Impacts = ImpactEncoding.Float32,
     float? Scale = null,
     int RangeBits = IndexBuildOptions.DefaultRangeBits,
     bool RefuseClamping = true);

@@ -26,9 +26,9 @@ public sealed class InvertedIndexWriter : IDisposable
         _options = options ?? new InvertedIndexOptions();
         if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
             throw new ArgumentOutOfRangeException(nameof(options), $"RangeBits must be between {IndexFormat.MinRangeBits} and {IndexFormat.MaxRangeBits}");
-        if (_options.Impacts != ImpactEncoding.Exact && _options.Scale is not > 0f)
+        if (_options.Impacts != ImpactEncoding.Float32 && _options.Scale is not > 0f)
             throw new ArgumentOutOfRangeException(nameof(options), "quantized impacts need a positive Scale, known before the first posting");
-        _maxCode = _options.Impacts == ImpactEncoding.Exact ? 0 : IndexFormat.MaxCode(_options.Impacts);
+        _maxCode = _options.Impacts == ImpactEncoding.Float32 ? 0 : IndexFormat.MaxCode(_options.Impacts);
         _directory = new IndexDirectory(directory);
         try
         {
@@ -97,7 +97,7 @@ public sealed class InvertedIndexWriter : IDisposable
             if (w == 0)
                 continue;
             if (_maxCode > 0 && MathF.Round(w / _options.Scale!.Value) > _maxCode && _options.RefuseClamping)
-                throw new DiscoException($"term \"{term}\": impact {w} of document {doc} does not fit {IndexFormat.EncodingName(_options.Impacts)} at scale {_options.Scale}");
+                throw new DiscoException($"term \"{term}\": impact {w} of document {doc} does not fit {ImpactEncodingNames.Name(_options.Impacts)} at scale {_options.Scale}");
             _postings.Add(doc, w);
             _maxWeight = Math.Max(_maxWeight, w);
         }
@@ -116,8 +116,8 @@ public sealed class InvertedIndexWriter : IDisposable
         {
             Documents = _docIds.Count,
             Terms = _terms.Count,
-            Impacts = IndexFormat.EncodingName(_options.Impacts),
-            Scale = _options.Impacts == ImpactEncoding.Exact ? null : _options.Scale,
+            Impacts = ImpactEncodingNames.Name(_options.Impacts),
+            Scale = _options.Impacts == ImpactEncoding.Float32 ? null : _options.Scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,
         };

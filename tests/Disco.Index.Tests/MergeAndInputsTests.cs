@@ -44,7 +44,7 @@ public class MergeAndInputsTests
         var a = new TermVector("a", ["x", "y"], [1f, 2f]);
         var b = new TermVector("b", ["x"], [0.5f]);
         var c = new TermVector("c", ["y"], [4f]);
-        var u8 = new IndexBuildOptions(ImpactEncoding.Bits8);
+        var u8 = new IndexBuildOptions(ImpactEncoding.UInt8);
         var same1 = TestIndex.Build(temp.File("s1"), [a], u8);
         var same2 = TestIndex.Build(temp.File("s2"), [new TermVector("b", ["x", "z"], [2f, 1f])], u8);
         IndexMerge.Merge([same1, same2], temp.File("same"));
@@ -52,7 +52,7 @@ public class MergeAndInputsTests
         using (var s1 = SparseIndex.Open(same1))
         using (var s2 = SparseIndex.Open(same2))
         {
-            Assert.Equal(ImpactEncoding.Bits8, index.Encoding);
+            Assert.Equal(ImpactEncoding.UInt8, index.Encoding);
             Assert.Equal(s1.Scale, index.Scale);
             var x = index.ReadPostings(index.TermId("x")!.Value);
             Assert.Equal([0, 1], x.Docs);
@@ -63,7 +63,7 @@ public class MergeAndInputsTests
         using var mixed = SparseIndex.Open(temp.File("mixed"));
         using var first = SparseIndex.Open(same1);
         using var second = SparseIndex.Open(other);
-        Assert.Equal(ImpactEncoding.Exact, mixed.Encoding);
+        Assert.Equal(ImpactEncoding.Float32, mixed.Encoding);
         var y = mixed.ReadPostings(mixed.TermId("y")!.Value);
         Assert.Equal([0, 2], y.Docs);
         Assert.Equal([first.ReadPostings(first.TermId("y")!.Value).Impacts[0], second.ReadPostings(second.TermId("y")!.Value).Impacts[0]], y.Impacts);
@@ -91,7 +91,7 @@ public class MergeAndInputsTests
         File.WriteAllLines(a, ["{\"id\":\"1\",\"vector\":{\"x\":1}}", "", "{\"id\":\"2\",\"vector\":{\"x\":1}}"]);
         File.WriteAllLines(b, ["{\"id\":\"3\",\"vector\":{\"x\":1}}", "{\"id\":\"2\",\"vector\":{\"y\":1}}"]);
         var output = temp.File("index");
-        var e = Assert.Throws<DuplicateDocumentIdException>(() => IndexBuild.FromVectors([a, b], output));
+        var e = Assert.Throws<DuplicateDocumentIdException>(() => IndexBuilder.FromVectors([a, b], output));
         Assert.Equal($"duplicate document id \"2\": {a}:3 and {b}:2", e.Message);
         Assert.False(Directory.Exists(output));
         var within = Assert.Throws<DuplicateDocumentIdException>(() => TestIndex.Build(temp.File("i2"), [new("p", ["x"], [1f]), new("q", ["x"], [1f]), new("p", ["x"], [1f])]));
@@ -130,8 +130,8 @@ public class MergeAndInputsTests
         using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(folder, "part10.json.gz")), System.IO.Compression.CompressionLevel.Fastest))
             gz.Write(System.Text.Encoding.UTF8.GetBytes(array));
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "ignored");
-        IndexBuild.FromVectors([one], temp.File("a"));
-        IndexBuild.FromVectors([folder], temp.File("b"));
+        IndexBuilder.FromVectors([one], temp.File("a"));
+        IndexBuilder.FromVectors([folder], temp.File("b"));
         Assert.Equal(Contents(temp.File("a")), Contents(temp.File("b")));
     }
 
@@ -139,10 +139,10 @@ public class MergeAndInputsTests
     public void Missing_inputs_and_empty_folders_are_named()
     {
         using var temp = new TempDirectory();
-        var e = Assert.Throws<DiscoException>(() => IndexBuild.FromVectors([temp.File("nope.jsonl")], temp.File("i")));
+        var e = Assert.Throws<DiscoException>(() => IndexBuilder.FromVectors([temp.File("nope.jsonl")], temp.File("i")));
         Assert.Contains("nope.jsonl: file or folder not found", e.Message, StringComparison.Ordinal);
         Directory.CreateDirectory(temp.File("empty"));
-        e = Assert.Throws<DiscoException>(() => IndexBuild.FromVectors([temp.File("empty")], temp.File("i")));
+        e = Assert.Throws<DiscoException>(() => IndexBuilder.FromVectors([temp.File("empty")], temp.File("i")));
         Assert.Contains("holds no vector files", e.Message, StringComparison.Ordinal);
     }
 }

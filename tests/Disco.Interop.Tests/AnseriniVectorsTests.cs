@@ -44,7 +44,7 @@ public class AnseriniVectorsTests
         var folder = Directory.CreateDirectory(temp.File("collection")).FullName;
         AnseriniVectors.WriteDocuments(Path.Combine(folder, "docs00.jsonl"), documents.Take(20).Select(d => (d, "text " + d.Id)));
         AnseriniVectors.WriteDocuments(Path.Combine(folder, "docs01.jsonl"), documents.Skip(20).Select(d => (d, "text " + d.Id)));
-        IndexBuild.FromVectors([folder], temp.File("index"));
+        IndexBuilder.FromVectors([folder], temp.File("index"));
         using var index = SparseIndex.Open(temp.File("index"));
         Assert.Equal(documents.Select(d => d.Id), Enumerable.Range(0, index.DocumentCount).Select(index.DocumentId));
         var d7 = documents[7];

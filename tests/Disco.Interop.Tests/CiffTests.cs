@@ -127,13 +127,13 @@ public class CiffTests
     {
         using var temp = new TempDirectory();
         var output = temp.File("u16");
-        CiffImport.Import(InteropFixtures.Path("external.ciff"), output, new CiffImportOptions(Impacts: ImpactEncoding.Bits16));
+        CiffImport.Import(InteropFixtures.Path("external.ciff"), output, new CiffImportOptions(Impacts: ImpactEncoding.UInt16));
         using (var index = SparseIndex.Open(output))
         {
             Assert.Equal(1f, index.Scale);
             Assert.Equal([65535f], index.ReadPostings(index.TermId("fig")!.Value).Impacts);
         }
-        var e = Assert.Throws<DataFormatException>(() => CiffImport.Import(InteropFixtures.Path("external.ciff"), temp.File("u8"), new CiffImportOptions(Impacts: ImpactEncoding.Bits8)));
+        var e = Assert.Throws<DataFormatException>(() => CiffImport.Import(InteropFixtures.Path("external.ciff"), temp.File("u8"), new CiffImportOptions(Impacts: ImpactEncoding.UInt8)));
         Assert.Contains("does not fit uint8", e.Message, StringComparison.Ordinal);
         Assert.True(InteropFixtures.NothingAt(temp.File("u8")));
     }

@@ -36,7 +36,7 @@ public class SpladeIndexImportTests
             var query = SearchQuery.Create(index, vector);
             foreach (var k in new[] { 1, 5, 100 })
             {
-                var expected = BruteForceOracle.TopK(documents, query, index, k, ImpactEncoding.Exact);
+                var expected = BruteForceOracle.TopK(documents, query, index, k, ImpactEncoding.Float32);
                 var actual = searcher.Search(query, k).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList();
                 Assert.Equal(expected, actual);
             }

@@ -26,7 +26,7 @@ public static class CiffImport
         if (header.NumPostingsLists < 0 || header.NumDocRecords < 0)
             throw file.Error("negative counts in the header");
         var encoding = options.Impacts;
-        using var writer = new InvertedIndexWriter(outputDirectory, new InvertedIndexOptions(encoding, encoding == ImpactEncoding.Exact ? null : 1f, options.RangeBits));
+        using var writer = new InvertedIndexWriter(outputDirectory, new InvertedIndexOptions(encoding, encoding == ImpactEncoding.Float32 ? null : 1f, options.RangeBits));
         writer.BuildInfo["source"] = "ciff";
         writer.BuildInfo["ciff"] = Path.GetFullPath(path);
         if (header.Description.Length > 0)

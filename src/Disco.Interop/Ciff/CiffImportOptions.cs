@@ -10,5 +10,5 @@ namespace Disco.Interop.Ciff;
 /// </summary>
 public sealed record CiffImportOptions(
     IReadOnlyList<string>? Vocabulary = null,
-    ImpactEncoding Impacts = ImpactEncoding.Exact,
+    ImpactEncoding Impacts = ImpactEncoding.Float32,
     int RangeBits = IndexBuildOptions.DefaultRangeBits);
