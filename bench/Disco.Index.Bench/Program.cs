@@ -73,6 +73,7 @@ switch (verb)
             var results = new List<Dictionary<string, object>>();
             // QUICK=1 (for development): term-at-a-time only, no peer comparison.
             var quick = Environment.GetEnvironmentVariable("QUICK") != null;
+            var cpuTime = Environment.GetEnvironmentVariable("CPUTIME") == "1";
             const int Passes = 3;
             foreach (var k in new[] { 10, 1000 })
             {
@@ -86,9 +87,11 @@ switch (verb)
                     {
                         for (var i = 0; i < queries.Count; i++)
                         {
+                            // CPUTIME=1: the thread's CPU time instead of wall time (for A/B runs on a loaded machine).
+                            var cpu0 = cpuTime ? ThreadCpuClock.NowMs() : 0;
                             var t = Stopwatch.GetTimestamp();
                             searcher.Search(queries[i], k, algorithm);
-                            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                            var ms = cpuTime ? ThreadCpuClock.NowMs() - cpu0 : Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                             latencies[i] = pass == 0 ? ms : Math.Min(ms, latencies[i]);
                         }
                     }

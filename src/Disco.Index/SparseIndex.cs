@@ -236,8 +236,7 @@ public sealed unsafe class SparseIndex : IDisposable
         var end = offsets[doc + 1];
         if (start < IndexFormat.HeaderBytes || end < start || end > _docIds.Length || end - start > int.MaxValue)
             throw new DiscoException($"{_docOffsets.Path}: corrupt offset for document {doc}; rebuild the index");
-        if (end > start)
-            _docIdsCheck.Ensure(start, end);
+        _docIdsCheck.Ensure(start, end);
         return System.Text.Encoding.UTF8.GetString(_docIds.Span(start, (int)(end - start)));
     }
 

@@ -41,7 +41,11 @@ internal sealed unsafe class ChunkVerifier
     /// <summary>After a full-file checksum matched, no chunk needs checking again.</summary>
     public void MarkAllVerified() => Array.Fill(_verified, ulong.MaxValue);
 
-    /// <summary>Checks the chunks holding bytes <c>[offset, end)</c> of the file unless they already passed; throws when one does not match.</summary>
+    /// <summary>
+    /// Checks the chunks holding bytes <c>[offset, end)</c> of the file unless they already passed;
+    /// throws when one does not match. An empty range (<c>end == offset</c>, past the header) checks
+    /// the chunk before it, which is harmless.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Ensure(long offset, long end)
     {
