@@ -22,7 +22,7 @@ public sealed record SpladeEncoderOptions(
     int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
-    internal void Validate(BertConfig config)
+    internal void Validate(MaskedLmConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)
             throw new DiscoException($"max length {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace Disco.Modeling;
+
+/// <summary>
+/// <c>model_type: bert</c>, HuggingFace's <c>BertForMaskedLM</c> (docs/checkpoints.md lists its keys).
+/// </summary>
+internal sealed class BertArchitecture : MaskedLmArchitecture
+{
+    public override string ModelType => "bert";
+
+    public override string ClassName => nameof(BertForMaskedLM);
+
+    public override IReadOnlyDictionary<string, string> LegacyNames { get; } =
+        new Dictionary<string, string> { ["cls.predictions.bias"] = "cls.predictions.decoder.bias" };
+
+    public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => BertConfig.Parse(raw, source);
+
+    public override MaskedLanguageModel Create(MaskedLmConfig config) => new BertForMaskedLM((BertConfig)config);
+
+    /// <summary>Also accepts the keys of a bare BertModel (no <c>bert.</c> prefix).</summary>
+    public override string CanonicalName(string key)
+    {
+        var name = base.CanonicalName(key);
+        if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal) || name.StartsWith("pooler.", StringComparison.Ordinal))
+            name = "bert." + name;
+        return name;
+    }
+
+    public override bool IsIgnored(string canonical) =>
+        base.IsIgnored(canonical)
+        // BertForMaskedLM has no pooler.
+        || canonical.StartsWith("bert.pooler.", StringComparison.Ordinal)
+        // Tied to the word embeddings; HF re-ties after loading, so the embedding matrix wins.
+        || canonical == "cls.predictions.decoder.weight";
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace Disco.Modeling;
+
+/// <summary>
+/// <c>model_type: distilbert</c>, HuggingFace's <c>DistilBertForMaskedLM</c>: keys
+/// <c>distilbert.embeddings.*</c>, <c>distilbert.transformer.layer.N.*</c>, <c>vocab_transform</c>,
+/// <c>vocab_layer_norm</c>, <c>vocab_projector.bias</c>; <c>vocab_projector.weight</c> is tied to the
+/// word embeddings and absent from saved files.
+/// </summary>
+internal sealed class DistilBertArchitecture : MaskedLmArchitecture
+{
+    public override string ModelType => "distilbert";
+
+    public override string ClassName => nameof(DistilBertForMaskedLM);
+
+    public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => DistilBertConfig.Parse(raw, source);
+
+    public override MaskedLanguageModel Create(MaskedLmConfig config) => new DistilBertForMaskedLM((DistilBertConfig)config);
+
+    /// <summary>Also accepts the keys of a bare DistilBertModel (no <c>distilbert.</c> prefix).</summary>
+    public override string CanonicalName(string key)
+    {
+        var name = base.CanonicalName(key);
+        if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("transformer.", StringComparison.Ordinal))
+            name = "distilbert." + name;
+        return name;
+    }
+
+    public override bool IsIgnored(string canonical) =>
+        base.IsIgnored(canonical) || canonical == "vocab_projector.weight";
+}
