@@ -147,31 +147,8 @@ public sealed class SpladeEncoder : ISparseEncoder
         var vocab = Model.Config.VocabSize;
         var result = new SparseVector[rows.Length];
         for (var b = 0; b < rows.Length; b++)
-            result[b] = ToSparse(all.AsSpan(b * vocab, vocab));
+            result[b] = SparseVector.FromDense(all.AsSpan(b * vocab, vocab), Options.MinWeight, Options.TopK);
         return result;
-    }
-
-    private SparseVector ToSparse(ReadOnlySpan<float> dense)
-    {
-        var count = 0;
-        foreach (var w in dense)
-        {
-            if (w > 0 && w >= Options.MinWeight)
-                count++;
-        }
-        var indices = new int[count];
-        var values = new float[count];
-        var k = 0;
-        for (var i = 0; i < dense.Length; i++)
-        {
-            if (dense[i] > 0 && dense[i] >= Options.MinWeight)
-            {
-                indices[k] = i;
-                values[k++] = dense[i];
-            }
-        }
-        var vector = new SparseVector(indices, values);
-        return Options.TopK is int topK ? vector.Prune(topK) : vector;
     }
 
     public void Dispose()

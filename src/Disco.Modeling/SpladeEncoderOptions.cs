@@ -1,4 +1,5 @@
 using Disco.Core;
+using Disco.Core.Vectors;
 
 namespace Disco.Modeling;
 
@@ -15,8 +16,8 @@ namespace Disco.Modeling;
 /// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
-    int MaxLength = 256,
-    int BatchSize = 32,
+    int MaxLength = EncoderDefaults.MaxLength,
+    int BatchSize = EncoderDefaults.BatchSize,
     int? TopK = null,
     float MinWeight = 0,
     int? Threads = null,

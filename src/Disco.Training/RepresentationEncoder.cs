@@ -1,3 +1,4 @@
+using Disco.Core.Vectors;
 using Disco.Modeling;
 using Disco.Text;
 using static TorchSharp.torch;

@@ -95,4 +95,32 @@ public sealed class SparseVector
             return this;
         return new SparseVector([.. chosen.Select(i => Indices[i])], [.. chosen.Select(i => Values[i])]);
     }
+
+    /// <summary>
+    /// The positive weights of a dense vector (index = term id) that reach <paramref name="minWeight"/>,
+    /// then the <paramref name="topK"/> largest of them: how every encoder turns its pooled output
+    /// into a sparse vector.
+    /// </summary>
+    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0f, int? topK = null)
+    {
+        var count = 0;
+        foreach (var w in dense)
+        {
+            if (w > 0 && w >= minWeight)
+                count++;
+        }
+        var indices = new int[count];
+        var values = new float[count];
+        var k = 0;
+        for (var i = 0; i < dense.Length; i++)
+        {
+            if (dense[i] > 0 && dense[i] >= minWeight)
+            {
+                indices[k] = i;
+                values[k++] = dense[i];
+            }
+        }
+        var vector = new SparseVector(indices, values);
+        return topK is int top ? vector.Prune(top) : vector;
+    }
 }
