@@ -143,12 +143,13 @@ public sealed class SpladeEncoder : ISparseEncoder
                 ? log1p(nn.functional.relu(logits.amax([0])))
                 : log1p(nn.functional.relu(logits)).sum(dim: 0);
         }
-        var all = stack(pooled).to_type(ScalarType.Float32).data<float>().ToArray();
-        var vocab = Model.Config.VocabSize;
-        var result = new SparseVector[rows.Length];
-        for (var b = 0; b < rows.Length; b++)
-            result[b] = SparseVector.FromDense(all.AsSpan(b * vocab, vocab), Options.MinWeight, Options.TopK);
-        return result;
+        var vectors = SparseRepresentation.FromDense(stack(pooled), Options.MinWeight);
+        if (Options.TopK is int topK)
+        {
+            for (var b = 0; b < vectors.Length; b++)
+                vectors[b] = vectors[b].Prune(topK);
+        }
+        return vectors;
     }
 
     public void Dispose()

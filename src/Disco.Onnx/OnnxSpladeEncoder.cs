@@ -218,7 +218,8 @@ public sealed class OnnxSpladeEncoder : ISparseEncoder
                     data.Slice(b * vocab, vocab).CopyTo(pooled);
                 else
                     Pool(data.Slice(b * length * vocab, length * vocab), rows[b].Length, vocab, pooled);
-                result[b] = SparseVector.FromDense(pooled, Options.MinWeight, Options.TopK);
+                var vector = SparseVector.FromDense(pooled, Options.MinWeight);
+                result[b] = Options.TopK is int topK ? vector.Prune(topK) : vector;
             }
             return result;
         }

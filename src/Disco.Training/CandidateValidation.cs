@@ -1,6 +1,4 @@
-using Disco.Core.Vectors;
 using Disco.Evaluation;
-using static TorchSharp.torch;
 
 namespace Disco.Training;
 
@@ -43,11 +41,11 @@ public sealed class CandidateValidation
         {
             foreach (var chunk in ids.Chunk(batchSize))
             {
-                var vectors = EncodeQueries(queryEncoder, chunk);
+                var vectors = queryEncoder.Sparse([.. chunk.Select(q => _queries[q])]);
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     run[chunk[i]] = _candidates[chunk[i]].Keys.ToDictionary(
-                        d => d, d => vectors[i].Dot(ToVector(documents.Sparse(d))), StringComparer.Ordinal);
+                        d => d, d => vectors[i].Dot(documents.Sparse(d)), StringComparer.Ordinal);
                 }
             }
         }
@@ -61,19 +59,4 @@ public sealed class CandidateValidation
         var result = Evaluator.Evaluate(_qrels, run, Measures);
         return new ValidationResult(result[MrrName], result[RecallName], ids.Length);
     }
-
-    private SparseVector[] EncodeQueries(RepresentationEncoder encoder, string[] ids)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var dense = encoder.Represent(ids.Select(q => _queries[q]).ToArray()).cpu();
-        var vocab = (int)dense.shape[1];
-        var values = dense.data<float>().ToArray();
-        return Enumerable.Range(0, ids.Length)
-            .Select(r => SparseVector.FromPairs(Enumerable.Range(0, vocab).Where(j => values[(r * vocab) + j] != 0)
-                .Select(j => new KeyValuePair<int, float>(j, values[(r * vocab) + j]))))
-            .ToArray();
-    }
-
-    private static SparseVector ToVector((int[] Indices, float[] Values) sparse) => new(sparse.Indices, sparse.Values);
 }

@@ -1,3 +1,4 @@
+using Disco.Core.Vectors;
 using static TorchSharp.torch;
 
 namespace Disco.Training;
@@ -13,7 +14,7 @@ public sealed class DocumentRepresentationCache
     private readonly RepresentationEncoder _encoder;
     private readonly Func<string, string> _text;
     private readonly bool _enabled;
-    private readonly Dictionary<string, (int[] Indices, float[] Values)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SparseVector> _cache = new(StringComparer.Ordinal);
 
     public DocumentRepresentationCache(RepresentationEncoder encoder, Func<string, string> text, bool enabled)
     {
@@ -21,8 +22,6 @@ public sealed class DocumentRepresentationCache
         _text = text ?? throw new ArgumentNullException(nameof(text));
         _enabled = enabled;
     }
-
-    public int Count => _cache.Count;
 
     /// <summary>Documents encoded so far (with caching off, every request counts).</summary>
     public long DocumentsEncoded { get; private set; }
@@ -48,7 +47,7 @@ public sealed class DocumentRepresentationCache
     }
 
     /// <summary>The sparse representation of one document (encoding it if needed).</summary>
-    public (int[] Indices, float[] Values) Sparse(string id)
+    public SparseVector Sparse(string id)
     {
         if (!_cache.TryGetValue(id, out var entry))
         {
@@ -62,27 +61,10 @@ public sealed class DocumentRepresentationCache
 
     private void Add(string[] ids)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var dense = _encoder.Represent(ids.Select(_text).ToArray()).cpu();
+        var vectors = _encoder.Sparse([.. ids.Select(_text)]);
         DocumentsEncoded += ids.Length;
-        var vocab = (int)dense.shape[1];
-        var values = dense.data<float>().ToArray();
         for (var row = 0; row < ids.Length; row++)
-        {
-            var span = values.AsSpan(row * vocab, vocab);
-            var indices = new List<int>();
-            var weights = new List<float>();
-            for (var j = 0; j < vocab; j++)
-            {
-                if (span[j] != 0)
-                {
-                    indices.Add(j);
-                    weights.Add(span[j]);
-                }
-            }
-            _cache[ids[row]] = ([.. indices], [.. weights]);
-        }
+            _cache[ids[row]] = vectors[row];
     }
 
     private Tensor Assemble(IReadOnlyList<string> ids)
@@ -92,10 +74,10 @@ public sealed class DocumentRepresentationCache
         var values = new List<float>();
         for (var row = 0; row < ids.Count; row++)
         {
-            var (indices, weights) = _cache[ids[row]];
-            foreach (var j in indices)
+            var vector = _cache[ids[row]];
+            foreach (var j in vector.Indices)
                 positions.Add((row * vocab) + j);
-            values.AddRange(weights);
+            values.AddRange(vector.Values);
         }
         using var scope = NewDisposeScope();
         var flat = zeros(ids.Count * vocab);

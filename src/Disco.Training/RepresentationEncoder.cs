@@ -40,4 +40,12 @@ public sealed class RepresentationEncoder
         var logits = Model.call(ids, mask);
         return SpladePooling.Represent(logits, mask, Aggregation).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Encodes texts without gradient into sparse vectors, one per text, in order.</summary>
+    public SparseVector[] Sparse(IReadOnlyList<string> texts)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return SparseRepresentation.FromDense(Represent(texts));
+    }
 }

@@ -1,6 +1,5 @@
 using Disco.Core;
 using Disco.Core.Vectors;
-using static TorchSharp.torch;
 
 namespace Disco.Training;
 
@@ -64,20 +63,11 @@ public sealed class TeacherScorer
     private Dictionary<string, SparseVector> Encode(string[] ids, IReadOnlyDictionary<string, string> texts, IProgress<long>? progress)
     {
         var vectors = new Dictionary<string, SparseVector>(StringComparer.Ordinal);
-        using var noGrad = no_grad();
         foreach (var chunk in ids.Chunk(_batchSize))
         {
-            using var scope = NewDisposeScope();
-            var dense = _encoder.Represent(chunk.Select(id => texts[id]).ToArray()).cpu();
-            var vocab = (int)dense.shape[1];
-            var values = dense.data<float>().ToArray();
+            var encoded = _encoder.Sparse([.. chunk.Select(id => texts[id])]);
             for (var row = 0; row < chunk.Length; row++)
-            {
-                var offset = row * vocab;
-                vectors[chunk[row]] = SparseVector.FromPairs(Enumerable.Range(0, vocab)
-                    .Where(j => values[offset + j] != 0)
-                    .Select(j => new KeyValuePair<int, float>(j, values[offset + j])));
-            }
+                vectors[chunk[row]] = encoded[row];
             progress?.Report(chunk.Length);
         }
         return vectors;

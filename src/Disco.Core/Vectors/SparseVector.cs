@@ -97,30 +97,34 @@ public sealed class SparseVector
     }
 
     /// <summary>
-    /// The positive weights of a dense vector (index = term id) that reach <paramref name="minWeight"/>,
-    /// then the <paramref name="topK"/> largest of them: how every encoder turns its pooled output
-    /// into a sparse vector.
+    /// The one dense → sparse kernel: the entries of <paramref name="dense"/> (index = term id) that are
+    /// positive and at least <paramref name="minWeight"/>, in increasing term order. SPLADE weights are
+    /// never negative; NaN is dropped. Every encoder (TorchSharp through
+    /// <c>Disco.Modeling.SparseRepresentation</c>, ONNX Runtime) turns its pooled output into a vector here.
     /// </summary>
-    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0f, int? topK = null)
+    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0f)
     {
         var count = 0;
         foreach (var w in dense)
         {
-            if (w > 0 && w >= minWeight)
+            if (Keeps(w, minWeight))
                 count++;
         }
+        if (count == 0)
+            return Empty;
         var indices = new int[count];
         var values = new float[count];
         var k = 0;
-        for (var i = 0; i < dense.Length; i++)
+        for (var i = 0; i < dense.Length && k < count; i++)
         {
-            if (dense[i] > 0 && dense[i] >= minWeight)
+            if (Keeps(dense[i], minWeight))
             {
                 indices[k] = i;
                 values[k++] = dense[i];
             }
         }
-        var vector = new SparseVector(indices, values);
-        return topK is int top ? vector.Prune(top) : vector;
+        return new SparseVector(indices, values);
     }
+
+    private static bool Keeps(float weight, float minWeight) => weight > 0 && weight >= minWeight;
 }
