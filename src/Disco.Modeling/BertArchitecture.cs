@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
 
@@ -13,6 +14,24 @@ internal sealed class BertArchitecture : MaskedLmArchitecture
 
     public override IReadOnlyDictionary<string, string> LegacyNames { get; } =
         new Dictionary<string, string> { ["cls.predictions.bias"] = "cls.predictions.decoder.bias" };
+
+    internal override ArchitectureWeights Weights { get; } = new(
+        "bert.embeddings.word_embeddings.weight",
+        "bert.embeddings.position_embeddings.weight",
+        "bert.embeddings.token_type_embeddings.weight",
+        "bert.embeddings.LayerNorm",
+        i => new LayerWeights(
+            $"bert.encoder.layer.{i}.attention.self.query",
+            $"bert.encoder.layer.{i}.attention.self.key",
+            $"bert.encoder.layer.{i}.attention.self.value",
+            $"bert.encoder.layer.{i}.attention.output.dense",
+            $"bert.encoder.layer.{i}.attention.output.LayerNorm",
+            $"bert.encoder.layer.{i}.intermediate.dense",
+            $"bert.encoder.layer.{i}.output.dense",
+            $"bert.encoder.layer.{i}.output.LayerNorm"),
+        "cls.predictions.transform.dense",
+        "cls.predictions.transform.LayerNorm",
+        "cls.predictions.bias");
 
     public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => BertConfig.Parse(raw, source);
 

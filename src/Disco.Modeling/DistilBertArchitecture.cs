@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
 
@@ -13,6 +14,24 @@ internal sealed class DistilBertArchitecture : MaskedLmArchitecture
     public override string ModelType => "distilbert";
 
     public override string ClassName => nameof(DistilBertForMaskedLM);
+
+    internal override ArchitectureWeights Weights { get; } = new(
+        "distilbert.embeddings.word_embeddings.weight",
+        "distilbert.embeddings.position_embeddings.weight",
+        null,
+        "distilbert.embeddings.LayerNorm",
+        i => new LayerWeights(
+            $"distilbert.transformer.layer.{i}.attention.q_lin",
+            $"distilbert.transformer.layer.{i}.attention.k_lin",
+            $"distilbert.transformer.layer.{i}.attention.v_lin",
+            $"distilbert.transformer.layer.{i}.attention.out_lin",
+            $"distilbert.transformer.layer.{i}.sa_layer_norm",
+            $"distilbert.transformer.layer.{i}.ffn.lin1",
+            $"distilbert.transformer.layer.{i}.ffn.lin2",
+            $"distilbert.transformer.layer.{i}.output_layer_norm"),
+        "vocab_transform",
+        "vocab_layer_norm",
+        "vocab_projector.bias");
 
     public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => DistilBertConfig.Parse(raw, source);
 

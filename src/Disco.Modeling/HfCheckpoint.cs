@@ -99,14 +99,22 @@ public static class HfCheckpoint
                 t.Dispose();
         }
         AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), model.Config.ToJson());
-        if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(modelDir))
+        if (tokenizerDir is not null)
+            CopyTokenizerFiles(tokenizerDir, modelDir);
+    }
+
+    /// <summary>Copies the tokenizer files of <paramref name="tokenizerDir"/> that exist into <paramref name="modelDir"/>.</summary>
+    public static void CopyTokenizerFiles(string tokenizerDir, string modelDir)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerDir);
+        ArgumentNullException.ThrowIfNull(modelDir);
+        if (Path.GetFullPath(tokenizerDir) == Path.GetFullPath(modelDir))
+            return;
+        foreach (var name in TokenizerFiles)
         {
-            foreach (var name in TokenizerFiles)
-            {
-                var source = Path.Combine(tokenizerDir, name);
-                if (File.Exists(source))
-                    AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
-            }
+            var source = Path.Combine(tokenizerDir, name);
+            if (File.Exists(source))
+                AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
         }
     }
 

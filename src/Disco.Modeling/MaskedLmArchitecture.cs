@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
 
@@ -37,6 +38,9 @@ public abstract class MaskedLmArchitecture
 
     /// <summary>Stored keys HuggingFace drops without a warning (buffers, tied decoder weights, unused heads).</summary>
     public virtual bool IsIgnored(string canonical) => canonical.EndsWith("position_ids", StringComparison.Ordinal);
+
+    /// <summary>The parameter names of each weight role, for the ONNX exporter.</summary>
+    internal abstract ArchitectureWeights Weights { get; }
 
     /// <summary>Older names of a parameter, used only when the checkpoint lacks the current name.</summary>
     public virtual IReadOnlyDictionary<string, string> LegacyNames { get; } = new Dictionary<string, string>();
