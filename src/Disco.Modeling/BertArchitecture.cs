@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
@@ -33,7 +32,7 @@ internal sealed class BertArchitecture : MaskedLmArchitecture
         "cls.predictions.transform.LayerNorm",
         "cls.predictions.bias");
 
-    public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => BertConfig.Parse(raw, source);
+    public override MaskedLmConfig ParseConfig(HfConfigReader reader) => BertConfig.Parse(reader);
 
     public override MaskedLanguageModel Create(MaskedLmConfig config) => new BertForMaskedLM((BertConfig)config);
 

@@ -52,33 +52,45 @@ public sealed class BertConfig : MaskedLmConfig
     /// <summary>Reads <c>config.json</c> from a model directory; it must describe a BERT model.</summary>
     public static new BertConfig FromDirectory(string modelDir) => FromFile(ConfigPath(modelDir));
 
-    public static new BertConfig FromFile(string path) => FromJson(File.ReadAllText(path), path);
+    /// <summary>Reads a config file as untrusted input (<see cref="HfConfigReader"/>); it must describe a BERT model.</summary>
+    public static new BertConfig FromFile(string path) => Bert(MaskedLmConfig.FromFile(path));
 
-    public static new BertConfig FromJson(string json, string source) =>
-        MaskedLmConfig.FromJson(json, source) as BertConfig
-        ?? throw new DiscoException($"{source}: not a BERT config (model_type must be \"bert\")");
+    public static new BertConfig FromJson(string json, string source) => Bert(MaskedLmConfig.FromJson(json, source));
 
-    /// <summary>Builds the config from config.json's members; missing ones take BERT-base defaults, as in HuggingFace.</summary>
-    internal static BertConfig Parse(JsonObject raw, string source)
+    private static BertConfig Bert(MaskedLmConfig config) =>
+        config as BertConfig ?? throw new DiscoException($"{config.Source}: not a BERT config (model_type is \"{config.ModelType}\", expected \"bert\")");
+
+    /// <summary>
+    /// The number of parameters of <c>BertForMaskedLM</c> with this config (the decoder is tied to
+    /// the word embeddings), to check the memory a config asks for before building it.
+    /// </summary>
+    public override long ParameterCount => SharedParameterCount + (long)TypeVocabSize * HiddenSize;
+
+    /// <summary>Builds the config from config.json's members, each type- and range-checked; missing ones take BERT-base defaults, as in HuggingFace.</summary>
+    internal static BertConfig Parse(HfConfigReader reader)
     {
-        var positionType = Member(raw, "position_embedding_type", source, "absolute", "a string");
+        var raw = reader.Raw;
+        var source = reader.Source;
+        var positionType = reader.Text("position_embedding_type", "absolute");
         if (positionType != "absolute")
             throw new DiscoException($"{source}: position_embedding_type \"{positionType}\" is not supported (only \"absolute\")");
         var config = new BertConfig(raw, source)
         {
-            VocabSize = Int(raw, "vocab_size", source, 30522),
-            HiddenSize = Int(raw, "hidden_size", source, 768),
-            NumHiddenLayers = Int(raw, "num_hidden_layers", source, 12),
-            NumAttentionHeads = Int(raw, "num_attention_heads", source, 12),
-            IntermediateSize = Int(raw, "intermediate_size", source, 3072),
-            HiddenAct = ParseActivation("hidden_act", Member(raw, "hidden_act", source, "gelu", "a string"), source),
-            HiddenDropoutProb = Double(raw, "hidden_dropout_prob", source, 0.1),
-            AttentionProbsDropoutProb = Double(raw, "attention_probs_dropout_prob", source, 0.1),
-            MaxPositionEmbeddings = Int(raw, "max_position_embeddings", source, 512),
-            TypeVocabSize = Int(raw, "type_vocab_size", source, 2),
-            LayerNormEps = Double(raw, "layer_norm_eps", source, 1e-12),
-            PadTokenId = Int(raw, "pad_token_id", source, 0),
-            InitializerRange = Double(raw, "initializer_range", source, 0.02),
+            VocabSize = reader.WholeNumber("vocab_size", 30522, 1, ModelLimits.MaxVocabSize),
+            HiddenSize = reader.WholeNumber("hidden_size", 768, 1, ModelLimits.MaxHiddenSize),
+            NumHiddenLayers = reader.WholeNumber("num_hidden_layers", 12, 1, ModelLimits.MaxLayers),
+            NumAttentionHeads = reader.WholeNumber("num_attention_heads", 12, 1, ModelLimits.MaxAttentionHeads),
+            IntermediateSize = reader.WholeNumber("intermediate_size", 3072, 1, ModelLimits.MaxIntermediateSize),
+            HiddenAct = ParseActivation("hidden_act", reader.Text("hidden_act", "gelu"), source),
+            HiddenDropoutProb = reader.Number("hidden_dropout_prob", 0.1, 0, 1),
+            AttentionProbsDropoutProb = reader.Number("attention_probs_dropout_prob", 0.1, 0, 1),
+            MaxPositionEmbeddings = reader.WholeNumber("max_position_embeddings", 512, 1, ModelLimits.MaxPositions),
+            TypeVocabSize = reader.WholeNumber("type_vocab_size", 2, 1, ModelLimits.MaxTypeVocabSize),
+            // eps <= 0 divides by zero in LayerNorm for constant rows (NaN vectors) and a negative
+            // eps can make the variance term negative; HF's values are 1e-12 .. 1e-5.
+            LayerNormEps = reader.Number("layer_norm_eps", 1e-12, 0, 1, minExclusive: true),
+            PadTokenId = reader.WholeNumber("pad_token_id", 0, 0, ModelLimits.MaxVocabSize),
+            InitializerRange = reader.Number("initializer_range", 0.02, 0, 1),
         };
         config.Validate(source);
         return config;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
@@ -33,7 +32,7 @@ internal sealed class DistilBertArchitecture : MaskedLmArchitecture
         "vocab_layer_norm",
         "vocab_projector.bias");
 
-    public override MaskedLmConfig ParseConfig(JsonObject raw, string source) => DistilBertConfig.Parse(raw, source);
+    public override MaskedLmConfig ParseConfig(HfConfigReader reader) => DistilBertConfig.Parse(reader);
 
     public override MaskedLanguageModel Create(MaskedLmConfig config) => new DistilBertForMaskedLM((DistilBertConfig)config);
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Disco.Core;
 
 namespace Disco.Modeling;
 
@@ -46,25 +45,29 @@ public sealed class DistilBertConfig : MaskedLmConfig
 
     public override string ModelType => "distilbert";
 
-    /// <summary>Builds the config from config.json's members; missing ones take distilbert-base defaults.</summary>
-    internal static DistilBertConfig Parse(JsonObject raw, string source)
+    /// <summary>The number of parameters of <c>DistilBertForMaskedLM</c> (the projector's weight is tied to the word embeddings).</summary>
+    public override long ParameterCount => SharedParameterCount;
+
+    /// <summary>Builds the config from config.json's members, each type- and range-checked; missing ones take distilbert-base defaults.</summary>
+    internal static DistilBertConfig Parse(HfConfigReader reader)
     {
+        var source = reader.Source;
         // Sinusoidal position embeddings are a fixed table HF may not store; no SPLADE checkpoint uses them.
-        if (Member(raw, "sinusoidal_pos_embds", source, false, "true or false"))
-            throw new DiscoException($"{source}: sinusoidal_pos_embds true is not supported (only learned position embeddings)");
-        var config = new DistilBertConfig(raw, source)
+        if (reader.Raw["sinusoidal_pos_embds"] is { } sinusoidal && sinusoidal.GetValueKind() != System.Text.Json.JsonValueKind.False)
+            throw reader.Error($"sinusoidal_pos_embds {sinusoidal.ToJsonString()} is not supported (only false: learned position embeddings)");
+        var config = new DistilBertConfig(reader.Raw, source)
         {
-            VocabSize = Int(raw, "vocab_size", source, 30522),
-            HiddenSize = Int(raw, "dim", source, 768),
-            NumHiddenLayers = Int(raw, "n_layers", source, 6),
-            NumAttentionHeads = Int(raw, "n_heads", source, 12),
-            IntermediateSize = Int(raw, "hidden_dim", source, 3072),
-            HiddenAct = ParseActivation("activation", Member(raw, "activation", source, "gelu", "a string"), source),
-            HiddenDropoutProb = Double(raw, "dropout", source, 0.1),
-            AttentionProbsDropoutProb = Double(raw, "attention_dropout", source, 0.1),
-            MaxPositionEmbeddings = Int(raw, "max_position_embeddings", source, 512),
-            PadTokenId = Int(raw, "pad_token_id", source, 0),
-            InitializerRange = Double(raw, "initializer_range", source, 0.02),
+            VocabSize = reader.WholeNumber("vocab_size", 30522, 1, ModelLimits.MaxVocabSize),
+            HiddenSize = reader.WholeNumber("dim", 768, 1, ModelLimits.MaxHiddenSize),
+            NumHiddenLayers = reader.WholeNumber("n_layers", 6, 1, ModelLimits.MaxLayers),
+            NumAttentionHeads = reader.WholeNumber("n_heads", 12, 1, ModelLimits.MaxAttentionHeads),
+            IntermediateSize = reader.WholeNumber("hidden_dim", 3072, 1, ModelLimits.MaxIntermediateSize),
+            HiddenAct = ParseActivation("activation", reader.Text("activation", "gelu"), source),
+            HiddenDropoutProb = reader.Number("dropout", 0.1, 0, 1),
+            AttentionProbsDropoutProb = reader.Number("attention_dropout", 0.1, 0, 1),
+            MaxPositionEmbeddings = reader.WholeNumber("max_position_embeddings", 512, 1, ModelLimits.MaxPositions),
+            PadTokenId = reader.WholeNumber("pad_token_id", 0, 0, ModelLimits.MaxVocabSize),
+            InitializerRange = reader.Number("initializer_range", 0.02, 0, 1),
         };
         config.Validate(source);
         return config;

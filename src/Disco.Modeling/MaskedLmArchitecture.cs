@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Disco.Modeling.Onnx;
 
 namespace Disco.Modeling;
@@ -17,7 +16,7 @@ public abstract class MaskedLmArchitecture
     public abstract string ClassName { get; }
 
     /// <summary>Reads the family's config from config.json's members.</summary>
-    public abstract MaskedLmConfig ParseConfig(JsonObject raw, string source);
+    public abstract MaskedLmConfig ParseConfig(HfConfigReader reader);
 
     /// <summary>Builds a randomly initialised model (HuggingFace's initialisation).</summary>
     public abstract MaskedLanguageModel Create(MaskedLmConfig config);

@@ -57,14 +57,37 @@ public abstract class MaskedLmConfig
     /// <summary>Reads <c>config.json</c> from a model directory.</summary>
     public static MaskedLmConfig FromDirectory(string modelDir) => FromFile(ConfigPath(modelDir));
 
-    public static MaskedLmConfig FromFile(string path) => FromJson(File.ReadAllText(path), path);
+    /// <summary>Reads a config file as untrusted input (<see cref="HfConfigReader"/>): types, ranges and the memory the model needs are checked.</summary>
+    public static MaskedLmConfig FromFile(string path) => FromReader(HfConfigReader.FromFile(path));
 
     /// <summary>Parses a config of any supported <c>model_type</c> (missing: <c>bert</c>, as HuggingFace's BERT configs).</summary>
-    public static MaskedLmConfig FromJson(string json, string source)
+    public static MaskedLmConfig FromJson(string json, string source) => FromReader(HfConfigReader.Parse(json, source));
+
+    /// <summary>Dispatches on <c>model_type</c> to the architecture, which reads its own members.</summary>
+    public static MaskedLmConfig FromReader(HfConfigReader reader)
     {
-        var raw = ParseObject(json, source);
-        var modelType = Member(raw, "model_type", source, "bert", "a string");
-        return MaskedLmArchitectures.ForModelType(modelType, source).ParseConfig(raw, source);
+        ArgumentNullException.ThrowIfNull(reader);
+        var modelType = reader.Text("model_type", "bert");
+        return MaskedLmArchitectures.ForModelType(modelType, reader.Source).ParseConfig(reader);
+    }
+
+    /// <summary>
+    /// The number of parameters of the model this config builds (the decoder is tied to the word
+    /// embeddings), to check the memory a config asks for before building it.
+    /// </summary>
+    public abstract long ParameterCount { get; }
+
+    /// <summary>Parameters of the embeddings without token types, the blocks and the MLM head, which every architecture here shares.</summary>
+    private protected long SharedParameterCount
+    {
+        get
+        {
+            long h = HiddenSize, i = IntermediateSize;
+            var embeddings = ((long)VocabSize + MaxPositionEmbeddings) * h + 2 * h;
+            var layer = 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
+            var head = h * h + h + 2 * h + VocabSize;
+            return embeddings + NumHiddenLayers * layer + head;
+        }
     }
 
     /// <summary>The config as HuggingFace writes it, with any extra members of the original kept.</summary>
@@ -105,18 +128,6 @@ public abstract class MaskedLmConfig
         return path;
     }
 
-    private protected static JsonObject ParseObject(string json, string source)
-    {
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject ?? throw new DiscoException($"{source}: config must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new DiscoException($"{source}: invalid JSON: {e.Message}");
-        }
-    }
-
     private protected static string ActivationName(BertActivation act, string? original) => act switch
     {
         BertActivation.Gelu => "gelu",
@@ -145,6 +156,11 @@ public abstract class MaskedLmConfig
             throw new DiscoException($"{source}: {NameOf(nameof(HiddenSize))} {HiddenSize} is not a multiple of {NameOf(nameof(NumAttentionHeads))} {NumAttentionHeads}");
         if (HiddenDropoutProb is < 0 or >= 1 || AttentionProbsDropoutProb is < 0 or >= 1)
             throw new DiscoException($"{source}: dropout probabilities must be in [0, 1)");
+        if (!(LayerNormEps > 0) || !double.IsFinite(LayerNormEps))
+            throw new DiscoException($"{source}: layer_norm_eps must be positive, got {LayerNormEps}");
+        if (PadTokenId < 0 || PadTokenId >= VocabSize)
+            throw new DiscoException($"{source}: pad_token_id {PadTokenId} is not a token of the {VocabSize}-token vocabulary");
+        ModelLimits.CheckParameterMemory(ParameterCount, source);
     }
 
     /// <summary>The config.json member name of a common property, for error messages.</summary>
@@ -154,24 +170,5 @@ public abstract class MaskedLmConfig
     {
         if (value <= 0)
             throw new DiscoException($"{source}: {name} must be positive, got {value}");
-    }
-
-    private protected static int Int(JsonObject o, string name, string source, int fallback) => Member(o, name, source, fallback, "an integer");
-
-    private protected static double Double(JsonObject o, string name, string source, double fallback) => Member(o, name, source, fallback, "a number");
-
-    private protected static T Member<T>(JsonObject o, string name, string source, T fallback, string expected)
-    {
-        var node = o[name];
-        if (node is null)
-            return fallback;
-        try
-        {
-            return node.GetValue<T>();
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            throw new DiscoException($"{source}: \"{name}\" must be {expected}, got {node.ToJsonString()}");
-        }
     }
 }
