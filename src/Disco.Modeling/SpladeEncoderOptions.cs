@@ -16,13 +16,19 @@ namespace Disco.Modeling;
 /// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
-    int MaxLength = EncoderDefaults.MaxLength,
-    int BatchSize = EncoderDefaults.BatchSize,
+    int MaxLength = SpladeEncoderOptions.DefaultMaxLength,
+    int BatchSize = SpladeEncoderOptions.DefaultBatchSize,
     int? TopK = null,
     float MinWeight = 0,
     int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
+    /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference); shared with the ONNX encoder through <see cref="EncoderDefaults"/>.</summary>
+    public const int DefaultMaxLength = EncoderDefaults.MaxLength;
+
+    /// <summary>Texts per forward pass.</summary>
+    public const int DefaultBatchSize = EncoderDefaults.BatchSize;
+
     internal void Validate(MaskedLmConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)

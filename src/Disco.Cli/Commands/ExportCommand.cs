@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Disco.Modeling;
 using Disco.Modeling.Onnx;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -20,7 +21,7 @@ public static class ExportCommand
             onnx.Options.Add(o);
         onnx.SetAction(parse =>
         {
-            var directory = Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", false);
+            var directory = ModelOptions.Loader().Locate(parse.GetRequiredValue(model), EncoderRole.Document);
             var options = new OnnxExportOptions(
                 parse.GetValue(pooling),
                 ModelOptions.ParseAggregation(parse.GetValue(aggregation)!),
