@@ -1,4 +1,5 @@
 using Disco.Core;
+using Disco.Core.IO;
 using Disco.Core.Runs;
 
 namespace Disco.Datasets;
@@ -22,7 +23,7 @@ public static class Cast2022RunMerger
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var drop = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, _) in Utf8Lines.Read(path))
         {
             var ids = line.Split(DuplicateSeparators, StringSplitOptions.RemoveEmptyEntries);
             for (var i = 1; i < ids.Length; i++)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.IO;
 
 namespace Disco.Datasets;
 
@@ -25,7 +26,7 @@ public static class CastConverter
         options ??= new CastOptions();
         using var doc = TopicsJson.Load(topicsPath);
         var turns = new List<DatasetTurn>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, DatasetTurn>(StringComparer.Ordinal);
         var topicIndex = 0;
         foreach (var topic in TopicsJson.Array(doc.RootElement, topicsPath, "top level"))
         {
@@ -38,9 +39,13 @@ public static class CastConverter
                 : ReadLinear(topicsPath, number, topicTurns, options);
             foreach (var turn in converted)
             {
-                // The 2022 flattened file repeats shared turns in every branch; keep each id once.
-                if (seen.Add(turn.Id))
+                // The 2022 flattened file repeats shared turns in every branch: keep each id once.
+                // Any other repeat (a topic or turn number given twice) would put the turns of two
+                // conversations under one query id, and is refused.
+                if (seen.TryAdd(turn.Id, turn))
                     turns.Add(turn);
+                else if (!SameConversation(seen[turn.Id].Conversation, turn.Conversation))
+                    throw new DataFormatException(topicsPath, 0, $"topic {number}: query id '{turn.Id}' is given twice with different turns; the topics repeat a topic or turn number");
             }
         }
         var rewrites = options.RewritesPath is null ? null : ReadRewrites(options.RewritesPath);
@@ -48,6 +53,9 @@ public static class CastConverter
             turns = [.. turns.Select(t => rewrites.TryGetValue(t.Id, out var r) ? t with { Conversation = t.Conversation with { Rewrite = r } } : t)];
         return new ConvertedDataset("cast", turns);
     }
+
+    private static bool SameConversation(Conversation a, Conversation b)
+        => a.Turns.SequenceEqual(b.Turns) && a.Rewrite == b.Rewrite && (a.Context ?? []).SequenceEqual(b.Context ?? []);
 
     /// <summary>The canonical result ids the topics point to (2020/2021), so a caller can fetch only those passages from a large collection.</summary>
     public static IReadOnlySet<string> CanonicalResultIds(string topicsPath)
@@ -91,7 +99,11 @@ public static class CastConverter
     {
         var byNumber = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var t in topicTurns)
-            byNumber[TopicsJson.RequiredString(t, "number", path, $"topic {topic}")] = t;
+        {
+            var number = TopicsJson.RequiredString(t, "number", path, $"topic {topic}");
+            if (!byNumber.TryAdd(number, t))
+                throw new DataFormatException(path, 0, $"topic {topic}: turn number {number} is given twice; parent links to it would be ambiguous");
+        }
         var result = new List<DatasetTurn>();
         foreach (var t in topicTurns)
         {
@@ -169,15 +181,15 @@ public static class CastConverter
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var rewrites = new Dictionary<string, string>(StringComparer.Ordinal);
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        var unique = new UniqueIds(path, "query");
+        foreach (var (line, lineNo) in Utf8Lines.Read(path))
         {
-            lineNo++;
             if (line.Length == 0)
                 continue;
             var tab = line.IndexOf('\t', StringComparison.Ordinal);
             if (tab < 0)
                 throw new DataFormatException(path, lineNo, "expected qid<TAB>rewrite");
+            unique.Add(line[..tab], lineNo);
             rewrites[line[..tab]] = line[(tab + 1)..].Trim();
         }
         return rewrites;

@@ -39,6 +39,7 @@ public static class IkatConverter
                 history.Add(new Turn(question, TopicsJson.OptionalString(t, "response")));
             }
         }
+        TopicsJson.RequireUniqueIds(turns, topicsPath);
         return new ConvertedDataset("ikat", turns);
     }
 }

@@ -34,6 +34,7 @@ public static class QreccConverter
             var id = $"{conv}_{turnNo}";
             turns.Add(new DatasetTurn(id, new Conversation(id, history, string.IsNullOrEmpty(rewrite) ? null : rewrite)));
         }
+        TopicsJson.RequireUniqueIds(turns, topicsPath);
         return new ConvertedDataset("qrecc", turns);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Core.Texts;
 
@@ -70,10 +71,8 @@ public static class TopiOcqaConverter
     {
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, lineNo) in Utf8Lines.Read(path))
         {
-            lineNo++;
             if (lineNo == 1 || line.Length == 0)
                 continue;
             var fields = line.Split('\t');

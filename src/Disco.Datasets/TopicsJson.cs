@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Disco.Core;
+using Disco.Core.IO;
 
 namespace Disco.Datasets;
 
@@ -10,18 +11,42 @@ namespace Disco.Datasets;
 /// </summary>
 internal static class TopicsJson
 {
+    private const long MaxTopicsBytes = 1L << 30;
+
+    /// <summary>
+    /// Parses a topics file strictly: UTF-8 (a BOM is accepted; invalid bytes are an error with
+    /// their line, not U+FFFD), no member name twice in an object (the last would silently win).
+    /// The size is checked before the file is read whole.
+    /// </summary>
     public static JsonDocument Load(string path)
     {
-        if (!File.Exists(path))
+        var info = new FileInfo(path);
+        if (!info.Exists)
             throw new DiscoException($"{path}: file not found");
+        // The largest published topics (QReCC train, TopiOCQA train) are tens of megabytes.
+        if (info.Length > MaxTopicsBytes)
+            throw new DataFormatException(path, 0, $"{info.Length} bytes is larger than the {MaxTopicsBytes} bytes a topics file may have");
+        var bytes = File.ReadAllBytes(path);
+        var data = bytes.AsMemory(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0);
+        StrictJson.CheckUtf8(data.Span, path);
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
+            return JsonDocument.Parse(data, new JsonDocumentOptions { AllowTrailingCommas = true, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             throw new DataFormatException(path, (e.LineNumber ?? -1) + 1, $"invalid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Refuses two turns with one query id: their runs, qrels and training pairs would be merged under it.</summary>
+    public static void RequireUniqueIds(IEnumerable<DatasetTurn> turns, string path)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var turn in turns)
+        {
+            if (!seen.TryAdd(turn.Id, turn.SourceId))
+                throw new DataFormatException(path, 0, $"query id '{turn.Id}' is given twice (turns {seen[turn.Id]} and {turn.SourceId}); the topics repeat a topic or turn number");
         }
     }
 

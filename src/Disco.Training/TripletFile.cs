@@ -1,5 +1,6 @@
 using System.Globalization;
 using Disco.Core;
+using Disco.Core.IO;
 
 namespace Disco.Training;
 
@@ -15,10 +16,9 @@ public static class TripletFile
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var triplets = new List<TrainingTriplet>();
-        long lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        // Strict UTF-8 (a BOM is accepted): invalid bytes are an error with their line, not U+FFFD in a training text.
+        foreach (var (line, lineNumber) in Utf8Lines.Read(path))
         {
-            lineNumber++;
             if (line.Length == 0)
                 continue;
             var fields = line.Split('\t');
@@ -38,7 +38,7 @@ public static class TripletFile
     }
 
     private static float Score(string text, string path, long line) =>
-        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && float.IsFinite(value)
             ? value
-            : throw new DataFormatException(path, line, $"teacher score '{text}' is not a number");
+            : throw new DataFormatException(path, line, $"teacher score '{text}' is not a finite number");
 }

@@ -12,8 +12,17 @@ public static class ConversationFile
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static IEnumerable<Conversation> Read(string path) =>
-        JsonLines.Read(path, (root, lineNo) => ParseRoot(root, path, lineNo));
+    /// <summary>Reads the conversations of a file; an id seen before is refused (each conversation is one query).</summary>
+    public static IEnumerable<Conversation> Read(string path)
+    {
+        var unique = new UniqueIds(path, "conversation");
+        return JsonLines.Read(path, (root, lineNo) =>
+        {
+            var conversation = ParseRoot(root, path, lineNo);
+            unique.Add(conversation.Id, lineNo);
+            return conversation;
+        });
+    }
 
     public static Conversation Parse(string line, string path, long lineNo)
     {

@@ -5,6 +5,8 @@ namespace Disco.Core.IO;
 /// <summary>
 /// Reads JSONL files one object per line, skipping blank lines; a line that is not JSON becomes a
 /// <see cref="DataFormatException"/> naming the file and line, so every JSONL reader reports alike.
+/// Lines are strict UTF-8 (<see cref="Utf8Lines"/>); a line holds exactly one JSON value (a second
+/// object after it is refused, not ignored) and no object with a member name twice.
 /// </summary>
 public static class JsonLines
 {
@@ -17,12 +19,14 @@ public static class JsonLines
         return ReadExisting(path, parse);
     }
 
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// <summary>Parses one line's JSON, turning syntax errors into <see cref="DataFormatException"/>.</summary>
     public static JsonDocument ParseLine(string line, string path, long lineNo)
     {
         try
         {
-            return JsonDocument.Parse(line);
+            return JsonDocument.Parse(line, Strict);
         }
         catch (JsonException e)
         {
@@ -32,10 +36,8 @@ public static class JsonLines
 
     private static IEnumerable<T> ReadExisting<T>(string path, Func<JsonElement, long, T> parse)
     {
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, lineNo) in Utf8Lines.Read(path))
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             using var doc = ParseLine(line, path, lineNo);

@@ -38,12 +38,12 @@ public static class QueryFile
         return QueryFileKind.Texts;
     }
 
-    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds.</summary>
+    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds; a query id seen before is refused where it appears again.</summary>
     public static IReadOnlyList<Query> Read(string path) => Detect(path) switch
     {
-        QueryFileKind.Vectors => [.. VectorFile.Read(path).Select(Query.FromTerms)],
+        QueryFileKind.Vectors => [.. VectorFile.Read(path, uniqueIds: true).Select(Query.FromTerms)],
         QueryFileKind.Conversations => [.. ConversationFile.Read(path).Select(Query.FromConversation)],
-        _ => [.. TextRecordFile.Read(path).Select(r => Query.FromText(r.Id, r.Text))],
+        _ => [.. TextRecordFile.Read(path, uniqueIds: true).Select(r => Query.FromText(r.Id, r.Text))],
     };
 
     /// <summary>
@@ -54,6 +54,6 @@ public static class QueryFile
     {
         QueryFileKind.Vectors => throw new DiscoException($"{path}: holds encoded vectors, not texts or conversations"),
         QueryFileKind.Conversations => ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
-        _ => TextRecordFile.Read(path),
+        _ => TextRecordFile.Read(path, uniqueIds: true),
     };
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Disco.Core.IO;
 
 namespace Disco.Core.Runs;
 
@@ -49,6 +50,8 @@ internal static class NestedJsonFile
         }
         var skip = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         var data = bytes.AsSpan(skip);
+        // The JSON reader would fail on invalid UTF-8 only when a string is decoded, without a line.
+        StrictJson.CheckUtf8(data, path);
         var result = new Dictionary<string, Dictionary<string, T>>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(data, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         DataFormatException Error(string problem, long offset) => new(path, LineOf(bytes, skip + offset), problem);

@@ -84,7 +84,7 @@ public sealed class Qrels : IReadOnlyDictionary<string, IReadOnlyDictionary<stri
             if (reader.FieldCount != 4)
                 throw reader.Error($"expected 4 fields 'qid iteration docid relevance', found {reader.FieldCount}");
             var qid = reader.QueryId(0);
-            var rel = reader.Int(3, "relevance");
+            var rel = reader.Grade(3, "relevance");
             var doc = reader.FieldString(2);
             if (!Add(byQuery, qid, doc, rel))
                 throw reader.Error($"{JudgedTwice(qid, doc)} (trec_eval rejects duplicate judgements)");
@@ -154,8 +154,11 @@ public sealed class Qrels : IReadOnlyDictionary<string, IReadOnlyDictionary<stri
 
     private static int ParseGrade(ref Utf8JsonReader reader, Func<string, DataFormatException> error)
     {
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value))
-            throw error($"relevance {NestedJsonFile.Describe(ref reader)} is not an integer");
-        return value;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value))
+            return value;
+        // 1.0 is the grade 1, as in the TREC reader (trec_eval's atol); 0.5 is refused.
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number) && number == Math.Floor(number) && Math.Abs(number) <= int.MaxValue)
+            return (int)number;
+        throw error($"relevance {NestedJsonFile.Describe(ref reader)} is not an integer");
     }
 }

@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Disco.Core.Runs;
 
 /// <summary>
 /// Reads whitespace-separated TREC lines (runs and qrels) straight from UTF-8 bytes, so a run of
-/// 100 million lines is parsed without building a string per line.
+/// 100 million lines is parsed without building a string per line. A leading byte order mark is
+/// dropped (with it the first query id would never match: every judgment of that query missed)
+/// and every line must be valid UTF-8.
 /// </summary>
 internal sealed class TrecLineReader : IDisposable
 {
@@ -55,6 +58,13 @@ internal sealed class TrecLineReader : IDisposable
         while (NextRawLine())
         {
             LineNumber++;
+            if (LineNumber == 1 && Line.StartsWith(Utf8Bom))
+            {
+                _lineStart += Utf8Bom.Length;
+                _lineLength -= Utf8Bom.Length;
+            }
+            if (!Utf8.IsValid(Line))
+                throw Error("invalid UTF-8");
             Split();
             if (FieldCount == 0)
                 continue;
@@ -81,20 +91,36 @@ internal sealed class TrecLineReader : IDisposable
         return _lastQid;
     }
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// A number as trec_eval's <c>atof</c> reads it, <c>inf</c> and <c>infinity</c> (any case, any
+    /// sign) included. Deviation: NaN is refused (trec_eval would accept it and rank it arbitrarily).
+    /// </summary>
     public double Double(int index, string what)
     {
         var text = Field(index);
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
-            throw Error($"{what} '{Encoding.UTF8.GetString(text)}' is not a number");
-        return value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !double.IsNaN(value))
+            return value;
+        var unsigned = text.Length > 0 && text[0] is (byte)'+' or (byte)'-' ? text[1..] : text;
+        if (Ascii.EqualsIgnoreCase(unsigned, "inf"u8) || Ascii.EqualsIgnoreCase(unsigned, "infinity"u8))
+            return text[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity;
+        throw Error($"{what} '{Encoding.UTF8.GetString(text)}' is not a number");
     }
 
-    public int Int(int index, string what)
+    /// <summary>
+    /// A relevance grade: an integer, or a decimal with an integral value (<c>1.0</c>), which
+    /// trec_eval reads with <c>atol</c> as the integer. Deviation: a fractional grade (<c>0.5</c>,
+    /// which <c>atol</c> silently truncates to 0) is refused.
+    /// </summary>
+    public int Grade(int index, string what)
     {
         var text = Field(index);
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            throw Error($"{what} '{Encoding.UTF8.GetString(text)}' is not an integer");
-        return value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            return value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == Math.Floor(number) && Math.Abs(number) <= int.MaxValue)
+            return (int)number;
+        throw Error($"{what} '{Encoding.UTF8.GetString(text)}' is not an integer");
     }
 
     public DataFormatException Error(string problem) => new(Path, LineNumber, problem);

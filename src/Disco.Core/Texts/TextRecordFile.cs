@@ -22,19 +22,22 @@ public static class TextRecordFile
         return false;
     }
 
-    public static IEnumerable<TextRecord> Read(string path, bool skipHeader = false)
+    /// <summary>
+    /// Reads the texts of a file (strict UTF-8). <paramref name="uniqueIds"/> refuses an id seen
+    /// before (queries); collections are checked for duplicate ids where an index is built.
+    /// </summary>
+    public static IEnumerable<TextRecord> Read(string path, bool skipHeader = false, bool uniqueIds = false)
     {
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
-        return LooksLikeJsonl(path) ? ReadJsonl(path) : ReadTsv(path, skipHeader);
+        return LooksLikeJsonl(path) ? ReadJsonl(path, uniqueIds) : ReadTsv(path, skipHeader, uniqueIds);
     }
 
-    public static IEnumerable<TextRecord> ReadTsv(string path, bool skipHeader = false)
+    public static IEnumerable<TextRecord> ReadTsv(string path, bool skipHeader = false, bool uniqueIds = false)
     {
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        var unique = uniqueIds ? new UniqueIds(path, "text") : null;
+        foreach (var (line, lineNo) in Utf8Lines.Read(path))
         {
-            lineNo++;
             if (skipHeader && lineNo == 1)
                 continue;
             if (line.Length == 0)
@@ -44,12 +47,21 @@ public static class TextRecordFile
                 throw new DataFormatException(path, lineNo, "expected id<TAB>text");
             var end = line.IndexOf('\t', tab + 1);
             var text = end < 0 ? line[(tab + 1)..] : line[(tab + 1)..end];
+            unique?.Add(line[..tab], lineNo);
             yield return new TextRecord(line[..tab], text);
         }
     }
 
-    public static IEnumerable<TextRecord> ReadJsonl(string path) =>
-        JsonLines.Read(path, (root, lineNo) => ParseRecord(root, path, lineNo));
+    public static IEnumerable<TextRecord> ReadJsonl(string path, bool uniqueIds = false)
+    {
+        var unique = uniqueIds ? new UniqueIds(path, "text") : null;
+        return JsonLines.Read(path, (root, lineNo) =>
+        {
+            var record = ParseRecord(root, path, lineNo);
+            unique?.Add(record.Id, lineNo);
+            return record;
+        });
+    }
 
     private static TextRecord ParseRecord(JsonElement root, string path, long lineNo)
     {

@@ -10,17 +10,20 @@ namespace Disco.Core.Vectors;
 /// </summary>
 public static class VectorFile
 {
-    public static IEnumerable<TermVector> Read(string path)
+    /// <summary>
+    /// Reads the vectors of a file (strict UTF-8, one object per line). <paramref name="uniqueIds"/>
+    /// refuses an id seen before (queries); document ids are checked where an index is built.
+    /// </summary>
+    public static IEnumerable<TermVector> Read(string path, bool uniqueIds = false)
     {
-        if (!File.Exists(path))
-            throw new DiscoException($"{path}: file not found");
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        var unique = uniqueIds ? new UniqueIds(path, "vector") : null;
+        foreach (var (line, lineNo) in Utf8Lines.Read(path))
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
-            yield return ParseLine(line, path, lineNo);
+            var vector = ParseLine(line, path, lineNo);
+            unique?.Add(vector.Id, lineNo);
+            yield return vector;
         }
     }
 
@@ -33,11 +36,14 @@ public static class VectorFile
             var terms = new List<string>();
             var weights = new List<float>();
             var seenVector = false;
+            var seenTerms = new HashSet<string>(StringComparer.Ordinal);
             Expect(ref reader, JsonTokenType.StartObject, path, lineNo);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString();
                 reader.Read();
+                if ((name == "id" && id is not null) || (name == "vector" && seenVector))
+                    throw new DataFormatException(path, lineNo, $"\"{name}\" appears twice");
                 if (name == "id")
                 {
                     id = reader.TokenType switch
@@ -58,8 +64,13 @@ public static class VectorFile
                         reader.Read();
                         if (reader.TokenType != JsonTokenType.Number)
                             throw new DataFormatException(path, lineNo, $"weight of \"{term}\" is not a number");
+                        var weight = reader.GetSingle();
+                        if (!float.IsFinite(weight))
+                            throw new DataFormatException(path, lineNo, $"weight of \"{term}\" is not a finite float ({Encoding.UTF8.GetString(reader.ValueSpan)})");
+                        if (!seenTerms.Add(term))
+                            throw new DataFormatException(path, lineNo, $"token \"{term}\" appears twice in \"vector\"");
                         terms.Add(term);
-                        weights.Add(reader.GetSingle());
+                        weights.Add(weight);
                     }
                 }
                 else
@@ -67,6 +78,11 @@ public static class VectorFile
                     reader.Skip();
                 }
             }
+            if (reader.TokenType != JsonTokenType.EndObject)
+                throw new DataFormatException(path, lineNo, $"expected a member name or '}}', found {reader.TokenType}");
+            // One object per line: anything after it (a second object) is refused, not ignored.
+            if (reader.Read())
+                throw new DataFormatException(path, lineNo, "unexpected content after the object (one object per line)");
             if (id is null)
                 throw new DataFormatException(path, lineNo, "missing \"id\"");
             if (!seenVector)

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
+using Disco.Core.IO;
 
 namespace Disco.Core.Vectors;
 
@@ -92,11 +92,9 @@ public static class VectorInputs
             }
             yield break;
         }
-        using var reader = new StreamReader(Open(path), Encoding.UTF8);
-        long lineNo = 0;
-        while (reader.ReadLine() is { } line)
+        // Strict UTF-8 with file:line errors (a BOM is accepted).
+        foreach (var (line, lineNo) in Utf8Lines.Read(path, () => Open(path)))
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             yield return (VectorFile.ParseLine(line, path, lineNo), lineNo);
