@@ -15,35 +15,51 @@ public static class CliErrors
         Recursive = true,
     };
 
-    public static int Run(RootCommand root, string[] args)
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>, after <paramref name="rewrite"/> (the Hydra-style
+    /// argument rewrite), which runs inside the handler too: its errors (missing YAML, unset
+    /// <c>???</c>, unknown key) are one line, not an unhandled exception (issue 15).
+    /// </summary>
+    public static int Run(RootCommand root, string[] args, Func<string[], string[]>? rewrite = null)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var parse = root.Parse(args);
-        var verbose = parse.GetValue(VerboseOption);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine("Run 'disco --help' for usage.");
-            return 2;
-        }
+        ArgumentNullException.ThrowIfNull(args);
+        var verbose = args.Contains("--verbose", StringComparer.Ordinal);
         try
         {
+            var parse = root.Parse(rewrite is null ? args : rewrite(args));
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                    Console.Error.WriteLine($"error: {error.Message}");
+                Console.Error.WriteLine("Run 'disco --help' for usage.");
+                return 2;
+            }
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (UsageException e)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions is [var single])
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            if (verbose)
-                Console.Error.WriteLine(e);
-            return 2;
+            // Parallel work wraps what one worker threw; report that, as for a single thread.
+            return Report(single, verbose);
         }
-        catch (Exception e) when (e is DiscoException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            if (verbose)
-                Console.Error.WriteLine(e);
-            return 1;
+            return Report(e, verbose);
         }
+    }
+
+    private static int Report(Exception e, bool verbose)
+    {
+        var code = e switch
+        {
+            UsageException => 2,
+            DiscoException or IOException or UnauthorizedAccessException => 1,
+            // A bug, not bad input: still one line (the trace with --verbose), and its own code.
+            _ => 70,
+        };
+        Console.Error.WriteLine(code == 70 ? $"error: internal error ({e.GetType().Name}): {e.Message} (run with --verbose for the stack trace and please report it)" : $"error: {e.Message}");
+        if (verbose)
+            Console.Error.WriteLine(e);
+        return code;
     }
 }

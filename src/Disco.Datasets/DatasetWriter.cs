@@ -9,7 +9,9 @@ namespace Disco.Datasets;
 /// Writes the canonical files of a converted dataset (docs/datasets.md): conversations.jsonl,
 /// queries.tsv (<c>id&lt;TAB&gt;flattened conversation</c>), ids.tsv (row number, query id, the
 /// dataset's own turn id), qrels.trec and qrels.json when there are judgments, collection.tsv when a
-/// collection is given. Each file is written atomically.
+/// collection is given. The folder is written as a unit: a conversion that fails halfway leaves the
+/// earlier folder as it was, and a rerun leaves no file of the earlier run behind (old qrels beside
+/// a run without any).
 /// </summary>
 public static class DatasetWriter
 {
@@ -24,7 +26,19 @@ public static class DatasetWriter
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(outDir);
+        DatasetWriteSummary? summary = null;
+        AtomicDirectory.Replace(outDir, [.. OwnedFiles, .. options.ExtraFileNames], temp =>
+        {
+            summary = WriteFiles(dataset, temp, options);
+            options.WriteExtra?.Invoke(temp);
+        });
+        return summary!;
+    }
+
+    private static readonly string[] OwnedFiles = [ConversationsFile, QueriesFile, IdsFile, QrelsTrecFile, QrelsJsonFile, CollectionFile];
+
+    private static DatasetWriteSummary WriteFiles(ConvertedDataset dataset, string outDir, DatasetWriteOptions options)
+    {
         ConversationFile.Write(Path.Combine(outDir, ConversationsFile), dataset.Turns.Select(t => t.Conversation));
         AtomicFile.WriteText(Path.Combine(outDir, QueriesFile), w =>
         {

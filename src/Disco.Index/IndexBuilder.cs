@@ -99,6 +99,9 @@ public sealed partial class IndexBuilder : IDisposable
     public IndexMetadata Complete()
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        // An empty input is an error, not an empty index that replaces a good one (issue 15).
+        if (_docIds.Count == 0)
+            throw new DiscoException($"{_directory.Target}: no documents to index; nothing was written" + (Directory.Exists(_directory.Target) ? " and the index there is left as it was" : ""));
         FlushSegment();
         _docIds.Complete();
         var encoding = _options.Impacts;

@@ -36,8 +36,9 @@ public sealed record OnnxEncoderOptions(
             throw new DiscoException($"max length {MaxLength} must be at least 2");
         if (BatchSize < 1)
             throw new DiscoException($"batch size must be at least 1, got {BatchSize}");
-        if (TopK is < 0)
-            throw new DiscoException($"top-k must not be negative, got {TopK}");
+        // top-k 0 would write vectors without a single term (issue 15); no top-k keeps them all.
+        if (TopK is < 1)
+            throw new DiscoException($"top-k must be at least 1, got {TopK}");
         if (MinWeight < 0 || float.IsNaN(MinWeight))
             throw new DiscoException($"minimum weight must not be negative, got {MinWeight}");
         if (Threads is < 1)

@@ -29,5 +29,9 @@ public sealed record SearchOptions(
             throw new DiscoException($"{nameof(TopK)} must be at least 1, got {TopK}");
         if (float.IsNaN(Threshold))
             throw new DiscoException($"{nameof(Threshold)} must be a number");
+        if (Pruning is { MaxTerms: < 1 })
+            throw new DiscoException($"{nameof(Pruning)}.{nameof(QueryOptions.MaxTerms)} must be at least 1, got {Pruning.MaxTerms}");
+        if (Pruning is { } pruning && !(pruning.MinWeight >= 0 && float.IsFinite(pruning.MinWeight)))
+            throw new DiscoException($"{nameof(Pruning)}.{nameof(QueryOptions.MinWeight)} must be a non-negative number, got {pruning.MinWeight}");
     }
 }

@@ -57,6 +57,9 @@ public static class ConvertCommand
             throw new UsageException("which dataset? disco convert topiocqa|qrecc|cast|ikat --topics FILE --out DIR");
         var topics = s.Topics ?? throw new UsageException("--topics FILE is required");
         var outDir = s.Out ?? throw new UsageException("--out DIR is required");
+        if (s.MaxPreviousTurns is < 0)
+            throw new UsageException($"max_previous_turns must not be negative, got {s.MaxPreviousTurns}");
+        var flattening = new FlatteningOptions(s.Flatten, s.MaxPreviousTurns);
         var converted = kind switch
         {
             DatasetKind.Topiocqa => TopiOcqaConverter.Read(topics),
@@ -67,15 +70,19 @@ public static class ConvertCommand
         IEnumerable<TextRecord>? passages = s.Collection is null ? null
             : kind == DatasetKind.Topiocqa ? TopiOcqaConverter.ReadCollection(s.Collection)
             : PassageFile.Read(s.Collection);
-        var flattening = new FlatteningOptions(s.Flatten, s.MaxPreviousTurns);
         using var progress = passages is null ? null : new ConsoleProgress("collection");
+        // The configuration is saved into the folder before it replaces the old one: the folder
+        // and the record of how it was made change together.
         var summary = DatasetWriter.Write(converted, outDir, new DatasetWriteOptions(
             flattening,
             s.Qrels is null ? null : Qrels.Read(s.Qrels),
             passages,
-            progress));
+            progress)
+        {
+            WriteExtra = resolved.Save,
+            ExtraFileNames = [CommandConfiguration.ResolvedFileName, CommandConfiguration.HydraFileName],
+        });
         progress?.Dispose();
-        resolved.Save(outDir);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{converted.Name}: {summary.Turns} turns, {summary.QrelsLines} judgments for {summary.JudgedQueries} queries, {summary.Passages} passages -> {outDir}"));
         if (summary.JudgedQueriesWithoutTurn > 0)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {summary.JudgedQueriesWithoutTurn} judged queries have no turn in the topics (different ids or split?)"));

@@ -51,6 +51,11 @@ public static class EncodeCommand
                 throw new UsageException("conversation input is encoded as queries; drop --kind document or use --kind query");
             if (parse.GetValue(maxTurns) is < 0)
                 throw new UsageException("--max-turns must not be negative");
+            var outputPath = OutputPath.File(parse.GetRequiredValue(output).FullName, "--output");
+            // An empty input is an error, and the vectors written before stay (issue 15).
+            var total = CountRecords(inputPath);
+            if (total == 0)
+                throw new DiscoException($"{inputPath}: holds no texts; {outputPath} is left as it was");
             var flattening = new FlatteningOptions(
                 parse.GetValue(history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full },
                 parse.GetValue(maxTurns));
@@ -61,8 +66,8 @@ public static class EncodeCommand
             var records = conversations
                 ? ConversationFile.Read(inputPath).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))
                 : TextRecordFile.Read(inputPath);
-            using var progress = new ConsoleProgress("encode", CountRecords(inputPath));
-            VectorFile.Write(parse.GetRequiredValue(output).FullName, Encode(encoder, records, progress));
+            using var progress = new ConsoleProgress("encode", total);
+            VectorFile.Write(outputPath, Encode(encoder, records, progress));
             return 0;
         });
         return command;

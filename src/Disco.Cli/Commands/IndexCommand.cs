@@ -60,11 +60,13 @@ public static class IndexCommand
                 var collectionPath = parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE");
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
+                var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
+                if (total == 0)
+                    throw new Core.DiscoException($"{collectionPath}: holds no documents; nothing was indexed");
                 var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));
                 var loader = ModelOptions.Loader();
                 var resolved = loader.Locate(modelDir, EncoderRole.Document);
                 using var encoder = loader.LoadDirectory(resolved, encoderOptions);
-                var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
                 using var progress = new ConsoleProgress("encoding and indexing", total);
                 meta = IndexBuilder.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
                 {

@@ -92,6 +92,22 @@ public static class RetrieveCommand
         {
             throw new UsageException(e.Message);
         }
+        // Everything cheap is checked before the model and the index load and retrieval starts
+        // (issue 15: a missing qrels file used to surface after the whole retrieval).
+        var names = s.Names.Count > 0 ? [.. s.Names] : s.Queries.Select(q => Path.GetFileNameWithoutExtension(q)).ToList();
+        var twice = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new UsageException($"two query files would write their outputs to {Path.Combine(outDir, twice.Key)}; give each its own --name");
+        foreach (var qrels in s.Qrels)
+        {
+            if (!File.Exists(qrels))
+                throw new DiscoException($"{qrels}: qrels file not found");
+        }
+        var queryLists = s.Queries.Select(path =>
+        {
+            var read = QueryFile.Read(path);
+            return read.Count > 0 ? read : throw new DiscoException($"{path}: holds no queries");
+        }).ToList();
         using var encoder = ModelOptions.Loader(s.Revision).Load(modelId, EncoderRole.Query, new SpladeEncoderOptions(MaxLength: s.MaxLength, BatchSize: s.BatchSize));
         using var opened = SparseIndex.Open(indexDir);
         resolved.Save(outDir);
@@ -99,9 +115,9 @@ public static class RetrieveCommand
         var evaluation = new EvaluationOptions(s.RelevanceThreshold);
         for (var i = 0; i < s.Queries.Count; i++)
         {
-            var name = s.Names.Count > 0 ? s.Names[i] : Path.GetFileNameWithoutExtension(s.Queries[i]);
+            var name = names[i];
             var dir = Path.Combine(outDir, name);
-            var queries = QueryFile.Read(s.Queries[i]);
+            var queries = queryLists[i];
             BatchSearchResult result;
             using (var progress = new ConsoleProgress($"retrieving {name}", queries.Count))
                 result = retriever.SearchMany(queries, batch: new BatchSearchOptions(Latencies: true, EncodeBatchSize: s.BatchSize) { SearchProgress = progress });

@@ -35,12 +35,21 @@ public static class SearchCommand
             var kValue = parse.GetValue(k);
             if (kValue < 1)
                 throw new UsageException("--k must be at least 1");
-            var outPath = parse.GetValue(output)!;
+            var outPath = OutputPath.File(parse.GetValue(output)!, "--out");
             var runFormat = RunFormats.ForPath(outPath, parse.GetValue(format) is { } f ? RunFormats.Parse(f) : null);
             var threadCount = parse.GetValue(threads);
-            using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
+            if (threadCount < 1)
+                throw new UsageException($"--threads must be at least 1, got {threadCount}");
+            if (!float.IsFinite(parse.GetValue(minWeight)) || parse.GetValue(minWeight) < 0)
+                throw new UsageException($"--query-min-weight must be a non-negative number, got {parse.GetValue(minWeight)}");
+            if (parse.GetValue(maxTerms) is < 1)
+                throw new UsageException($"--query-max-terms must be at least 1, got {parse.GetValue(maxTerms)}");
             var queryPath = parse.GetValue(queries)!;
             var read = QueryFile.Read(queryPath);
+            // An empty query file is an error, and the run written before stays (issue 15).
+            if (read.Count == 0)
+                throw new Core.DiscoException($"{queryPath}: holds no queries; {outPath} is left as it was");
+            using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
             using var encoder = encoding.LoadEncoder(parse, queryPath, read, threadCount);
             var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(
                 encoding.Flattening(parse),

@@ -42,7 +42,7 @@ public sealed class ConfigTree
             return new ConfigTree();
         if (stream.Documents[0].RootNode is not YamlMappingNode map)
             throw new DataFormatException(source, stream.Documents[0].RootNode.Start.Line, "expected a mapping of keys to values at the top level");
-        return new ConfigTree((Dictionary<string, object?>)Convert(map)!);
+        return new ConfigTree((Dictionary<string, object?>)Convert(map, source)!);
     }
 
     /// <summary>Parses an override's value as Hydra does: YAML flow syntax (<c>[a, b]</c>, <c>null</c>, quoted strings), else the text itself.</summary>
@@ -64,14 +64,52 @@ public sealed class ConfigTree
         }
     }
 
-    private static object? Convert(YamlNode node) => node switch
+    /// <summary>
+    /// Deepest nesting and most values a configuration may expand to. YAML aliases can refer to
+    /// their own anchor (<c>a: &amp;x [*x]</c>, endless) or nest references that double at each
+    /// level ("billion laughs"); both are refused with a one-line error instead of a stack
+    /// overflow or unbounded memory (issue 15). Real configurations are a few levels and values.
+    /// </summary>
+    private const int MaxDepth = 64;
+    private const int MaxValues = 100_000;
+
+    private static object? Convert(YamlNode node, string source = "override")
     {
-        YamlMappingNode map => map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => Convert(kv.Value), StringComparer.Ordinal),
-        YamlSequenceNode seq => seq.Children.Select(Convert).ToList(),
-        YamlScalarNode scalar when scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL" => null,
-        YamlScalarNode scalar => scalar.Value,
-        _ => null,
-    };
+        var values = 0;
+        return Convert(node, source, 0, ref values);
+    }
+
+    private static object? Convert(YamlNode node, string source, int depth, ref int values)
+    {
+        if (depth > MaxDepth || ++values > MaxValues)
+            throw new DataFormatException(source, node.Start.Line, depth > MaxDepth
+                ? $"configuration nests deeper than {MaxDepth} levels (a YAML alias that refers to itself?)"
+                : $"configuration expands to more than {MaxValues} values (YAML aliases that multiply?)");
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is not YamlScalarNode { Value: var name })
+                        throw new DataFormatException(source, key.Start.Line, "a configuration key must be a plain value, not a list or mapping");
+                    if (!result.TryAdd(name ?? "", Convert(value, source, depth + 1, ref values)))
+                        throw new DataFormatException(source, key.Start.Line, $"key '{name}' is given twice");
+                }
+                return result;
+            case YamlSequenceNode seq:
+                var items = new List<object?>(seq.Children.Count);
+                foreach (var child in seq.Children)
+                    items.Add(Convert(child, source, depth + 1, ref values));
+                return items;
+            case YamlScalarNode scalar when scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case YamlScalarNode scalar:
+                return scalar.Value;
+            default:
+                return null;
+        }
+    }
 
     public bool TryGet(string key, out object? value)
     {

@@ -73,6 +73,12 @@ public sealed class IndexSearcher
 
     private IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm, SearchScratch scratch)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (k == 0)
+            return [];
+        // No query can return more hits than there are documents; without the cap a k near 2^30
+        // overflows the queue's 2k buffer (issue 15). The results are the same.
+        k = Math.Min(k, Math.Max(1, Index.DocumentCount));
         switch (algorithm)
         {
             case SearchAlgorithm.TermAtATime:

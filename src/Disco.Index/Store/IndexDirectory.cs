@@ -15,7 +15,13 @@ internal sealed class IndexDirectory : IDisposable
     public IndexDirectory(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
+        var trimmed = directory.TrimEnd('/', '\\');
+        if (trimmed.Length == 0 || Path.GetDirectoryName(Path.GetFullPath(trimmed)) is not { } parent)
+            throw new DiscoException($"{directory}: is a filesystem root; the index needs a folder of its own");
+        // Only the index's own folder is created: a mistyped parent is an error, not a new tree.
+        if (!Directory.Exists(parent))
+            throw new DiscoException($"{directory}: its parent folder {parent} does not exist");
+        Target = Path.GetFullPath(trimmed);
         if (Directory.Exists(Target) && Directory.EnumerateFileSystemEntries(Target).Any()
             && !File.Exists(Path.Combine(Target, IndexFormat.MetaFile)))
             throw new DiscoException($"{directory}: exists and is not a Disco index; refusing to replace it");
