@@ -4,7 +4,7 @@ using Disco.Core;
 using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Evaluation;
-using Disco.Text;
+using Disco.Modeling;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -66,10 +66,8 @@ public static class TeacherCommand
         command.SetAction(parse =>
         {
             var modelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(model)!, "main", query: false);
-            var device = TrainingModels.ResolveDevice("cpu");
-            using var bert = TrainingModels.Load(modelDir, null, device);
-            var encoder = new RepresentationEncoder(bert, WordPieceTokenizer.FromDirectory(modelDir), parse.GetValue(maxLength), device);
-            var scorer = new TeacherScorer(encoder, parse.GetValue(batchSize));
+            using var encoder = SpladeEncoder.Load(modelDir, new SpladeEncoderOptions(MaxLength: parse.GetValue(maxLength), BatchSize: parse.GetValue(batchSize)));
+            var scorer = new TeacherScorer(encoder);
             var needed = ReadPairs(parse.GetValue(pairs)!);
             var existing = parse.GetValue(run) is { } runPath ? RunFile.Read(runPath) : null;
             using var progress = new ConsoleProgress("score");
