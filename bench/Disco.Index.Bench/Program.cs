@@ -31,7 +31,7 @@ switch (verb)
         {
             var dir = args[1];
             var impacts = args.Length > 2 ? args[2] : "float32";
-            var encoding = impacts switch { "uint8" => ImpactEncoding.Bits8, "uint16" => ImpactEncoding.Bits16, _ => ImpactEncoding.Exact };
+            var encoding = ImpactEncodingNames.Parse(impacts) ?? throw new ArgumentException($"impacts: {ImpactEncodingNames.Choices}");
             var target = Path.Combine(dir, $"index-{impacts}");
             var clock = Stopwatch.StartNew();
             IndexMetadata meta;

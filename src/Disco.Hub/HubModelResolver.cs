@@ -94,7 +94,17 @@ public static class HubModelResolver
             using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
             if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new DataFormatException(indexPath, 0, "missing \"weight_map\"");
-            return [.. map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)];
+            var shards = new List<string>();
+            foreach (var entry in map.EnumerateObject())
+            {
+                // Shard names come from the repository and become cache and model paths: only
+                // plain relative names are taken.
+                if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString() is not { } shard || !HubCache.IsSafeRelativePath(shard))
+                    throw new DataFormatException(indexPath, 0, $"weight_map[\"{HubCache.Printable(entry.Name)}\"] is not a plain relative file name");
+                if (!shards.Contains(shard, StringComparer.Ordinal))
+                    shards.Add(shard);
+            }
+            return shards;
         }
         catch (JsonException e)
         {

@@ -7,7 +7,7 @@ namespace Disco.Index;
 /// (docs/index-format.md); the default 16 is what search is tuned for.
 /// </summary>
 public sealed record IndexBuildOptions(
-    ImpactEncoding Impacts = ImpactEncoding.Exact,
+    ImpactEncoding Impacts = ImpactEncoding.Float32,
     long SegmentPostings = IndexBuildOptions.DefaultSegmentPostings,
     int RangeBits = IndexBuildOptions.DefaultRangeBits)
 {

@@ -12,8 +12,9 @@ namespace Disco.Index;
 /// <c>DIR.tmp-&lt;guid&gt;</c>; only a complete index is renamed to <c>DIR</c>, replacing an
 /// existing index only then. Disposing without completing deletes the temporary directory.
 /// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are.
+/// <see cref="FromVectors"/> and <see cref="FromCollection"/> build from a file in one call.
 /// </summary>
-public sealed class IndexBuilder : IDisposable
+public sealed partial class IndexBuilder : IDisposable
 {
     private readonly string _target;
     private readonly string _temp;
@@ -110,13 +111,13 @@ public sealed class IndexBuilder : IDisposable
         _docIds.Complete();
         _docOffsets.Complete();
         var encoding = _options.Impacts;
-        float? scale = encoding == ImpactEncoding.Exact ? null
+        float? scale = encoding == ImpactEncoding.Float32 ? null
             : _maxWeight > 0 ? _maxWeight / IndexFormat.MaxCode(encoding) : 1f;
         var meta = new IndexMetadata
         {
             Documents = _documents,
             Terms = _termStrings.Count,
-            Impacts = IndexFormat.EncodingName(encoding),
+            Impacts = ImpactEncodingNames.Name(encoding),
             Scale = scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,

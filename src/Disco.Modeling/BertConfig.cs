@@ -100,20 +100,16 @@ public sealed class BertConfig
         return FromFile(path);
     }
 
-    public static BertConfig FromFile(string path) => FromJson(File.ReadAllText(path), path);
+    /// <summary>Reads a config file as untrusted input (<see cref="HfConfigReader"/>): types, ranges and the memory the model needs are checked.</summary>
+    public static BertConfig FromFile(string path) => FromReader(HfConfigReader.FromFile(path));
 
-    public static BertConfig FromJson(string json, string source)
+    public static BertConfig FromJson(string json, string source) => FromReader(HfConfigReader.Parse(json, source));
+
+    private static BertConfig FromReader(HfConfigReader reader)
     {
-        JsonObject raw;
-        try
-        {
-            raw = JsonNode.Parse(json) as JsonObject ?? throw new DiscoException($"{source}: config must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new DiscoException($"{source}: invalid JSON: {e.Message}");
-        }
-        var modelType = Member(raw, "model_type", source, "bert", "a string");
+        var raw = reader.Raw;
+        var source = reader.Source;
+        var modelType = reader.Text("model_type", "bert");
         // A model_type switch: each supported family gets its own module; DistilBERT is the next one.
         switch (modelType)
         {
@@ -122,28 +118,46 @@ public sealed class BertConfig
             default:
                 throw new DiscoException($"{source}: model_type \"{modelType}\" is not supported (supported: {string.Join(", ", SupportedModelTypes)})");
         }
-        var positionType = Member(raw, "position_embedding_type", source, "absolute", "a string");
+        var positionType = reader.Text("position_embedding_type", "absolute");
         if (positionType != "absolute")
             throw new DiscoException($"{source}: position_embedding_type \"{positionType}\" is not supported (only \"absolute\")");
         var config = new BertConfig(raw, source)
         {
             ModelType = modelType,
-            VocabSize = Int(raw, "vocab_size", source, 30522),
-            HiddenSize = Int(raw, "hidden_size", source, 768),
-            NumHiddenLayers = Int(raw, "num_hidden_layers", source, 12),
-            NumAttentionHeads = Int(raw, "num_attention_heads", source, 12),
-            IntermediateSize = Int(raw, "intermediate_size", source, 3072),
-            HiddenAct = ParseActivation(Member(raw, "hidden_act", source, "gelu", "a string"), source),
-            HiddenDropoutProb = Double(raw, "hidden_dropout_prob", source, 0.1),
-            AttentionProbsDropoutProb = Double(raw, "attention_probs_dropout_prob", source, 0.1),
-            MaxPositionEmbeddings = Int(raw, "max_position_embeddings", source, 512),
-            TypeVocabSize = Int(raw, "type_vocab_size", source, 2),
-            LayerNormEps = Double(raw, "layer_norm_eps", source, 1e-12),
-            PadTokenId = Int(raw, "pad_token_id", source, 0),
-            InitializerRange = Double(raw, "initializer_range", source, 0.02),
+            VocabSize = reader.WholeNumber("vocab_size", 30522, 1, ModelLimits.MaxVocabSize),
+            HiddenSize = reader.WholeNumber("hidden_size", 768, 1, ModelLimits.MaxHiddenSize),
+            NumHiddenLayers = reader.WholeNumber("num_hidden_layers", 12, 1, ModelLimits.MaxLayers),
+            NumAttentionHeads = reader.WholeNumber("num_attention_heads", 12, 1, ModelLimits.MaxAttentionHeads),
+            IntermediateSize = reader.WholeNumber("intermediate_size", 3072, 1, ModelLimits.MaxIntermediateSize),
+            HiddenAct = ParseActivation(reader.Text("hidden_act", "gelu"), source),
+            HiddenDropoutProb = reader.Number("hidden_dropout_prob", 0.1, 0, 1),
+            AttentionProbsDropoutProb = reader.Number("attention_probs_dropout_prob", 0.1, 0, 1),
+            MaxPositionEmbeddings = reader.WholeNumber("max_position_embeddings", 512, 1, ModelLimits.MaxPositions),
+            TypeVocabSize = reader.WholeNumber("type_vocab_size", 2, 1, ModelLimits.MaxTypeVocabSize),
+            // eps <= 0 divides by zero in LayerNorm for constant rows (NaN vectors) and a negative
+            // eps can make the variance term negative; HF's values are 1e-12 .. 1e-5.
+            LayerNormEps = reader.Number("layer_norm_eps", 1e-12, 0, 1, minExclusive: true),
+            PadTokenId = reader.WholeNumber("pad_token_id", 0, 0, ModelLimits.MaxVocabSize),
+            InitializerRange = reader.Number("initializer_range", 0.02, 0, 1),
         };
         config.Validate(source);
         return config;
+    }
+
+    /// <summary>
+    /// The number of parameters of <c>BertForMaskedLM</c> with this config (the decoder is tied to
+    /// the word embeddings), to check the memory a config asks for before building it.
+    /// </summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long h = HiddenSize, i = IntermediateSize;
+            var embeddings = ((long)VocabSize + MaxPositionEmbeddings + TypeVocabSize) * h + 2 * h;
+            var layer = 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
+            var head = h * h + h + 2 * h + VocabSize;
+            return embeddings + NumHiddenLayers * layer + head;
+        }
     }
 
     /// <summary>The config as HuggingFace writes it, with any extra members of the original kept.</summary>
@@ -203,24 +217,10 @@ public sealed class BertConfig
             throw new DiscoException($"{source}: hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}");
         if (HiddenDropoutProb is < 0 or >= 1 || AttentionProbsDropoutProb is < 0 or >= 1)
             throw new DiscoException($"{source}: dropout probabilities must be in [0, 1)");
-    }
-
-    private static int Int(JsonObject o, string name, string source, int fallback) => Member(o, name, source, fallback, "an integer");
-
-    private static double Double(JsonObject o, string name, string source, double fallback) => Member(o, name, source, fallback, "a number");
-
-    private static T Member<T>(JsonObject o, string name, string source, T fallback, string expected)
-    {
-        var node = o[name];
-        if (node is null)
-            return fallback;
-        try
-        {
-            return node.GetValue<T>();
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            throw new DiscoException($"{source}: \"{name}\" must be {expected}, got {node.ToJsonString()}");
-        }
+        if (!(LayerNormEps > 0) || !double.IsFinite(LayerNormEps))
+            throw new DiscoException($"{source}: layer_norm_eps must be positive, got {LayerNormEps}");
+        if (PadTokenId < 0 || PadTokenId >= VocabSize)
+            throw new DiscoException($"{source}: pad_token_id {PadTokenId} is not a token of the {VocabSize}-token vocabulary");
+        ModelLimits.CheckParameterMemory(ParameterCount, source);
     }
 }

@@ -1,9 +1,7 @@
-using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Disco.Core;
 using Disco.Core.IO;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;
@@ -132,18 +130,12 @@ public static class HfCheckpoint
 
     private static List<string> ShardsOf(string indexPath, string modelDir)
     {
-        JsonObject? map;
-        try
-        {
-            map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject;
-        }
-        catch (JsonException e)
-        {
-            throw new DiscoException($"{indexPath}: invalid JSON: {e.Message}");
-        }
-        if (map is null)
+        if (StrictJson.ReadObjectFile(indexPath, HfConfigReader.MaxBytes)["weight_map"] is not JsonObject map)
             throw new DiscoException($"{indexPath}: missing \"weight_map\"");
-        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiscoException($"{indexPath}: weight_map entry '{kv.Key}' is not a file name"))
+        // Shard names come with the model: only plain names below the model folder are read.
+        var shards = map.Select(kv => kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is var name && RelativePaths.IsPlain(name)
+                ? name
+                : throw new DiscoException($"{indexPath}: weight_map entry '{kv.Key}' is not a plain relative file name"))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(name => Path.Combine(modelDir, name)).ToList();
         foreach (var shard in shards)
@@ -156,26 +148,9 @@ public static class HfCheckpoint
 
     private static Dictionary<string, Tensor> ReadWeights(string file)
     {
-        if (file.EndsWith(".safetensors", StringComparison.Ordinal))
-            return Disco.Modeling.SafetensorsFile.Read(file);
-        Hashtable table;
-        try
-        {
-            table = PyTorchUnpickler.UnpickleStateDict(file);
-        }
-        catch (Exception e) when (e is not DiscoException)
-        {
-            throw new DiscoException($"{file}: cannot read PyTorch checkpoint ({e.GetType().Name}: {e.Message})");
-        }
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor t)
-                result[key] = t;
-            else
-                throw new DiscoException($"{file}: entry '{entry.Key}' is not a tensor; expected a state_dict saved with torch.save(model.state_dict())");
-        }
-        return result;
+        return file.EndsWith(".safetensors", StringComparison.Ordinal)
+            ? Disco.Modeling.SafetensorsFile.Read(file)
+            : TorchCheckpointFile.Read(file);
     }
 
     /// <summary>

@@ -105,7 +105,7 @@ public sealed class HydraArgumentsTests
         ]);
         Assert.Equal(0, CommandRunner.Run(IndexCommand.Create(), args));
         using (var encoder = Disco.Modeling.SpladeEncoder.Load(Disco.TestSupport.Fixtures.TinySplade))
-            Disco.Index.IndexBuild.FromCollection(collection, encoder, dir.File("library"));
+            Disco.Index.IndexBuilder.FromCollection(collection, encoder, dir.File("library"));
         using var hydra = Disco.Index.SparseIndex.Open(dir.File("hydra"));
         using var library = Disco.Index.SparseIndex.Open(dir.File("library"));
         Assert.Equal(library.DocumentCount, hydra.DocumentCount);

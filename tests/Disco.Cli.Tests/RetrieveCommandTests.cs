@@ -20,7 +20,7 @@ public sealed class RetrieveCommandTests : IDisposable
         _data = QuickstartSample.WriteTo(_dir.File("data"));
         _index = _dir.File("index");
         using var encoder = SpladeEncoder.Load(Fixtures.TinySplade);
-        IndexBuild.FromCollection(Path.Combine(_data, "collection.tsv"), encoder, _index);
+        IndexBuilder.FromCollection(Path.Combine(_data, "collection.tsv"), encoder, _index);
     }
 
     public void Dispose() => _dir.Dispose();

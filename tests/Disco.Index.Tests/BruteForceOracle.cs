@@ -14,7 +14,7 @@ internal static class BruteForceOracle
     public static List<(string DocId, float Score)> TopK(IReadOnlyList<TermVector> documents, SearchQuery query, SparseIndex index, int k, ImpactEncoding impacts)
     {
         var maxWeight = documents.SelectMany(d => d.Weights).DefaultIfEmpty(0f).Max();
-        var maxCode = impacts switch { ImpactEncoding.Bits8 => 255, ImpactEncoding.Bits16 => 65535, _ => 0 };
+        var maxCode = impacts switch { ImpactEncoding.UInt8 => 255, ImpactEncoding.UInt16 => 65535, _ => 0 };
         var scale = maxCode == 0 ? 1f : maxWeight > 0 ? maxWeight / maxCode : 1f;
         var scored = new List<(int Doc, float Score)>();
         for (var d = 0; d < documents.Count; d++)

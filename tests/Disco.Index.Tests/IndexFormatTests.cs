@@ -53,7 +53,7 @@ public sealed class IndexFormatTests
     {
         var collection = new RandomCollection(seed: 9, maxDocs: 500);
         using var dir = new TempDirectory();
-        using var index = SparseIndex.Open(collection.Build(dir.File("index"), ImpactEncoding.Bits8));
+        using var index = SparseIndex.Open(collection.Build(dir.File("index"), ImpactEncoding.UInt8));
         var max = collection.Documents.SelectMany(d => d.Weights).Max();
         Assert.Equal(max / 255, index.Metadata.Scale!.Value, 6);
         foreach (var doc in collection.Documents.Take(50))
@@ -211,7 +211,7 @@ public sealed class IndexFormatTests
     {
         using var dir = new TempDirectory();
         File.WriteAllLines(dir.File("v.jsonl"), ["{\"id\":\"a\",\"vector\":{\"x\":1.5}}", "", "{\"id\":\"b\",\"vector\":{\"x\":-0.5}}"]);
-        var e = Assert.Throws<DataFormatException>(() => IndexBuild.FromVectors(dir.File("v.jsonl"), dir.File("index")));
+        var e = Assert.Throws<DataFormatException>(() => IndexBuilder.FromVectors(dir.File("v.jsonl"), dir.File("index")));
         Assert.StartsWith($"{dir.File("v.jsonl")}:3:", e.Message);
         Assert.Contains("negative", e.Message);
         Assert.False(Directory.Exists(dir.File("index")));

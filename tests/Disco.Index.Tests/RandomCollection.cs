@@ -46,7 +46,7 @@ internal sealed class RandomCollection
 
     public int K { get; }
 
-    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Exact, long segmentPostings = 1024, int rangeBits = IndexBuildOptions.DefaultRangeBits)
+    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Float32, long segmentPostings = 1024, int rangeBits = IndexBuildOptions.DefaultRangeBits)
     {
         using var builder = new IndexBuilder(directory, new IndexBuildOptions(impacts, segmentPostings, rangeBits));
         foreach (var d in Documents)

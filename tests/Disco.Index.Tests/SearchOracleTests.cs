@@ -4,7 +4,7 @@ namespace Disco.Index.Tests;
 
 public sealed class SearchOracleTests
 {
-    public static TheoryData<ImpactEncoding> Encodings => [ImpactEncoding.Exact, ImpactEncoding.Bits16, ImpactEncoding.Bits8];
+    public static TheoryData<ImpactEncoding> Encodings => [ImpactEncoding.Float32, ImpactEncoding.UInt16, ImpactEncoding.UInt8];
 
     [Theory]
     [MemberData(nameof(Encodings))]
@@ -43,7 +43,7 @@ public sealed class SearchOracleTests
         {
             var batch = searcher.SearchBatch(queries, 20, algorithm, threads: 3);
             for (var i = 0; i < queries.Count; i++)
-                Assert.Equal(BruteForceOracle.TopK(collection.Documents, queries[i], index, 20, ImpactEncoding.Exact), batch[i].Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
+                Assert.Equal(BruteForceOracle.TopK(collection.Documents, queries[i], index, 20, ImpactEncoding.Float32), batch[i].Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class SearchOracleTests
         {
             var vector = new Core.Vectors.TermVector("q", vocabulary[..n], [.. Enumerable.Range(1, n).Select(i => i * 0.5f)]);
             var query = SearchQuery.Create(index, vector);
-            var expected = BruteForceOracle.TopK(documents, query, index, 100, ImpactEncoding.Exact);
+            var expected = BruteForceOracle.TopK(documents, query, index, 100, ImpactEncoding.Float32);
             foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
                 Assert.Equal(expected, searcher.Search(query, 100, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
         }

@@ -48,7 +48,7 @@ public static class IndexCommand
             if (parse.GetValue(vectors) is string vectorsPath)
             {
                 using var progress = new ConsoleProgress("indexing");
-                meta = IndexBuild.FromVectors(vectorsPath, outDir, options, progress);
+                meta = IndexBuilder.FromVectors(vectorsPath, outDir, options, progress);
             }
             else if (parse.GetValue(model) is string modelDir)
             {
@@ -60,7 +60,7 @@ public static class IndexCommand
                 using var encoder = SpladeEncoder.Load(resolved, encoderOptions);
                 var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
                 using var progress = new ConsoleProgress("encoding and indexing", total);
-                meta = IndexBuild.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
+                meta = IndexBuilder.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
                 {
                     ["model"] = resolved,
                     ["aggregation"] = parse.GetValue(agg)!,

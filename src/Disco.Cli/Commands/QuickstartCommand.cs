@@ -61,7 +61,7 @@ public static class QuickstartCommand
         var indexDir = Path.Combine(s.Out, "index");
         IndexMetadata meta;
         using (var progress = new ConsoleProgress("indexing sample passages"))
-            meta = IndexBuild.FromCollection(Path.Combine(dataDir, QuickstartSample.CollectionFile), docEncoder, indexDir, progress: progress, buildInfo: new Dictionary<string, string> { ["model"] = s.DocModel });
+            meta = IndexBuilder.FromCollection(Path.Combine(dataDir, QuickstartSample.CollectionFile), docEncoder, indexDir, progress: progress, buildInfo: new Dictionary<string, string> { ["model"] = s.DocModel });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"indexed {meta.Documents} sample passages ({meta.Postings} postings) with {s.DocModel} into {indexDir}"));
 
         var conversations = ConversationFile.Read(Path.Combine(dataDir, QuickstartSample.ConversationsFile)).ToList();

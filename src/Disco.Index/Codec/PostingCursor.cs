@@ -161,16 +161,16 @@ internal sealed unsafe class PostingCursor
         {
             switch (_encoding)
             {
-                case ImpactEncoding.Exact:
+                case ImpactEncoding.Float32:
                     Buffer.MemoryCopy(p, impacts, IndexFormat.BlockSize * sizeof(float), n * sizeof(float));
                     break;
-                case ImpactEncoding.Bits16:
+                case ImpactEncoding.UInt16:
                     for (var i = 0; i < n; i++)
-                        impacts[i] = PostingsWriter.Decode(Unsafe.ReadUnaligned<ushort>(p + (2 * i)), _scale);
+                        impacts[i] = ImpactCodec.Decode(Unsafe.ReadUnaligned<ushort>(p + (2 * i)), _scale);
                     break;
                 default:
                     for (var i = 0; i < n; i++)
-                        impacts[i] = PostingsWriter.Decode(p[i], _scale);
+                        impacts[i] = ImpactCodec.Decode(p[i], _scale);
                     break;
             }
         }

@@ -32,7 +32,7 @@ internal sealed class PostingsWriter : IDisposable
         _encoding = encoding;
         _rangeBits = rangeBits;
         _scale = scale;
-        _maxCode = encoding == ImpactEncoding.Exact ? 0 : IndexFormat.MaxCode(encoding);
+        _maxCode = encoding == ImpactEncoding.Float32 ? 0 : IndexFormat.MaxCode(encoding);
         _postings = new ChecksummedFile(Path.Combine(directory, IndexFormat.PostingsFile));
         _blocks = new ChecksummedFile(Path.Combine(directory, IndexFormat.BlocksFile));
         _postings.Write(IndexFormat.Header(IndexFormat.PostingsFile));
@@ -48,12 +48,6 @@ internal sealed class PostingsWriter : IDisposable
     public ChecksummedFile PostingsFile => _postings;
 
     public ChecksummedFile BlocksFile => _blocks;
-
-    /// <summary>Decodes a stored impact exactly as readers do.</summary>
-    public static float Decode(int code, float scale) => code * scale;
-
-    /// <summary>Quantizes a positive weight; never to 0, so every posting keeps a non-zero impact.</summary>
-    public static int Quantize(float weight, float scale, int maxCode) => Math.Clamp((int)MathF.Round(weight / scale), 1, maxCode);
 
     public void BeginTerm()
     {
@@ -122,23 +116,23 @@ internal sealed class PostingsWriter : IDisposable
             float impact;
             switch (_encoding)
             {
-                case ImpactEncoding.Exact:
+                case ImpactEncoding.Float32:
                     impact = _weights[i];
                     BinaryPrimitives.WriteSingleLittleEndian(span[pos..], impact);
                     pos += 4;
                     break;
-                case ImpactEncoding.Bits16:
+                case ImpactEncoding.UInt16:
                     {
-                        var code = Quantize(_weights[i], _scale, _maxCode);
-                        impact = Decode(code, _scale);
+                        var code = ImpactCodec.Quantize(_weights[i], _scale, _maxCode);
+                        impact = ImpactCodec.Decode(code, _scale);
                         BinaryPrimitives.WriteUInt16LittleEndian(span[pos..], (ushort)code);
                         pos += 2;
                         break;
                     }
                 default:
                     {
-                        var code = Quantize(_weights[i], _scale, _maxCode);
-                        impact = Decode(code, _scale);
+                        var code = ImpactCodec.Quantize(_weights[i], _scale, _maxCode);
+                        impact = ImpactCodec.Decode(code, _scale);
                         span[pos++] = (byte)code;
                         break;
                     }

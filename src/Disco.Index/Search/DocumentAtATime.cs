@@ -2,9 +2,7 @@ namespace Disco.Index;
 
 /// <summary>
 /// Document-at-a-time MaxScore with block-max bounds (see <see cref="SearchAlgorithm.DocumentAtATime"/>).
-/// Pruning compares float bounds against the k-th score; because bounds are summed in a
-/// different order than scores, they are inflated by a relative margin that exceeds the
-/// worst-case float32 rounding of an n-term sum, so pruning never drops a document the
+/// Bounds go through <see cref="TopKQueue.WouldEnter"/>, so pruning never drops a document the
 /// exhaustive algorithm would keep.
 /// </summary>
 internal static class DocumentAtATime
@@ -21,7 +19,6 @@ internal static class DocumentAtATime
         var bounds = new TermBounds(query, index);
         var order = bounds.ByBound;
         var prefix = bounds.Prefix;
-        var margin = bounds.Margin;
         var cursors = new PostingCursor[n];
         var weights = new float[n];
         for (var i = 0; i < n; i++)
@@ -29,18 +26,17 @@ internal static class DocumentAtATime
             cursors[i] = all[order[i]];
             weights[i] = query.Weights[order[i]];
         }
-        // Terms [0, essential) cannot produce a top-k document on their own.
-        var threshold = queue.Threshold;
-        var essential = bounds.NonEssential(threshold);
-        while (essential < n)
+        // Terms [0, nonEssential) cannot produce a top-k document on their own.
+        var nonEssential = bounds.NonEssential(queue);
+        while (nonEssential < n)
         {
             var doc = int.MaxValue;
-            for (var i = essential; i < n; i++)
+            for (var i = nonEssential; i < n; i++)
                 doc = Math.Min(doc, cursors[i].Doc);
             if (doc == int.MaxValue)
                 break;
             var partial = 0f;
-            for (var i = essential; i < n; i++)
+            for (var i = nonEssential; i < n; i++)
             {
                 var c = cursors[i];
                 if (c.Doc == doc)
@@ -52,15 +48,15 @@ internal static class DocumentAtATime
                 }
             }
             var pruned = false;
-            if (essential > 0)
+            if (nonEssential > 0)
             {
                 var blockBound = partial;
-                for (var i = 0; i < essential; i++)
+                for (var i = 0; i < nonEssential; i++)
                     blockBound += weights[i] * cursors[i].BlockMax(doc);
-                pruned = blockBound * margin <= threshold;
-                for (var i = essential - 1; i >= 0 && !pruned; i--)
+                pruned = !queue.WouldEnter(blockBound);
+                for (var i = nonEssential - 1; i >= 0 && !pruned; i--)
                 {
-                    if ((partial + prefix[i]) * margin <= threshold)
+                    if (!queue.WouldEnter(partial + prefix[i]))
                     {
                         pruned = true;
                         break;
@@ -83,10 +79,7 @@ internal static class DocumentAtATime
                 slots[t] = 0f;
             }
             if (!pruned && queue.Offer(doc, score))
-            {
-                threshold = queue.Threshold;
-                essential = bounds.NonEssential(threshold, essential);
-            }
+                nonEssential = bounds.NonEssential(queue, nonEssential);
         }
     }
 }

@@ -7,8 +7,8 @@ namespace Disco.Index;
 /// essential terms are accumulated in canonical order; when every term is essential the
 /// accumulator already holds the exact score, otherwise documents that pass the bound are
 /// re-scored exactly by probing every term in canonical order, so scores are bit-identical to
-/// <see cref="TermAtATime"/>. Bounds are inflated by a margin above the float32 rounding of an
-/// n-term sum, so pruning never drops a document the exhaustive algorithm keeps. The first
+/// <see cref="TermAtATime"/>. Bounds go through <see cref="TopKQueue.WouldEnter"/>, so pruning
+/// never drops a document the exhaustive algorithm keeps. The first
 /// ranges are small so that the k-th score, and with it pruning, rises early.
 /// </summary>
 internal static unsafe class MaxScore
@@ -39,8 +39,7 @@ internal static unsafe class MaxScore
         {
             while (lo < documentCount)
             {
-                var threshold = queue.Threshold;
-                var nonEssential = bounds.NonEssential(threshold);
+                var nonEssential = bounds.NonEssential(queue);
                 if (nonEssential == n)
                     break;
                 // Where pruning recently let through many candidates, probing them costs more than
@@ -91,10 +90,7 @@ internal static unsafe class MaxScore
     {
         var width = Vector<float>.Count;
         var rest = terms.Prefix[nonEssential - 1];
-        var margin = terms.Margin;
-        var threshold = queue.Threshold;
-        // The vector pre-filter divides by the margin twice, so its own rounding never hides a candidate.
-        var cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
+        var cutoff = new Vector<float>(queue.PartialCutoff(rest));
         var candidates = 0;
         for (var i = 0; i < length; i += width)
         {
@@ -106,14 +102,14 @@ internal static unsafe class MaxScore
                 for (var j = 0; j < width; j++)
                 {
                     var partial = acc[i + j];
-                    if (partial <= 0 || (partial + rest) * margin <= threshold)
+                    if (partial <= 0 || !queue.WouldEnter(partial + rest))
                         continue;
                     var doc = lo + i + j;
                     candidates++;
                     var dropped = false;
                     for (var b = nonEssential - 1; b >= 0; b--)
                     {
-                        if ((partial + terms.Prefix[b]) * margin <= threshold)
+                        if (!queue.WouldEnter(partial + terms.Prefix[b]))
                         {
                             dropped = true;
                             break;
@@ -141,10 +137,7 @@ internal static unsafe class MaxScore
                             score += query.Weights[t] * p.Impact;
                     }
                     if (!dropped && queue.Offer(doc, score))
-                    {
-                        threshold = queue.Threshold;
-                        cutoff = new Vector<float>(Math.Max(0f, (threshold / (margin * margin)) - rest));
-                    }
+                        cutoff = new Vector<float>(queue.PartialCutoff(rest));
                 }
             }
             *(Vector<float>*)(acc + i) = Vector<float>.Zero;

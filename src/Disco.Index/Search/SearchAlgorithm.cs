@@ -4,7 +4,7 @@ namespace Disco.Index;
 public enum SearchAlgorithm
 {
     /// <summary>
-    /// MaxScore over cache-sized document ranges (the default): query terms are ordered by upper
+    /// MaxScore over cache-sized document ranges: query terms are ordered by upper
     /// bound (query weight × largest impact); the terms whose bounds together cannot beat the
     /// current k-th score are "non-essential" and their postings are never scanned. Essential
     /// terms are accumulated term-at-a-time into the range's accumulator, and only documents whose
@@ -15,7 +15,7 @@ public enum SearchAlgorithm
     /// <summary>
     /// Exhaustive term-at-a-time over cache-sized document ranges: float32 accumulators for one
     /// range (64K documents, 256 KB, fits in L2), every query term's postings in the range added
-    /// in canonical order, then the range is scanned into the top-k queue.
+    /// in canonical order, then the range is scanned into the top-k queue. The default.
     /// </summary>
     TermAtATime,
 

@@ -12,7 +12,7 @@ internal sealed unsafe class SearchScratch
         _index = index;
         RangeSize = rangeSize;
         // Room for the index's document range and MaxScore's ranges, padded so the range scan
-        // (16 floats at a time) needs no scalar tail.
+        // (32 floats at a time) needs no scalar tail.
         Accumulator = GC.AllocateArray<float>(Math.Max(rangeSize, 1 << index.RangeBits) + 32, pinned: true);
     }
 
@@ -53,7 +53,7 @@ internal sealed unsafe class SearchScratch
         for (var t = 0; t < query.Count; t++)
         {
             for (var code = 0; code < 256; code++)
-                _lookup[(t << 8) + code] = query.Weights[t] * PostingsWriter.Decode(code, scale);
+                _lookup[(t << 8) + code] = query.Weights[t] * ImpactCodec.Decode(code, scale);
         }
         return _lookup;
     }
@@ -61,7 +61,7 @@ internal sealed unsafe class SearchScratch
     /// <summary>Empties the queue for a new query; false when there is nothing to search.</summary>
     public bool Begin(SearchQuery query, int k)
     {
-        Queue.Reset(Math.Max(k, 0));
+        Queue.Reset(Math.Max(k, 0), query.Count);
         return query.Count > 0 && k > 0;
     }
 

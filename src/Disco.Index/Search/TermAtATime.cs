@@ -21,10 +21,10 @@ internal static unsafe class TermAtATime
     {
         switch (index.Encoding)
         {
-            case ImpactEncoding.Exact:
+            case ImpactEncoding.Float32:
                 Run<Float32Impacts>(query, scratch, index, k);
                 break;
-            case ImpactEncoding.Bits16:
+            case ImpactEncoding.UInt16:
                 Run<UInt16Impacts>(query, scratch, index, k);
                 break;
             default:
@@ -135,7 +135,7 @@ internal static unsafe class TermAtATime
         {
             var codes = (ushort*)p;
             for (var i = 0; i < n; i++)
-                acc[offsets[i] & mask] += weight * PostingsWriter.Decode(codes[i], scale);
+                acc[offsets[i] & mask] += weight * ImpactCodec.Decode(codes[i], scale);
         }
         else
         {

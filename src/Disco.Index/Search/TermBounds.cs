@@ -2,9 +2,8 @@ namespace Disco.Index;
 
 /// <summary>
 /// Query terms ordered by increasing upper bound (query weight × the term's largest impact), with
-/// prefix sums of the bounds, for MaxScore-style pruning. Bounds are summed in a different order
-/// than scores, so a bound is compared as <c>bound * Margin</c>: the margin exceeds the worst-case
-/// relative float32 rounding of an n-term sum of non-negative values ((n-1)·2^-24 on each side).
+/// prefix sums of the bounds, for MaxScore-style pruning (compared through
+/// <see cref="TopKQueue.WouldEnter"/>, which allows for their different summation order).
 /// </summary>
 internal sealed class TermBounds
 {
@@ -23,7 +22,6 @@ internal sealed class TermBounds
         var sum = 0f;
         for (var i = 0; i < n; i++)
             Prefix[i] = sum += bounds[ByBound[i]];
-        Margin = 1f + (4f * (n + 1) / (1 << 24));
     }
 
     /// <summary>Canonical term positions in increasing order of upper bound.</summary>
@@ -32,13 +30,11 @@ internal sealed class TermBounds
     /// <summary>Prefix[i] = sum of the bounds of ByBound[0..i].</summary>
     public float[] Prefix { get; }
 
-    public float Margin { get; }
-
-    /// <summary>How many of the smallest-bound terms together cannot beat <paramref name="threshold"/>.</summary>
-    public int NonEssential(float threshold, int from = 0)
+    /// <summary>How many of the smallest-bound terms together cannot put a document into <paramref name="queue"/>.</summary>
+    public int NonEssential(TopKQueue queue, int from = 0)
     {
         var i = from;
-        while (i < Prefix.Length && Prefix[i] * Margin <= threshold)
+        while (i < Prefix.Length && !queue.WouldEnter(Prefix[i]))
             i++;
         return i;
     }

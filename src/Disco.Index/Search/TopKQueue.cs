@@ -6,7 +6,8 @@ namespace Disco.Index;
 /// with threshold 0). Small k: a min-heap whose root is the worst kept hit. Large k: candidates are
 /// appended to a buffer of 2k and, when it fills, the best k are selected in linear time and the
 /// k-th becomes the bar; this costs a few operations per candidate where a heap of 1000 costs a
-/// dozen cache-missing sift steps.
+/// dozen cache-missing sift steps. Pruning asks <see cref="WouldEnter"/> whether an upper bound
+/// of a document's score can still make it in; the float-rounding margin lives there.
 /// </summary>
 internal sealed class TopKQueue
 {
@@ -20,6 +21,7 @@ internal sealed class TopKQueue
     private bool _hasBar;
     private float _barScore;
     private int _barDoc;
+    private float _margin = 1f;
 
     /// <summary>Entries held (in buffered mode up to 2k until the next selection).</summary>
     public int Count { get; private set; }
@@ -32,9 +34,18 @@ internal sealed class TopKQueue
     /// </summary>
     public float Threshold => _buffered ? (_hasBar ? _barScore : 0f) : (Count == _k ? _scores[0] : 0f);
 
-    public void Reset(int k)
+    /// <summary>
+    /// Bounds are summed in a different order than scores, so <see cref="WouldEnter"/> inflates
+    /// them by this relative margin, which exceeds the worst-case float32 rounding of a sum of
+    /// <c>terms</c> non-negative values on either side ((terms - 1)·2^-24 each).
+    /// </summary>
+    public float Margin => _margin;
+
+    /// <summary>Empties the queue for a query of <paramref name="terms"/> terms.</summary>
+    public void Reset(int k, int terms = 1)
     {
         _k = k;
+        _margin = 1f + (4f * (Math.Max(terms, 1) + 1) / (1 << 24));
         _buffered = k >= BufferedFrom;
         _hasBar = false;
         Count = 0;
@@ -45,6 +56,20 @@ internal sealed class TopKQueue
             _docs = new int[capacity];
         }
     }
+
+    /// <summary>
+    /// False when a document whose score is at most <paramref name="bound"/> (an upper bound summed
+    /// in any order) can no longer enter: <c>bound × margin ≤ threshold</c>. With the margin the
+    /// test is safe against rounding, and a tie with the k-th score is kept as a candidate.
+    /// </summary>
+    public bool WouldEnter(float bound) => bound * _margin > Threshold;
+
+    /// <summary>
+    /// A cut-off for vector pre-filters of partial scores: a partial score at or below it cannot
+    /// enter even with <paramref name="rest"/> added. It divides by the margin twice, so its own
+    /// rounding never hides a document that <see cref="WouldEnter"/> would let through.
+    /// </summary>
+    public float PartialCutoff(float rest) => Math.Max(0f, (Threshold / (_margin * _margin)) - rest);
 
     /// <summary>Offers a hit; returns true when it entered.</summary>
     public bool Offer(int doc, float score)

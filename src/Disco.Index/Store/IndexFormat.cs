@@ -55,32 +55,16 @@ internal static class IndexFormat
 
     public static int ImpactBytes(ImpactEncoding encoding) => encoding switch
     {
-        ImpactEncoding.Exact => 4,
-        ImpactEncoding.Bits16 => 2,
-        ImpactEncoding.Bits8 => 1,
+        ImpactEncoding.Float32 => 4,
+        ImpactEncoding.UInt16 => 2,
+        ImpactEncoding.UInt8 => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
     };
 
     public static int MaxCode(ImpactEncoding encoding) => encoding switch
     {
-        ImpactEncoding.Bits16 => ushort.MaxValue,
-        ImpactEncoding.Bits8 => byte.MaxValue,
+        ImpactEncoding.UInt16 => ushort.MaxValue,
+        ImpactEncoding.UInt8 => byte.MaxValue,
         _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
-    };
-
-    public static string EncodingName(ImpactEncoding encoding) => encoding switch
-    {
-        ImpactEncoding.Exact => "float32",
-        ImpactEncoding.Bits16 => "uint16",
-        ImpactEncoding.Bits8 => "uint8",
-        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
-    };
-
-    public static ImpactEncoding? ParseEncoding(string? name) => name switch
-    {
-        "float32" => ImpactEncoding.Exact,
-        "uint16" => ImpactEncoding.Bits16,
-        "uint8" => ImpactEncoding.Bits8,
-        _ => null,
     };
 }

@@ -50,7 +50,7 @@ public sealed class IndexMetadata
     public Dictionary<string, IndexFileInfo> Files { get; set; } = [];
 
     [JsonIgnore]
-    public ImpactEncoding ImpactEncoding => IndexFormat.ParseEncoding(Impacts) ?? throw new InvalidOperationException($"unknown impacts {Impacts}");
+    public ImpactEncoding ImpactEncoding => ImpactEncodingNames.Parse(Impacts) ?? throw new InvalidOperationException($"unknown impacts {Impacts}");
 
     internal void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
 
@@ -79,7 +79,7 @@ public sealed class IndexMetadata
             throw new DataFormatException(path, 0, $"not a Disco index (format \"{meta?.Format}\", expected \"{IndexFormat.FormatName}\")");
         if (meta.Version != IndexFormat.Version)
             throw new DataFormatException(path, 0, $"index format version {meta.Version} is not supported (this disco reads version {IndexFormat.Version}); rebuild the index with this disco");
-        if (IndexFormat.ParseEncoding(meta.Impacts) is null)
+        if (ImpactEncodingNames.Parse(meta.Impacts) is null)
             throw new DataFormatException(path, 0, $"unknown impact encoding \"{meta.Impacts}\"");
         if (meta.BlockSize != IndexFormat.BlockSize)
             throw new DataFormatException(path, 0, $"block size {meta.BlockSize} is not supported (expected {IndexFormat.BlockSize})");

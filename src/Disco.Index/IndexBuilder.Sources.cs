@@ -4,8 +4,8 @@ using Disco.Core.Vectors;
 
 namespace Disco.Index;
 
-/// <summary>Streaming index builds from a vectors JSONL file or from a collection and an encoder.</summary>
-public static class IndexBuild
+// Streaming index builds from a vectors JSONL file or from a collection and an encoder.
+public sealed partial class IndexBuilder
 {
     /// <summary>Documents per encoder call when encoding as we go; bounds memory, not speed.</summary>
     public const int EncodeChunk = 1024;
