@@ -38,15 +38,40 @@ public sealed partial class IndexBuilder
         return builder.Complete();
     }
 
+    /// <summary>Indexes vectors given in memory (or streamed by the caller), in order: the first is document 0.</summary>
+    public static IndexMetadata FromVectors(IEnumerable<TermVector> vectors, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null, IReadOnlyDictionary<string, string>? buildInfo = null)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        using var builder = new IndexBuilder(outputDirectory, options);
+        AddInfo(builder, "vectors", buildInfo);
+        foreach (var vector in vectors)
+        {
+            builder.Add(vector);
+            progress?.Report(1);
+        }
+        return builder.Complete();
+    }
+
     /// <summary>Encodes a collection (TSV id&lt;TAB&gt;text or JSONL) chunk by chunk and indexes it.</summary>
     public static IndexMetadata FromCollection(string collectionPath, ISparseEncoder encoder, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null, IReadOnlyDictionary<string, string>? buildInfo = null)
     {
+        ArgumentNullException.ThrowIfNull(collectionPath);
+        var info = new Dictionary<string, string> { ["source"] = "collection", ["collection"] = Path.GetFullPath(collectionPath) };
+        foreach (var (k, v) in buildInfo ?? new Dictionary<string, string>())
+            info[k] = v;
+        return FromRecords(TextRecordFile.Read(collectionPath), encoder, outputDirectory, options, progress, info);
+    }
+
+    /// <summary>
+    /// Encodes texts given in memory (or streamed by the caller) chunk by chunk and indexes them, in
+    /// order: the first is document 0.
+    /// </summary>
+    public static IndexMetadata FromRecords(IEnumerable<TextRecord> records, ISparseEncoder encoder, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null, IReadOnlyDictionary<string, string>? buildInfo = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(encoder);
         using var builder = new IndexBuilder(outputDirectory, options);
-        builder.BuildInfo["source"] = "collection";
-        builder.BuildInfo["collection"] = Path.GetFullPath(collectionPath);
-        foreach (var (k, v) in buildInfo ?? new Dictionary<string, string>())
-            builder.BuildInfo[k] = v;
+        AddInfo(builder, "records", buildInfo);
         var vocabulary = encoder.Vocabulary;
         var chunk = new List<TextRecord>(EncodeChunk);
         void Flush()
@@ -57,7 +82,7 @@ public sealed partial class IndexBuilder
             progress?.Report(chunk.Count);
             chunk.Clear();
         }
-        foreach (var record in TextRecordFile.Read(collectionPath))
+        foreach (var record in records)
         {
             chunk.Add(record);
             if (chunk.Count == EncodeChunk)
@@ -66,5 +91,13 @@ public sealed partial class IndexBuilder
         if (chunk.Count > 0)
             Flush();
         return builder.Complete();
+    }
+
+    /// <summary>Provenance in meta.json: the source kind first, then the caller's entries (which may replace it).</summary>
+    private static void AddInfo(IndexBuilder builder, string source, IReadOnlyDictionary<string, string>? buildInfo)
+    {
+        builder.BuildInfo["source"] = source;
+        foreach (var (k, v) in buildInfo ?? new Dictionary<string, string>())
+            builder.BuildInfo[k] = v;
     }
 }

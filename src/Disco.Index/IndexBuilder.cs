@@ -12,7 +12,7 @@ namespace Disco.Index;
 /// <c>DIR.tmp-&lt;guid&gt;</c>; only a complete index is renamed to <c>DIR</c>, replacing an
 /// existing index only then. Disposing without completing deletes the temporary directory.
 /// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are.
-/// <see cref="FromVectors"/> and <see cref="FromCollection"/> build from a file in one call.
+/// <c>FromVectors</c>, <c>FromCollection</c> and <c>FromRecords</c> build in one call, from files or from memory.
 /// </summary>
 public sealed partial class IndexBuilder : IDisposable
 {

@@ -15,13 +15,19 @@ namespace Disco.Modeling;
 /// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
-    int MaxLength = 256,
-    int BatchSize = 32,
+    int MaxLength = SpladeEncoderOptions.DefaultMaxLength,
+    int BatchSize = SpladeEncoderOptions.DefaultBatchSize,
     int? TopK = null,
     float MinWeight = 0,
     int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
+    /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference).</summary>
+    public const int DefaultMaxLength = 256;
+
+    /// <summary>Texts per forward pass.</summary>
+    public const int DefaultBatchSize = 32;
+
     internal void Validate(BertConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)

@@ -9,10 +9,10 @@ namespace Disco.Training;
 public static class CheckpointLayout
 {
     /// <summary>The models' folder, in checkpoints and in the output (DiSCo: the document encoder).</summary>
-    public const string ModelFolder = "model";
+    public const string ModelFolder = Core.DiscoModelLayout.ModelFolder;
 
     /// <summary>DiSCo's query encoder, inside <see cref="ModelFolder"/>.</summary>
-    public const string QueryFolder = "query";
+    public const string QueryFolder = Core.DiscoModelLayout.QueryFolder;
 
     public const string OptimizerFile = "optimizer.bin";
 

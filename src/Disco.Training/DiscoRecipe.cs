@@ -1,5 +1,5 @@
 using Disco.Core;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Text;
 using static TorchSharp.torch;
@@ -45,7 +45,7 @@ public sealed class DiscoRecipe : ITrainingRecipe
         var device = TrainingModels.ResolveDevice(options.Loop.Device);
 
         _collection = TrainingQueries.ReadCollection(_collectionPath);
-        _sampler = new DistillationSampler(TrainingQueries.Read(queriesPath), QrelsFile.Read(qrelsPath), RunFile.Read(teacherPath),
+        _sampler = new DistillationSampler(TrainingQueries.Read(queriesPath), Qrels.Read(qrelsPath), Run.Read(teacherPath),
             options.Negatives, options.Window, _collection.ContainsKey);
         _sampler.EnsureNotEmpty(teacherPath);
 

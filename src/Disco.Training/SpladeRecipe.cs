@@ -1,6 +1,6 @@
 using Disco.Core;
+using Disco.Core.Runs;
 using Disco.Core.Vectors;
-using Disco.Evaluation;
 using Disco.Text;
 using static TorchSharp.torch;
 
@@ -46,7 +46,7 @@ public sealed class SpladeRecipe : ITrainingRecipe
         else if (options.QueriesPath is not null && _collection is not null && options.QrelsPath is not null && options.HardNegativesPath is not null)
         {
             _hardNegatives = new HardNegativeSampler(
-                TrainingQueries.Read(options.QueriesPath), _collection, QrelsFile.Read(options.QrelsPath), RunFile.Read(options.HardNegativesPath));
+                TrainingQueries.Read(options.QueriesPath), _collection, Qrels.Read(options.QrelsPath), Run.Read(options.HardNegativesPath));
         }
         else
         {

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Disco.Core;
 using Disco.Core.IO;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -56,7 +56,7 @@ public sealed class TrainingLoop : IDisposable
         if (options.Validates)
         {
             _validation = new CandidateValidation(
-                TrainingQueries.Read(options.DevQueriesPath!), QrelsFile.Read(options.DevQrelsPath!), RunFile.Read(options.DevRunPath!));
+                TrainingQueries.Read(options.DevQueriesPath!), Qrels.Read(options.DevQrelsPath!), Core.Runs.Run.Read(options.DevRunPath!));
         }
 
         string? optimizerState = null;

@@ -1,6 +1,5 @@
 using Disco.Core.Conversations;
 using Disco.TestSupport;
-using Disco.Text;
 
 namespace Disco.Modeling.Tests;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Retrieval;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -35,7 +36,7 @@ public static class TrainDiscoCommand
         loop.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            var queryModelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(queryModel)!, "main", query: false);
+            var queryModelDir = ModelOptions.Loader().Locate(parse.GetValue(queryModel)!, EncoderRole.Document);
             var options = defaults with
             {
                 QueriesPath = parse.GetValue(queries),
@@ -43,7 +44,7 @@ public static class TrainDiscoCommand
                 QrelsPath = parse.GetValue(qrels),
                 TeacherRunPath = parse.GetValue(teacherRun),
                 QueryModelDir = queryModelDir,
-                DocumentModelDir = parse.GetValue(docModel) is { } doc ? Retrieval.ModelLocator.Resolve(doc, "main", query: false) : null,
+                DocumentModelDir = parse.GetValue(docModel) is { } doc ? ModelOptions.Loader().Locate(doc, EncoderRole.Document) : null,
                 Negatives = parse.GetValue(negatives),
                 Window = ParseWindow(parse.GetValue(window)!),
                 Dropout = parse.GetValue(dropout),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Retrieval;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -39,7 +40,7 @@ public static class TrainSpladeCommand
                 CollectionPath = parse.GetValue(collection),
                 QrelsPath = parse.GetValue(qrels),
                 HardNegativesPath = parse.GetValue(hardNegatives),
-                ModelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(model)!, "main", query: false),
+                ModelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document),
                 Loss = LossNames[parse.GetValue(loss)!],
                 Dropout = parse.GetValue(dropout),
                 MaxLength = parse.GetValue(maxLength),

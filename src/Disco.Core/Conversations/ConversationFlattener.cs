@@ -1,7 +1,6 @@
 using System.Text;
-using Disco.Core.Conversations;
 
-namespace Disco.Text;
+namespace Disco.Core.Conversations;
 
 /// <summary>
 /// Turns a conversation into the single query text DiSCo encodes, newest first:

@@ -1,6 +1,6 @@
 using Disco.Core.Conversations;
 
-namespace Disco.Text.Tests;
+namespace Disco.Core.Tests;
 
 public sealed class ConversationFlattenerTests
 {

@@ -1,4 +1,4 @@
-namespace Disco.Text;
+namespace Disco.Core.Conversations;
 
 /// <summary>
 /// How <see cref="ConversationFlattener"/> builds the query text. <paramref name="MaxPreviousTurns"/>

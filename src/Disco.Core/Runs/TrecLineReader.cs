@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Disco.Core;
 
-namespace Disco.Evaluation;
+namespace Disco.Core.Runs;
 
 /// <summary>
 /// Reads whitespace-separated TREC lines (runs and qrels) straight from UTF-8 bytes, so a run of

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Disco.Core;
 
-namespace Disco.Evaluation;
+namespace Disco.Core.Runs;
 
 /// <summary>
 /// SPLADE's JSON layout for runs and qrels: <c>{qid: {docid: number}}</c>. Read with a forward-only

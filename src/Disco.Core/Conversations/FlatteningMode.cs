@@ -1,4 +1,4 @@
-namespace Disco.Text;
+namespace Disco.Core.Conversations;
 
 /// <summary>Which parts of a conversation's history go into the flattened query text.</summary>
 public enum FlatteningMode
