@@ -50,7 +50,7 @@ public sealed class DiscoRecipe : ITrainingRecipe
         _sampler.EnsureNotEmpty(teacherPath);
 
         var queryModel = TrainingModels.Load(_queryModelDir, options.Dropout, device, warnings);
-        BertForMaskedLM? documentModel = null;
+        MaskedLanguageModel? documentModel = null;
         try
         {
             queryModel.train();

@@ -10,7 +10,7 @@ public sealed class RepresentationEncoder
 {
     private SpladeEncoder? _inference;
 
-    public RepresentationEncoder(BertForMaskedLM model, WordPieceTokenizer tokenizer, int maxLength, Device device, SpladeAggregation aggregation = SpladeAggregation.Max)
+    public RepresentationEncoder(MaskedLanguageModel model, WordPieceTokenizer tokenizer, int maxLength, Device device, SpladeAggregation aggregation = SpladeAggregation.Max)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
@@ -19,7 +19,7 @@ public sealed class RepresentationEncoder
         Aggregation = aggregation;
     }
 
-    public BertForMaskedLM Model { get; }
+    public MaskedLanguageModel Model { get; }
 
     public WordPieceTokenizer Tokenizer { get; }
 

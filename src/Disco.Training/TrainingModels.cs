@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Disco.Core;
 using Disco.Modeling;
 using TorchSharp;
@@ -8,7 +7,7 @@ namespace Disco.Training;
 
 /// <summary>
 /// Models for training: loading with device placement and the dropout override, saving and
-/// restoring. The one place training names a concrete architecture (BERT MLM).
+/// restoring, for any architecture Disco.Modeling loads (BERT, DistilBERT).
 /// </summary>
 public static class TrainingModels
 {
@@ -34,7 +33,7 @@ public static class TrainingModels
     /// (HuggingFace training applies config dropout the same way). Missing or unexpected weights are
     /// reported to <paramref name="warnings"/> (null: nowhere).
     /// </summary>
-    public static BertForMaskedLM Load(string modelDir, double? dropout, Device device, TextWriter? warnings = null)
+    public static MaskedLanguageModel Load(string modelDir, double? dropout, Device device, TextWriter? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         if (!Directory.Exists(modelDir))
@@ -42,10 +41,7 @@ public static class TrainingModels
         var model = HfCheckpoint.Load(modelDir, out _, warnings);
         if (dropout is { } p && (p != model.Config.HiddenDropoutProb || p != model.Config.AttentionProbsDropoutProb))
         {
-            var json = JsonNode.Parse(model.Config.ToJson())!.AsObject();
-            json["hidden_dropout_prob"] = p;
-            json["attention_probs_dropout_prob"] = p;
-            var rebuilt = new BertForMaskedLM(BertConfig.FromJson(json.ToJsonString(), model.Config.Source));
+            var rebuilt = MaskedLmArchitectures.Create(model.Config.WithDropout(p));
             using (no_grad())
                 rebuilt.load_state_dict(model.state_dict());
             model.Dispose();
@@ -56,10 +52,10 @@ public static class TrainingModels
     }
 
     /// <summary>Writes <paramref name="model"/> in HuggingFace layout with the tokenizer files of <paramref name="sourceDir"/>.</summary>
-    public static void Save(BertForMaskedLM model, string modelDir, string sourceDir) => HfCheckpoint.Save(model, modelDir, sourceDir);
+    public static void Save(MaskedLanguageModel model, string modelDir, string sourceDir) => HfCheckpoint.Save(model, modelDir, sourceDir);
 
     /// <summary>Copies the weights saved in <paramref name="savedDir"/> into <paramref name="model"/> (same architecture).</summary>
-    public static void Restore(BertForMaskedLM model, string savedDir)
+    public static void Restore(MaskedLanguageModel model, string savedDir)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var saved = HfCheckpoint.Load(savedDir, out var report, null);
