@@ -6,7 +6,7 @@
 # query's fastest of 3 passes after a warm-up batch). CPUTIME=1 (default here) times each query by
 # its thread's CPU time, so time spent descheduled on a loaded machine does not count; CPUTIME=0
 # times wall clock. Also reports the open time, and the open time with --verify.
-# Usage: bench/index/integrity.sh [WORKDIR] [ROUNDS]   (default /tmp/disco-index-bench, 5)
+# Usage: [REBUILD=0] bench/index/integrity.sh [WORKDIR] [ROUNDS]   (default /tmp/disco-index-bench, 5)
 set -eu
 cd "$(dirname "$0")/../.."
 WORK="${1:-/tmp/disco-index-bench}"
@@ -25,7 +25,11 @@ sed -i '/_postingsCheck\.Ensure(\|_docIdsCheck\.Ensure(/d' "$OUT/base-src/src/Di
 (cd "$OUT/base-src" && dotnet build -c Release bench/Disco.Index.Bench -o "$OUT/base" >/dev/null)
 mkdir -p "$DIR"
 [ -f "$DIR/docs.indptr" ] || "$OUT/head/Disco.Index.Bench" generate "$DIR" 1000000 300 43
-"$OUT/head/Disco.Index.Bench" build "$DIR" float32 >/dev/null
+# REBUILD=0 reuses an index built earlier by this script (only when the index format has not
+# changed since: the build takes minutes and is not what is measured).
+if [ "${REBUILD:-1}" = 1 ] || [ ! -f "$DIR/index-float32/meta.json" ]; then
+  "$OUT/head/Disco.Index.Bench" build "$DIR" float32 >/dev/null
+fi
 sync
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(git rev-parse --short HEAD) (+ uncommitted: $(git status --short | wc -l) files), CPUTIME=$CPUTIME; load: $(uptime | sed 's/.*load average: //')" | tee "$OUT/log.txt"
 for ROUND in $(seq "$ROUNDS"); do

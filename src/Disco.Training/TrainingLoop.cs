@@ -43,6 +43,7 @@ public sealed class TrainingLoop : IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _status = status ?? TextWriter.Null;
         options.Validate();
+        options.PrepareOutputDir();
 
         BatchesPerEpoch = recipe.ItemCount / options.BatchSize;
         StepsPerEpoch = BatchesPerEpoch / options.GradientAccumulation;

@@ -11,6 +11,13 @@ public sealed record TrainingLoopOptions
     /// <summary>Where checkpoints, the final model, <c>training_args.json</c> and the log go.</summary>
     public string? OutputDir { get; init; }
 
+    /// <summary>
+    /// Start over in an <see cref="OutputDir"/> that holds an earlier run: its checkpoints, final
+    /// model, log and arguments are deleted first. Without it (and without <see cref="ResumeFrom"/>)
+    /// a non-empty <see cref="OutputDir"/> is refused, so a rerun never destroys an earlier run.
+    /// </summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Training items (queries or triplets) per micro-batch.</summary>
     public required int BatchSize { get; init; }
 
@@ -68,6 +75,26 @@ public sealed record TrainingLoopOptions
 
     /// <summary>Whether validation is configured (all three dev paths are checked by <see cref="Validate"/>).</summary>
     public bool Validates => DevQueriesPath is not null || DevQrelsPath is not null || DevRunPath is not null;
+
+    /// <summary>
+    /// Refuses a non-empty <see cref="OutputDir"/> unless resuming or <see cref="Overwrite"/> (then
+    /// removes the earlier run's own entries). Cheap: callers run it before loading any model.
+    /// </summary>
+    public void PrepareOutputDir()
+    {
+        if (OutputDir is null || ResumeFrom is not null || !Directory.Exists(OutputDir) || !Directory.EnumerateFileSystemEntries(OutputDir).Any())
+            return;
+        if (!Overwrite)
+            throw new Core.DiscoException($"{OutputDir}: holds an earlier run or other files; continue a run with --resume {Path.Combine(OutputDir, CheckpointLayout.CheckpointPrefix)}N, start over with --overwrite, or choose another --out");
+        foreach (var folder in Directory.EnumerateDirectories(OutputDir))
+        {
+            var name = Path.GetFileName(folder);
+            if (name is CheckpointLayout.ModelFolder or CheckpointLayout.BestFolder || name.StartsWith(CheckpointLayout.CheckpointPrefix, StringComparison.Ordinal))
+                Directory.Delete(folder, recursive: true);
+        }
+        foreach (var file in new[] { CheckpointLayout.LogFile, CheckpointLayout.ArgumentsFile })
+            File.Delete(Path.Combine(OutputDir, file));
+    }
 
     /// <summary>Throws a <see cref="Core.DiscoException"/> naming the first setting out of range.</summary>
     public void Validate()

@@ -22,6 +22,7 @@ public sealed class FailureContractTests
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(RetrieveCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return CliErrors.Run(root, args, HydraArguments.Rewrite);
     }
 
@@ -172,5 +173,29 @@ public sealed class FailureContractTests
         Assert.Equal(1, Run([.. common, "--queries", dir.File("empty.tsv")]));
         Assert.Equal(1, Run([.. common, "--queries", dir.File("a/queries.tsv"), "--qrels", dir.File("missing.qrels")]));
         Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void TrainRefusesAnOutputHoldingAnEarlierRunWithoutResumeOrOverwrite()
+    {
+        using var dir = new TempDirectory();
+        var output = dir.File("out");
+        string[] train = ["train", "splade", "--triplets", Fixtures.Data("splade-toy", "triplets", "raw.tsv"), "--model", Fixtures.TinySplade, "--out", output, "--max-steps", "1", "--batch-size", "4", "--max-length", "16"];
+        Assert.Equal(0, Run(train));
+        var log = File.ReadAllBytes(Path.Combine(output, "log.jsonl"));
+        var model = File.ReadAllBytes(Path.Combine(output, "model", "model.safetensors"));
+
+        // A rerun would destroy the earlier run's log and model: refused, both kept.
+        Assert.Equal(1, Run(train));
+        Assert.Equal(log, File.ReadAllBytes(Path.Combine(output, "log.jsonl")));
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(output, "model", "model.safetensors")));
+
+        // --overwrite starts over: the earlier run's checkpoints go, other files stay.
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
+        Directory.CreateDirectory(Path.Combine(output, "checkpoint-7"));
+        Assert.Equal(0, Run([.. train, "--overwrite"]));
+        Assert.False(Directory.Exists(Path.Combine(output, "checkpoint-7")));
+        Assert.True(Directory.Exists(Path.Combine(output, "checkpoint-1")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "notes.txt")));
     }
 }

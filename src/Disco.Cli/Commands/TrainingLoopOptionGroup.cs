@@ -27,6 +27,7 @@ internal sealed class TrainingLoopOptionGroup
     private readonly Option<string> _device;
     private readonly Option<string?> _log = new("--log") { Description = "JSONL log, one line per step (default OUT/log.jsonl)" };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue exactly from OUT/checkpoint-N" };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Start over in an --out that holds an earlier run (its checkpoints, model and log are deleted); without it such an --out is refused" };
     private readonly Option<string?> _devQueries = new("--dev-queries") { Description = "Validation queries, re-ranked at each epoch end (with --dev-qrels and --dev-run); the best checkpoint is kept in OUT/best" };
     private readonly Option<string?> _devQrels = new("--dev-qrels") { Description = "Validation qrels" };
     private readonly Option<string?> _devRun = new("--dev-run") { Description = "Validation candidates to re-rank (a first-stage run)" };
@@ -54,14 +55,22 @@ internal sealed class TrainingLoopOptionGroup
         foreach (var option in new Option[]
         {
             _output, _batchSize, _accumulation, _learningRate, _schedule, _warmupRatio, _warmupSteps, _weightDecay, _maxGradNorm,
-            _epochs, _maxSteps, _seed, _saveSteps, _keepCheckpoints, _device, _log, _resume, _devQueries, _devQrels, _devRun,
+            _epochs, _maxSteps, _seed, _saveSteps, _keepCheckpoints, _device, _log, _resume, _overwrite, _devQueries, _devQrels, _devRun,
         })
         {
             command.Options.Add(option);
         }
     }
 
-    public TrainingLoopOptions Read(ParseResult parse) => _defaults with
+    /// <summary>The loop's settings; a non-empty --out without --resume or --overwrite is refused here, before any model loads.</summary>
+    public TrainingLoopOptions Read(ParseResult parse)
+    {
+        var options = ReadOptions(parse);
+        options.PrepareOutputDir();
+        return options;
+    }
+
+    private TrainingLoopOptions ReadOptions(ParseResult parse) => _defaults with
     {
         OutputDir = parse.GetValue(_output),
         BatchSize = parse.GetValue(_batchSize),
@@ -80,6 +89,7 @@ internal sealed class TrainingLoopOptionGroup
         Device = parse.GetValue(_device)!,
         LogPath = parse.GetValue(_log),
         ResumeFrom = parse.GetValue(_resume),
+        Overwrite = parse.GetValue(_overwrite),
         DevQueriesPath = parse.GetValue(_devQueries),
         DevQrelsPath = parse.GetValue(_devQrels),
         DevRunPath = parse.GetValue(_devRun),
