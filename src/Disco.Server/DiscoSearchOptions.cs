@@ -1,4 +1,5 @@
 using Disco.Core.Conversations;
+using Disco.Core.Vectors;
 using Disco.Hub;
 using Disco.Modeling;
 using Disco.Retrieval;
@@ -24,6 +25,13 @@ public sealed class DiscoSearchOptions
 
     /// <summary>Query encoder: a folder or a HuggingFace id (a DiSCo output's <c>query/</c> encoder when present); null serves vector queries only.</summary>
     public string? QueryModel { get; set; }
+
+    /// <summary>
+    /// A query encoder the host built itself (a model made in code, another backend); used instead of
+    /// <see cref="QueryModel"/> and not disposed by the service. Without a model folder there is no
+    /// tokenizer for highlights and expansion marks.
+    /// </summary>
+    public ISparseEncoder? QueryEncoder { get; set; }
 
     /// <summary>Document encoder for <c>/v1/encode</c> with kind document; default the query model's document encoder.</summary>
     public string? DocumentModel { get; set; }

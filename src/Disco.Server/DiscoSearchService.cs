@@ -249,9 +249,12 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
     /// <summary>What start-up loads; disposed with the service.</summary>
     private sealed class Loaded : IDisposable
     {
-        private Loaded(ConversationalRetriever retriever, DocumentEncoding? documentEncoder, TextRecordStore? collection, TermHighlighter? queryTerms, TermHighlighter? documentTerms)
+        private readonly bool _ownsQueryEncoder;
+
+        private Loaded(ConversationalRetriever retriever, bool ownsQueryEncoder, DocumentEncoding? documentEncoder, TextRecordStore? collection, TermHighlighter? queryTerms, TermHighlighter? documentTerms)
         {
             Retriever = retriever;
+            _ownsQueryEncoder = ownsQueryEncoder;
             DocumentEncoder = documentEncoder;
             Collection = collection;
             QueryTerms = queryTerms;
@@ -278,14 +281,14 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
             try
             {
                 string? queryDirectory = null;
-                ISparseEncoder? queryEncoder = null;
-                if (options.QueryModel is { } queryModel)
+                var queryEncoder = options.QueryEncoder;
+                if (queryEncoder is null && options.QueryModel is { } queryModel)
                 {
                     queryDirectory = await loader.LocateAsync(queryModel, EncoderRole.Query, cancellationToken).ConfigureAwait(false);
                     queryEncoder = await Task.Run(() => loader.LoadDirectory(queryDirectory, options.Encoder), cancellationToken).ConfigureAwait(false);
                     owned.Add(queryEncoder);
                 }
-                var documentModel = options.DocumentModel ?? options.QueryModel;
+                var documentModel = options.DocumentModel ?? (options.QueryEncoder is null ? options.QueryModel : null);
                 var documentDirectory = documentModel is null ? null : await loader.LocateAsync(documentModel, EncoderRole.Document, cancellationToken).ConfigureAwait(false);
                 DocumentEncoding? documentEncoder = null;
                 if (documentDirectory is not null && documentDirectory != queryDirectory)
@@ -300,7 +303,7 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
                 if (collection is not null)
                     owned.Add(collection);
                 var retriever = new ConversationalRetriever(queryEncoder, index, options.Retriever);
-                return new Loaded(retriever, documentEncoder, collection, Highlighter(queryDirectory), Highlighter(documentDirectory ?? queryDirectory));
+                return new Loaded(retriever, options.QueryEncoder is null, documentEncoder, collection, Highlighter(queryDirectory), Highlighter(documentDirectory ?? queryDirectory));
             }
             catch
             {
@@ -313,7 +316,8 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
         public void Dispose()
         {
             Retriever.Index.Dispose();
-            Retriever.Encoder?.Dispose();
+            if (_ownsQueryEncoder)
+                Retriever.Encoder?.Dispose();
             DocumentEncoder?.Encoder.Dispose();
             Collection?.Dispose();
         }
