@@ -38,10 +38,7 @@ public static class SearchCommand
             var threadCount = parse.GetValue(threads);
             if (threadCount < 1)
                 throw new UsageException($"--threads must be at least 1, got {threadCount}");
-            if (!float.IsFinite(parse.GetValue(minWeight)) || parse.GetValue(minWeight) < 0)
-                throw new UsageException($"--query-min-weight must be a non-negative number, got {parse.GetValue(minWeight)}");
-            if (parse.GetValue(maxTerms) is < 1)
-                throw new UsageException($"--query-max-terms must be at least 1, got {parse.GetValue(maxTerms)}");
+            var searchOptions = searching.Create(parse, kValue);
             var queryPath = parse.GetValue(queries)!;
             var read = QueryFile.Read(queryPath);
             // An empty query file is an error, and the run written before stays (issue 15).
@@ -49,7 +46,7 @@ public static class SearchCommand
                 throw new Core.DiscoException($"{queryPath}: holds no queries; {outPath} is left as it was");
             using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
             using var encoder = encoding.LoadEncoder(parse, queryPath, read, threadCount);
-            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening(parse), searching.Create(parse, kValue)));
+            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening(parse), searchOptions));
             BatchSearchResult result;
             using (var progress = new ProgressStages())
             {

@@ -20,6 +20,14 @@ internal sealed class SearchOptionGroup
         command.Options.Add(_minWeight);
     }
 
-    public SearchOptions Create(ParseResult parse, int topK) =>
-        new(topK, IndexFormatNames.ParseAlgorithm(parse.GetValue(_algorithm)!), new QueryOptions(parse.GetValue(_maxTerms), parse.GetValue(_minWeight)));
+    /// <summary>The search options; values out of range are usage errors, found before any index or model loads.</summary>
+    public SearchOptions Create(ParseResult parse, int topK)
+    {
+        var minWeight = parse.GetValue(_minWeight);
+        if (!(minWeight >= 0 && float.IsFinite(minWeight)))
+            throw new UsageException($"--query-min-weight must be a non-negative number, got {minWeight}");
+        if (parse.GetValue(_maxTerms) is < 1 and var maxTerms)
+            throw new UsageException($"--query-max-terms must be at least 1, got {maxTerms}");
+        return new(topK, IndexFormatNames.ParseAlgorithm(parse.GetValue(_algorithm)!), new QueryOptions(parse.GetValue(_maxTerms), minWeight));
+    }
 }
