@@ -7,6 +7,7 @@ using Disco.TestSupport;
 namespace Disco.Cli.Tests;
 
 /// <summary>`disco encode --shard I/N` and `--format anserini`, then `disco index` over the parts, on the tiny fixture model.</summary>
+[Collection(nameof(ConsoleErrorWriters))]
 public class ShardedEncodingTests
 {
     private static int Run(params string[] args)
