@@ -17,5 +17,4 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
 
-args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

@@ -25,11 +25,8 @@ public static class HfCheckpoint
     private const string DecoderBias = "cls.predictions.bias";
     private const string LegacyDecoderBias = "cls.predictions.decoder.bias";
 
-    /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
-
-    /// <summary>Loads the model; warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
+    /// <summary>Loads the model; HuggingFace's missing/unexpected-key warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
+    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         var config = BertConfig.FromDirectory(modelDir);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Disco.Cli.Options;
 using Disco.Retrieval;
 using Disco.Training;
 
@@ -118,7 +119,7 @@ public static class TrainCommand
                 return 0;
             }
 
-            var queryModelDir = ModelOptions.Loader().Locate(Require(parse.GetValue(queryModel), "--query-model"), EncoderRole.Document);
+            var queryModelDir = CliModels.Loader().Locate(Require(parse.GetValue(queryModel), "--query-model"), EncoderRole.Document);
             var options = new DiscoTrainingOptions
             {
                 QueriesPath = Require(parse.GetValue(queries), "--queries"),
@@ -126,7 +127,7 @@ public static class TrainCommand
                 QrelsPath = Require(parse.GetValue(qrels), "--qrels"),
                 TeacherRunPath = Require(parse.GetValue(teacherRun), "--teacher-run"),
                 QueryModelDir = queryModelDir,
-                DocumentModelDir = parse.GetValue(docModel) is { } doc ? ModelOptions.Loader().Locate(doc, EncoderRole.Document) : queryModelDir,
+                DocumentModelDir = parse.GetValue(docModel) is { } doc ? CliModels.Loader().Locate(doc, EncoderRole.Document) : queryModelDir,
                 OutputDir = parse.GetValue(output)!,
                 BatchSize = parse.GetValue(batchSize),
                 Negatives = parse.GetValue(negatives),
