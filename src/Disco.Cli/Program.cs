@@ -16,5 +16,6 @@ root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 return CliErrors.Run(root, args);
