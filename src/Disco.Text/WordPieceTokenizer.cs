@@ -127,6 +127,9 @@ public sealed class WordPieceTokenizer
 
     public int PadId { get; }
 
+    /// <summary>Tokens split out of raw text before normalization (special and added tokens).</summary>
+    public IReadOnlyList<string> SpecialTokens => [.. _addedTokens.Tokens.Select(t => t.Text)];
+
     /// <summary>
     /// Loads a HuggingFace tokenizer directory: tokenizer.json when present (as BertTokenizerFast does),
     /// otherwise vocab.txt, with tokenizer_config.json and special_tokens_map.json settings.
