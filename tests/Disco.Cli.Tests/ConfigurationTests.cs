@@ -11,12 +11,15 @@ public sealed class ConfigurationTests
     private static readonly string DiscoYaml = Path.Combine(AppContext.BaseDirectory, "Configs", "disco_topiocqa_mistral_llama.yaml");
 
     /// <summary>Parses <paramref name="args"/> for <paramref name="verb"/> with its configuration applied, as the CLI does.</summary>
-    internal static ParseResult Resolve(Command verb, params string[] args)
+    internal static ParseResult Resolve(Command verb, params string[] args) => Resolve(verb, [], args);
+
+    /// <summary>Parses <c>verb subcommands... args</c> (e.g. <c>train disco ...</c>) and applies its configuration.</summary>
+    internal static ParseResult Resolve(Command verb, string[] subcommands, params string[] args)
     {
         var root = new RootCommand();
         root.Subcommands.Add(verb);
         CommandConfiguration.AddToAll(root);
-        string[] all = [verb.Name, .. args];
+        string[] all = [verb.Name, .. subcommands, .. args];
         var parse = CommandConfiguration.Apply(root.Parse(all), all);
         Assert.Empty(parse.Errors);
         return parse;

@@ -32,7 +32,7 @@ public sealed class HydraCommandLineTests
     {
         // torchrun ... -m splade.hf_train --config-name=disco_topiocqa_mistral_llama.yaml data.TRAIN.DATASET_PATH=... config.checkpoint_dir=...
         var parse = ConfigurationTests.Resolve(
-            TrainCommand.Create(), "--config-name", DiscoYaml, "data.TRAIN.DATASET_PATH=DATA/topiocqa_distil/distil_run_top_llama_mistral.json", "config.checkpoint_dir=/ck");
+            TrainCommand.Create(), ["disco"], "--config-name", DiscoYaml, "data.TRAIN.DATASET_PATH=DATA/topiocqa_distil/distil_run_top_llama_mistral.json", "config.checkpoint_dir=/ck");
         Assert.Equal("DATA/topiocqa_distil/distil_run_top_llama_mistral.json", parse.GetValue<string?>("--teacher-run"));
         Assert.Equal("/ck", parse.GetValue<string>("--out"));
         Assert.Equal("naver/splade-cocondenser-ensembledistil", parse.GetValue<string?>("--doc-model"));
@@ -53,7 +53,7 @@ public sealed class HydraCommandLineTests
     {
         Func<string, double> Run(params string[] extra)
         {
-            var parse = ConfigurationTests.Resolve(TrainCommand.Create(), ["--config-name", DiscoYaml, "config.checkpoint_dir=/ck", "++config.regularizer.FLOPS.lambda_d=0.001", "++config.regularizer.FLOPS.T=50", .. extra]);
+            var parse = ConfigurationTests.Resolve(TrainCommand.Create(), ["disco"], ["--config-name", DiscoYaml, "config.checkpoint_dir=/ck", "++config.regularizer.FLOPS.lambda_d=0.001", "++config.regularizer.FLOPS.T=50", .. extra]);
             return name => name.Contains("warmup", StringComparison.Ordinal) ? parse.GetValue<int>(name) : parse.GetValue<double>(name);
         }
         // L1.lambda_q without L1.T is overwritten by FLOPS.lambda_q (convertl2i2hf's except branch).
