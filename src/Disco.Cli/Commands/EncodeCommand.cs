@@ -9,8 +9,8 @@ using Disco.Retrieval;
 namespace Disco.Cli.Commands;
 
 /// <summary>
-/// `disco encode`: texts (TSV, JSONL) or conversations (JSONL) → SPLADE vectors JSONL, in input
-/// order, written atomically.
+/// `disco encode`: texts (TSV, JSONL) or conversations (JSONL) → SPLADE vectors JSONL (or
+/// Anserini's formats), in input order, written atomically; `--shard I/N` encodes one contiguous part.
 /// </summary>
 public static class EncodeCommand
 {
@@ -28,8 +28,12 @@ public static class EncodeCommand
         var minWeight = new Option<float>("--min-weight") { Description = "Drop weights below this value" };
         var threads = ThreadsOption.Create();
         var flattening = new FlatteningOptionGroup();
+        var format = new Option<string>("--format") { Description = "vectors (Disco vectors JSONL) or anserini (documents: JsonVectorCollection {id, contents, vector: {token: int}}; queries: TSV id<TAB>tokens repeated by weight)", DefaultValueFactory = _ => "vectors" };
+        format.AcceptOnlyFromAmong("vectors", "anserini");
+        var scale = new Option<float>("--scale") { Description = "anserini: integer weight = round(weight x scale); terms rounding to 0 are dropped", DefaultValueFactory = _ => Interop.IntegerImpacts.DefaultScale };
+        var shard = new Option<string?>("--shard") { Description = "Encode only part I of N (I/N, 1-based): records [floor(n(I-1)/N), floor(nI/N)) of the n input records, so N machines can each take one" };
 
-        var command = new Command("encode", "Encode texts or conversations into SPLADE vectors (vectors JSONL)") { input, kind, minWeight, threads };
+        var command = new Command("encode", "Encode texts or conversations into SPLADE vectors (vectors JSONL)") { input, kind, minWeight, threads, format, scale, shard };
         encoder.AddTo(command);
         output.AddTo(command);
         maxTerms.AddTo(command);
@@ -44,24 +48,42 @@ public static class EncodeCommand
                 throw new UsageException("conversation input is encoded as queries; drop --kind document or use --kind query");
             var flatten = flattening.Build(parse);
             ThreadsOption.Apply(parse, threads);
+            var part = parse.GetValue(shard) is string spec ? CollectionShard.Parse(spec) : (CollectionShard?)null;
+            var anserini = parse.GetValue(format) == "anserini";
+            if (anserini)
+                Interop.IntegerImpacts.CheckScale(parse.GetValue(scale));
             var loader = encoder.Loader(parse);
             using var sparse = loader.Load(parse.GetValue(encoder.Model!)!, isQuery ? EncoderRole.Query : EncoderRole.Document, encoder.Build(parse, maxTerms.Get(parse), parse.GetValue(minWeight)));
             var records = QueryFile.ReadTexts(inputPath, flatten);
-            using var progress = new ConsoleProgress("encode", CountRecords(inputPath));
-            VectorFile.Write(outPath, Encode(sparse, records, progress));
+            var total = CountRecords(inputPath);
+            if (part is CollectionShard p)
+            {
+                records = p.Select(records, total);
+                var (start, end) = p.Range(total);
+                total = end - start;
+                Console.Error.WriteLine($"shard {p}: records {start + 1} to {end} of {inputPath}");
+            }
+            using var progress = new ConsoleProgress("encode", total);
+            var encoded = Encode(sparse, records, progress);
+            if (!anserini)
+                VectorFile.Write(outPath, encoded.Select(e => e.Vector));
+            else if (isQuery)
+                Interop.AnseriniVectors.WriteQueries(outPath, encoded.Select(e => e.Vector), parse.GetValue(scale));
+            else
+                Interop.AnseriniVectors.WriteDocuments(outPath, encoded.Select(e => (e.Vector, e.Text)), parse.GetValue(scale));
             return 0;
         });
         return command;
     }
 
     /// <summary>Encodes lazily, chunk by chunk, so the writer streams vectors out in input order.</summary>
-    private static IEnumerable<TermVector> Encode(ISparseEncoder encoder, IEnumerable<TextRecord> records, IProgress<long> progress)
+    private static IEnumerable<(TermVector Vector, string Text)> Encode(ISparseEncoder encoder, IEnumerable<TextRecord> records, IProgress<long> progress)
     {
         foreach (var chunk in records.Chunk(ChunkSize))
         {
             var vectors = encoder.Encode([.. chunk.Select(r => r.Text)], progress);
             for (var i = 0; i < chunk.Length; i++)
-                yield return TermVector.FromVector(chunk[i].Id, vectors[i], encoder.Vocabulary);
+                yield return (TermVector.FromVector(chunk[i].Id, vectors[i], encoder.Vocabulary), chunk[i].Text);
         }
     }
 

@@ -12,7 +12,7 @@ namespace Disco.Cli.Commands;
 /// </summary>
 internal sealed class QueryEncoding
 {
-    public EncoderOptionGroup Encoder { get; } = new("Query encoder to encode text queries and conversations: a directory (its query/ encoder when present) or a HuggingFace id");
+    public EncoderOptionGroup Encoder { get; } = new("Query encoder to encode text queries and conversations: a directory (its query/ encoder when present) or a HuggingFace id", modelRequired: false, "--query-model");
 
     public FlatteningOptionGroup Flattening { get; } = new();
 

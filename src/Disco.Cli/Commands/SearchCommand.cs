@@ -16,17 +16,15 @@ public static class SearchCommand
         var encoding = new QueryEncoding();
         var output = new RunOutputOptionGroup("Run file to write");
         var k = TopKOption.Create("Documents per query", "--k");
-        var algorithm = new Option<string>("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
-        algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
-        var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
-        var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
+        var searching = new SearchOptionGroup();
         var verify = new Option<bool>("--verify") { Description = "Check every byte of every index file before searching (by default each part is checked when a search first reads it)" };
         var command = new Command("search", "Retrieve the top k documents for each query (exact sparse dot product)")
         {
-            index, queries, algorithm, maxTerms, minWeight, verify,
+            index, queries, verify,
         };
         output.AddTo(command);
         k.AddTo(command);
+        searching.AddTo(command);
         encoding.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,9 +34,7 @@ public static class SearchCommand
             var queryPath = parse.GetValue(queries)!;
             var read = QueryFile.Read(queryPath);
             using var encoder = encoding.LoadEncoder(parse, queryPath, read);
-            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(
-                encoding.Flattening.Build(parse),
-                new SearchOptions(topK, IndexFormatNames.ParseAlgorithm(parse.GetValue(algorithm)!), new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight)))));
+            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening.Build(parse), searching.Create(parse, topK)));
             BatchSearchResult result;
             using (var progress = new ProgressStages())
             {
