@@ -19,4 +19,4 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 
-return CliErrors.Run(root, args, Disco.Cli.Configuration.HydraArguments.Rewrite);
+return CliErrors.Run(root, args);

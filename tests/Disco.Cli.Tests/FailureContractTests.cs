@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Disco.Cli.Commands;
-using Disco.Cli.Configuration;
 using Disco.Core.Vectors;
 using Disco.TestSupport;
 
@@ -23,7 +22,7 @@ public sealed class FailureContractTests
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(RetrieveCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
-        return CliErrors.Run(root, args, HydraArguments.Rewrite);
+        return CliErrors.Run(root, args);
     }
 
     private static readonly string[] Vocabulary = ["apple", "banana", "cherry", "date"];
