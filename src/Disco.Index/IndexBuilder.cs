@@ -24,7 +24,16 @@ public sealed partial class IndexBuilder : IDisposable
     private readonly List<string> _segments = [];
     private readonly ChecksummedFile _docIds;
     private readonly ChecksummedFile _docOffsets;
+    private readonly ForwardFile? _forward;
+    private readonly StaticPruning _pruning;
     private readonly int _capacity;
+    private int[] _docTerms = new int[256];
+    private float[] _docWeights = new float[256];
+    private int _docLength;
+    private long _inputPostings;
+    private long _removedByMinWeight;
+    private long _removedByDocumentTerms;
+    private long _removedByListSize;
     private int[] _segTerms;
     private int[] _segDocs;
     private float[] _segWeights;
@@ -32,6 +41,7 @@ public sealed partial class IndexBuilder : IDisposable
     private int[] _slotOfTerm = [];
     private int _segCount;
     private int _documents;
+    private int _replayed;
     private long _postings;
     private float _maxWeight;
     private bool _completed;
@@ -42,6 +52,8 @@ public sealed partial class IndexBuilder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _options = options ?? new IndexBuildOptions();
+        _pruning = _options.Pruning ?? new StaticPruning();
+        _pruning.Validate();
         if (_options.SegmentPostings < 1024)
             throw new ArgumentOutOfRangeException(nameof(options), "SegmentPostings must be at least 1024");
         if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
@@ -63,6 +75,9 @@ public sealed partial class IndexBuilder : IDisposable
         _docIds.Write(IndexFormat.Header(IndexFormat.DocIdsFile));
         _docOffsets.Write(IndexFormat.Header(IndexFormat.DocOffsetsFile));
         _docOffsets.WriteInt64(IndexFormat.HeaderBytes);
+        // A reordered build keeps whole documents aside until all have arrived and are numbered.
+        if (_options.Order == DocumentOrder.Clustered)
+            _forward = new ForwardFile(Path.Combine(_temp, "documents.tmp"));
     }
 
     /// <summary>Free-form description of the build (source files, model) recorded in meta.json.</summary>
@@ -74,9 +89,10 @@ public sealed partial class IndexBuilder : IDisposable
     public void Add(TermVector vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        var doc = BeginDocument(vector.Id);
+        BeginDocument(vector.Id);
         for (var i = 0; i < vector.Terms.Length; i++)
-            AddPosting(doc, vector.Id, TermId(vector.Terms[i]), vector.Terms[i], vector.Weights[i]);
+            AddTerm(vector.Id, TermId(vector.Terms[i]), vector.Terms[i], vector.Weights[i]);
+        EndDocument(vector.Id);
     }
 
     /// <summary>Adds a document encoded over <paramref name="vocabulary"/> (term id → string).</summary>
@@ -90,7 +106,7 @@ public sealed partial class IndexBuilder : IDisposable
             _vocabularyMap = new int[vocabulary.Count];
             Array.Fill(_vocabularyMap, -1);
         }
-        var doc = BeginDocument(id);
+        BeginDocument(id);
         for (var i = 0; i < vector.Count; i++)
         {
             var v = vector.Indices[i];
@@ -99,14 +115,18 @@ public sealed partial class IndexBuilder : IDisposable
             var t = _vocabularyMap[v];
             if (t < 0)
                 t = _vocabularyMap[v] = TermId(vocabulary[v]);
-            AddPosting(doc, id, t, vocabulary[v], vector.Values[i]);
+            AddTerm(id, t, vocabulary[v], vector.Values[i]);
         }
+        EndDocument(id);
     }
 
     /// <summary>Merges the segments, writes the index and moves it into place.</summary>
     public IndexMetadata Complete()
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (_forward is not null)
+            Reorder();
         FlushSegment();
         _docIds.Complete();
         _docOffsets.Complete();
@@ -121,6 +141,7 @@ public sealed partial class IndexBuilder : IDisposable
             Scale = scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,
+            DocumentOrder = _options.Order == DocumentOrder.Clustered ? "clustered" : "input",
         };
         ChecksummedFile termsFile;
         using (var writer = new PostingsWriter(_temp, encoding, scale ?? 1f, _options.RangeBits))
@@ -128,13 +149,28 @@ public sealed partial class IndexBuilder : IDisposable
             var readers = _segments.Select(SegmentFile.Open).ToList();
             try
             {
+                var list = new TermPostings();
                 for (var t = 0; t < _termStrings.Count; t++)
                 {
                     writer.BeginTerm();
-                    foreach (var r in readers)
+                    if (_pruning.ListSize is int listSize)
                     {
-                        if (r.Term == t)
-                            r.CopyTerm(writer);
+                        list.Clear();
+                        foreach (var r in readers)
+                        {
+                            if (r.Term == t)
+                                r.CopyTerm(list.Add);
+                        }
+                        _removedByListSize += list.KeepLargest(listSize);
+                        list.WriteTo(writer);
+                    }
+                    else
+                    {
+                        foreach (var r in readers)
+                        {
+                            if (r.Term == t)
+                                r.CopyTerm(writer.Add);
+                        }
                     }
                     writer.EndTerm(_termStrings[t]);
                 }
@@ -164,7 +200,23 @@ public sealed partial class IndexBuilder : IDisposable
         meta.Build["software"] = $"disco {typeof(IndexBuilder).Assembly.GetName().Version}";
         foreach (var (k, v) in BuildInfo)
             meta.Build[k] = v;
+        if (!_pruning.IsEmpty)
+        {
+            meta.Pruning = new PruningMetadata
+            {
+                DocumentTerms = _pruning.DocumentTerms,
+                ListSize = _pruning.ListSize,
+                MinWeight = _pruning.MinWeight,
+                InputPostings = _inputPostings,
+                RemovedByMinWeight = _removedByMinWeight,
+                RemovedByDocumentTerms = _removedByDocumentTerms,
+                RemovedByListSize = _removedByListSize,
+            };
+        }
+        meta.Build["indexSeconds"] = clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
         meta.Write(Path.Combine(_temp, IndexFormat.MetaFile));
+        if (_options.Ann is AnnBuildOptions ann)
+            meta = AnnBuilder.Add(_temp, ann);
         MoveIntoPlace();
         _completed = true;
         return meta;
@@ -174,6 +226,7 @@ public sealed partial class IndexBuilder : IDisposable
     {
         _docIds.Dispose();
         _docOffsets.Dispose();
+        _forward?.Dispose();
         if (!_completed)
         {
             _completed = true;
@@ -190,17 +243,112 @@ public sealed partial class IndexBuilder : IDisposable
     private static void Record(IndexMetadata meta, ChecksummedFile file) =>
         meta.Files[Path.GetFileName(file.Path)] = new IndexFileInfo(file.Length, file.Checksum.ToString("x8", CultureInfo.InvariantCulture));
 
-    private int BeginDocument(string id)
+    private void BeginDocument(string id)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         ArgumentNullException.ThrowIfNull(id);
         if (_documents == int.MaxValue)
             throw new DiscoException("too many documents for one index (2^31 - 1)");
+        _docLength = 0;
+    }
+
+    /// <summary>Collects one term of the current document; a term repeated within it has its weights added.</summary>
+    private void AddTerm(string id, int term, string termString, float weight)
+    {
+        if (!float.IsFinite(weight))
+            throw new DiscoException($"document {id}: weight of \"{termString}\" is not a finite number");
+        if (weight < 0)
+            throw new DiscoException($"document {id}: weight of \"{termString}\" is negative ({weight}); the index stores non-negative impacts (SPLADE weights are log(1 + relu(.)) >= 0)");
+        if (weight == 0)
+            return;
+        if (_lastDocOfTerm[term] == _documents)
+        {
+            // A term repeated within one document: its weights add up, as in SparseVector.FromPairs.
+            _docWeights[_slotOfTerm[term]] += weight;
+            return;
+        }
+        if (_docLength == _docTerms.Length)
+        {
+            Array.Resize(ref _docTerms, _docLength * 2);
+            Array.Resize(ref _docWeights, _docLength * 2);
+        }
+        _lastDocOfTerm[term] = _documents;
+        _slotOfTerm[term] = _docLength;
+        _docTerms[_docLength] = term;
+        _docWeights[_docLength] = weight;
+        _docLength++;
+    }
+
+    /// <summary>Prunes the collected document and hands it to the segments, or to the forward file when reordering.</summary>
+    private void EndDocument(string id)
+    {
+        _inputPostings += _docLength;
+        if (_pruning.MinWeight is float min)
+        {
+            var kept = 0;
+            for (var i = 0; i < _docLength; i++)
+            {
+                if (_docWeights[i] >= min)
+                {
+                    _docTerms[kept] = _docTerms[i];
+                    _docWeights[kept++] = _docWeights[i];
+                }
+            }
+            _removedByMinWeight += _docLength - kept;
+            _docLength = kept;
+        }
+        if (_pruning.DocumentTerms is int keep && _docLength > keep)
+        {
+            // The heaviest terms; equal weights are kept in ordinal order of the term strings, so
+            // the result does not depend on the order terms arrived in.
+            var order = Enumerable.Range(0, _docLength)
+                .OrderByDescending(i => _docWeights[i])
+                .ThenBy(i => _termStrings[_docTerms[i]], StringComparer.Ordinal)
+                .Take(keep)
+                .ToArray();
+            var terms = order.Select(i => _docTerms[i]).ToArray();
+            var weights = order.Select(i => _docWeights[i]).ToArray();
+            terms.CopyTo(_docTerms, 0);
+            weights.CopyTo(_docWeights, 0);
+            _removedByDocumentTerms += _docLength - keep;
+            _docLength = keep;
+        }
+        for (var i = 0; i < _docLength; i++)
+            _maxWeight = Math.Max(_maxWeight, _docWeights[i]);
+        var idBytes = Encoding.UTF8.GetBytes(id);
+        if (_forward is not null)
+        {
+            _forward.Write(idBytes, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
+            _documents++;
+            return;
+        }
+        WriteDocument(idBytes, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
+    }
+
+    /// <summary>Gives the next internal document id to a document and buffers its postings.</summary>
+    private void WriteDocument(ReadOnlySpan<byte> id, ReadOnlySpan<int> terms, ReadOnlySpan<float> weights)
+    {
         if (_segCount >= _capacity)
             FlushSegment();
-        _docIds.Write(Encoding.UTF8.GetBytes(id));
+        _docIds.Write(id);
         _docOffsets.WriteInt64(_docIds.Length);
-        return _documents++;
+        var doc = _forward is null ? _documents++ : _replayed++;
+        for (var i = 0; i < terms.Length; i++)
+            AddToSegment(doc, terms[i], weights[i]);
+    }
+
+    /// <summary>Numbers the documents by <see cref="RecursiveBisection"/> and replays them in that order.</summary>
+    private void Reorder()
+    {
+        var forward = _forward!;
+        forward.Seal();
+        var order = RecursiveBisection.Order(forward, _termStrings.Count);
+        foreach (var d in order)
+        {
+            forward.Vector(d, out var terms, out var weights);
+            WriteDocument(forward.Id(d), terms, weights);
+        }
+        forward.Dispose();
     }
 
     private int TermId(string term)
@@ -221,21 +369,8 @@ public sealed partial class IndexBuilder : IDisposable
         return id;
     }
 
-    private void AddPosting(int doc, string id, int term, string termString, float weight)
+    private void AddToSegment(int doc, int term, float weight)
     {
-        if (!float.IsFinite(weight))
-            throw new DiscoException($"document {id}: weight of \"{termString}\" is not a finite number");
-        if (weight < 0)
-            throw new DiscoException($"document {id}: weight of \"{termString}\" is negative ({weight}); the index stores non-negative impacts (SPLADE weights are log(1 + relu(.)) >= 0)");
-        if (weight == 0)
-            return;
-        if (_lastDocOfTerm[term] == doc)
-        {
-            // A term repeated within one document: its weights add up, as in SparseVector.FromPairs.
-            _segWeights[_slotOfTerm[term]] += weight;
-            _maxWeight = Math.Max(_maxWeight, _segWeights[_slotOfTerm[term]]);
-            return;
-        }
         if (_segCount == _segTerms.Length)
         {
             // Segments end at document boundaries, so one may overshoot the capacity by a document.
@@ -244,14 +379,11 @@ public sealed partial class IndexBuilder : IDisposable
             Array.Resize(ref _segDocs, size);
             Array.Resize(ref _segWeights, size);
         }
-        _lastDocOfTerm[term] = doc;
-        _slotOfTerm[term] = _segCount;
         _segTerms[_segCount] = term;
         _segDocs[_segCount] = doc;
         _segWeights[_segCount] = weight;
         _segCount++;
         _postings++;
-        _maxWeight = Math.Max(_maxWeight, weight);
     }
 
     private void FlushSegment()

@@ -25,7 +25,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly float[] _termMaxImpact;
     private readonly int _blockStride;
 
-    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll)
+    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll, bool openAnn = true)
     {
         Directory = directory;
         Metadata = meta;
@@ -69,6 +69,7 @@ public sealed unsafe class SparseIndex : IDisposable
             _termIds = new Dictionary<string, int>(_terms.Length, StringComparer.Ordinal);
             for (var i = 0; i < _terms.Length; i++)
                 _termIds[_terms[i]] = i;
+            Ann = meta.Ann is null || !openAnn ? null : AnnIndex.Open(directory, meta, verifyAll);
         }
         catch
         {
@@ -110,6 +111,12 @@ public sealed unsafe class SparseIndex : IDisposable
 
     internal long PostingsEnd { get; }
 
+    /// <summary>The structures of approximate search, when the index has them.</summary>
+    internal AnnIndex? Ann { get; }
+
+    /// <summary>Whether the index has the structures of approximate search (<c>disco index --ann</c>, <c>disco index ann</c>).</summary>
+    public bool HasAnn => Ann is not null;
+
     /// <summary>
     /// Opens an index. <paramref name="verifyChecksums"/> also checks the CRC of postings and
     /// document ids (reads every byte once); the small files are always checked.
@@ -120,6 +127,9 @@ public sealed unsafe class SparseIndex : IDisposable
         var meta = IndexMetadata.Read(directory);
         return new SparseIndex(directory, meta, verifyChecksums);
     }
+
+    /// <summary>Opens an index without its approximate-search section (to rebuild that section, whatever state it is in).</summary>
+    internal static SparseIndex OpenWithoutAnn(string directory) => new(directory, IndexMetadata.Read(directory), verifyAll: false, openAnn: false);
 
     public int? TermId(string term) => _termIds.TryGetValue(term, out var id) ? id : null;
 
@@ -202,17 +212,20 @@ public sealed unsafe class SparseIndex : IDisposable
         _blocks.Dispose();
         _docIds.Dispose();
         _docOffsets.Dispose();
+        Ann?.Dispose();
     }
 
     internal DiscoException Corrupt(string problem) => new($"{_postings.Path}: {problem}; the index is damaged, rebuild it");
 
-    private static void Verify(MappedFile file, IndexMetadata meta) => Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)]);
+    /// <summary>Checks a mapped file's CRC-32C against meta.json; <paramref name="remedy"/> says what to do when it differs.</summary>
+    internal static void Verify(MappedFile file, IndexMetadata meta, string remedy = "rebuild the index") =>
+        Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)], remedy);
 
-    private static void Verify(string path, uint actual, IndexFileInfo expected)
+    private static void Verify(string path, uint actual, IndexFileInfo expected, string remedy = "rebuild the index")
     {
         var hex = actual.ToString("x8", CultureInfo.InvariantCulture);
         if (!string.Equals(hex, expected.Crc32C, StringComparison.OrdinalIgnoreCase))
-            throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, rebuild the index");
+            throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, {remedy}");
     }
 
     private static (string[], long[], int[], int[], float[]) ReadTerms(string path, byte[] bytes, IndexMetadata meta)

@@ -45,12 +45,24 @@ public sealed class IndexMetadata
     /// <summary>Largest document weight seen in the input.</summary>
     public float MaxWeight { get; set; }
 
+    /// <summary>"input" or "clustered" (<see cref="Index.DocumentOrder"/>); absent in indexes built before reordering existed, which are in input order.</summary>
+    public string? DocumentOrder { get; set; }
+
+    /// <summary>Static pruning applied at build time and what it removed; absent when nothing was pruned.</summary>
+    public PruningMetadata? Pruning { get; set; }
+
+    /// <summary>The block-max structures of approximate search (own format version); absent without them.</summary>
+    public AnnMetadata? Ann { get; set; }
+
     public Dictionary<string, string> Build { get; set; } = [];
 
     public Dictionary<string, IndexFileInfo> Files { get; set; } = [];
 
     [JsonIgnore]
     public ImpactEncoding ImpactEncoding => ImpactEncodingNames.Parse(Impacts) ?? throw new InvalidOperationException($"unknown impacts {Impacts}");
+
+    [JsonIgnore]
+    public DocumentOrder Order => DocumentOrder == "clustered" ? Index.DocumentOrder.Clustered : Index.DocumentOrder.Input;
 
     internal void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
 
@@ -87,6 +99,9 @@ public sealed class IndexMetadata
             throw new DataFormatException(path, 0, $"range bits {meta.RangeBits} are not supported (expected {IndexFormat.MinRangeBits} to {IndexFormat.MaxRangeBits})");
         if (meta.Documents < 0 || meta.Terms < 0 || meta.Postings < 0)
             throw new DataFormatException(path, 0, "negative counts");
+        if (meta.DocumentOrder is not (null or "input" or "clustered"))
+            throw new DataFormatException(path, 0, $"unknown document order \"{meta.DocumentOrder}\"");
+        meta.Ann?.Validate(path);
         return meta;
     }
 }
