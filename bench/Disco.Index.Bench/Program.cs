@@ -75,8 +75,8 @@ switch (verb)
             var dir = args[1];
             var impacts = args.Length > 2 ? args[2] : "float32";
             using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"));
-            var vocabulary = CsrFile.VocabularyStrings;
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, vocabulary)).ToList();
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
             var searcher = new IndexSearcher(index);
             var results = new List<Dictionary<string, object>>();
             // QUICK=1 (for development): term-at-a-time only, no peer comparison.

@@ -42,9 +42,9 @@ public static class Cast2022RunMerger
     /// <summary>
     /// Union of the runs per query (a passage in several runs keeps the score of the last run, as
     /// DiSCo's dict update does), minus passages of duplicate documents, top <paramref name="topK"/>
-    /// by score with ties broken by passage id so the output is reproducible.
+    /// by score with ties broken by passage id so the output is reproducible; queries in ordinal order.
     /// </summary>
-    public static Dictionary<string, IReadOnlyList<ScoredDocument>> Merge(
+    public static Run Merge(
         IEnumerable<IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>> runs,
         IReadOnlySet<string>? duplicateDocuments = null,
         int topK = 1000)
@@ -62,17 +62,6 @@ public static class Cast2022RunMerger
                     target[doc] = score;
             }
         }
-        var result = new Dictionary<string, IReadOnlyList<ScoredDocument>>(StringComparer.Ordinal);
-        foreach (var (qid, docs) in merged)
-        {
-            result[qid] = docs
-                .Where(d => duplicateDocuments is null || !duplicateDocuments.Contains(DocumentOf(d.Key)))
-                .OrderByDescending(d => d.Value)
-                .ThenBy(d => d.Key, StringComparer.Ordinal)
-                .Take(topK)
-                .Select(d => new ScoredDocument(d.Key, (float)d.Value))
-                .ToList();
-        }
-        return result;
+        return Run.FromScores(merged.Select(q => KeyValuePair.Create(q.Key, q.Value.Where(d => duplicateDocuments is null || !duplicateDocuments.Contains(DocumentOf(d.Key))))), topK);
     }
 }

@@ -1,3 +1,4 @@
+using Disco.Core.Runs;
 namespace Disco.Datasets;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Disco.Core.Conversations;
 using Disco.Core.IO;
+using Disco.Core.Runs;
 
 namespace Disco.Datasets;
 
@@ -28,7 +29,7 @@ public static class DatasetWriter
         AtomicFile.WriteText(Path.Combine(outDir, QueriesFile), w =>
         {
             foreach (var turn in dataset.Turns)
-                w.Write($"{turn.Id}\t{OneLine(options.Flatten(turn.Conversation))}\n");
+                w.Write($"{turn.Id}\t{OneLine(ConversationFlattener.Flatten(turn.Conversation, options.Flattening))}\n");
         });
         AtomicFile.WriteText(Path.Combine(outDir, IdsFile), w =>
         {
@@ -36,13 +37,12 @@ public static class DatasetWriter
             for (var row = 0; row < dataset.Turns.Count; row++)
                 w.Write(string.Create(CultureInfo.InvariantCulture, $"{row}\t{dataset.Turns[row].Id}\t{dataset.Turns[row].SourceId}\n"));
         });
-        var qrels = dataset.Qrels.Concat(options.Qrels ?? []).ToList();
-        var judged = qrels.Select(q => q.QueryId).ToHashSet(StringComparer.Ordinal);
+        var qrels = Qrels.FromEntries(dataset.Qrels.Concat(options.Qrels?.Entries ?? []));
         var turnIds = dataset.Turns.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         if (qrels.Count > 0)
         {
-            TrecQrels.WriteTrec(Path.Combine(outDir, QrelsTrecFile), qrels);
-            TrecQrels.WriteJson(Path.Combine(outDir, QrelsJsonFile), qrels);
+            qrels.Write(Path.Combine(outDir, QrelsTrecFile), RunFormat.Trec);
+            qrels.Write(Path.Combine(outDir, QrelsJsonFile), RunFormat.Json);
         }
         long passages = 0;
         if (options.Collection is not null)
@@ -60,7 +60,7 @@ public static class DatasetWriter
                 }
             });
         }
-        return new DatasetWriteSummary(dataset.Turns.Count, qrels.Count, judged.Count, judged.Count(q => !turnIds.Contains(q)), passages);
+        return new DatasetWriteSummary(dataset.Turns.Count, qrels.JudgmentCount, qrels.Count, qrels.Keys.Count(q => !turnIds.Contains(q)), passages);
     }
 
     /// <summary>A TSV field cannot hold tabs or line breaks; they become spaces (whitespace to the tokenizer either way).</summary>

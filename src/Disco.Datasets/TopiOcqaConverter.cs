@@ -1,6 +1,7 @@
 using System.Globalization;
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.Runs;
 using Disco.Core.Texts;
 
 namespace Disco.Datasets;

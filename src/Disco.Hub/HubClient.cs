@@ -28,7 +28,9 @@ public sealed class HubClient : IDisposable
         Cache = new HubCache(options.CacheDirectory);
         _endpoint = new Uri(options.Endpoint.TrimEnd('/') + "/");
         // Redirects are followed by hand: the token must reach the hub but never the CDN host.
-        var handler = options.Handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(20) };
+        var handler = options.Handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = options.ConnectTimeout };
+        // No overall timeout (a large checkpoint downloads for minutes): each request waits at most
+        // MetadataTimeout or ReadTimeout for its headers and each read of a body at most ReadTimeout.
         _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("disco", "1.0"));
     }
@@ -40,16 +42,18 @@ public sealed class HubClient : IDisposable
     /// <summary>Asks the resolve endpoint about a file; null when the file does not exist at that revision.</summary>
     public async Task<HubFileMetadata?> GetMetadataAsync(string repoId, string file, string revision, CancellationToken cancellationToken = default)
     {
+        if (!HubCache.IsSafeRelativePath(file))
+            throw new DiscoException($"refusing file name '{HubCache.Printable(file)}' in '{repoId}': not a plain relative path");
         var uri = ResolveUri(repoId, file, revision);
         for (var hop = 0; hop <= MaxRedirects; hop++)
         {
             using var request = NewRequest(HttpMethod.Head, uri);
-            using var response = await Send(request, repoId, cancellationToken).ConfigureAwait(false);
+            using var response = await Send(request, repoId, file, _options.MetadataTimeout, cancellationToken).ConfigureAwait(false);
             var location = response.Headers.Location;
             var commit = Header(response, "X-Repo-Commit");
             if (IsRedirect(response.StatusCode) && location is not null)
             {
-                var target = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                var target = RedirectTarget(uri, location, repoId, file);
                 // A relative redirect is the hub itself (a renamed repository): follow it. An
                 // absolute one leads to the CDN: its metadata is on this response already.
                 if (!location.IsAbsoluteUri || target.Host == _endpoint.Host && commit is null)
@@ -67,7 +71,7 @@ public sealed class HubClient : IDisposable
                 if (code is "RevisionNotFound")
                     throw new DiscoException($"revision '{revision}' of '{repoId}' was not found on {_options.Endpoint}");
                 if (commit is not null)
-                    Cache.MarkMissing(repoId, commit, file);
+                    Cache.MarkMissing(repoId, CheckedCommit(commit, repoId, file), file);
                 return null;
             }
             EnsureSuccess(response, repoId, file);
@@ -106,10 +110,10 @@ public sealed class HubClient : IDisposable
             using var request = NewRequest(HttpMethod.Get, uri);
             if (offset > 0)
                 request.Headers.Range = new RangeHeaderValue(offset, null);
-            using var response = await Send(request, repoId, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            using var response = await Send(request, repoId, file, _options.ReadTimeout, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
-                uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                uri = RedirectTarget(uri, location, repoId, file);
                 continue;
             }
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -127,10 +131,31 @@ public sealed class HubClient : IDisposable
                 progress?.Report(offset);
                 using var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 using var target = new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                var length = offset;
+                while (true)
                 {
+                    stall.CancelAfter(_options.ReadTimeout);
+                    int read;
+                    try
+                    {
+                        read = await source.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new HubUnreachableException($"{repoId}/{file}: the download stalled (no data for {Seconds(_options.ReadTimeout)}) at {length.ToString(CultureInfo.InvariantCulture)} bytes; run again to resume (HF_HUB_DOWNLOAD_TIMEOUT sets the wait)");
+                    }
+                    if (read == 0)
+                        break;
+                    length += read;
+                    // A server sending more than it announced would fill the disk: stop at the size.
+                    if (metadata.Size is { } size && length > size)
+                    {
+                        target.Close();
+                        File.Delete(incomplete);
+                        throw new DiscoException($"{repoId}/{file}: the server sent more than the {size.ToString(CultureInfo.InvariantCulture)} bytes it announced; the download was discarded");
+                    }
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     progress?.Report(read);
                 }
@@ -168,10 +193,32 @@ public sealed class HubClient : IDisposable
             ?? throw new DiscoException($"{_options.Endpoint}: the answer for {repoId}/{file} has no X-Repo-Commit header; is HF_ENDPOINT a HuggingFace hub?");
         var etag = NormalizeEtag(Header(response, "X-Linked-Etag") ?? Header(response, "ETag"))
             ?? throw new DiscoException($"{_options.Endpoint}: the answer for {repoId}/{file} has no ETag header");
-        long? size = long.TryParse(Header(response, "X-Linked-Size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var linked)
-            ? linked
-            : response.Content.Headers.ContentLength;
-        return new HubFileMetadata(commit, etag, size, downloadUri);
+        // Both values name cache files: only the hub's hash forms are taken, never a path.
+        if (!HubCache.IsBlobHash(etag))
+            throw new DiscoException($"{_options.Endpoint}: refusing ETag '{HubCache.Printable(etag)}' for {repoId}/{file}: the hub's ETags are 40 or 64 hex digits");
+        long? size = null;
+        if (Header(response, "X-Linked-Size") is { } linkedSize)
+        {
+            size = long.TryParse(linkedSize, NumberStyles.None, CultureInfo.InvariantCulture, out var linked)
+                ? linked
+                : throw new DiscoException($"{_options.Endpoint}: refusing X-Linked-Size '{HubCache.Printable(linkedSize)}' for {repoId}/{file}");
+        }
+        size ??= response.Content.Headers.ContentLength;
+        return new HubFileMetadata(CheckedCommit(commit, repoId, file), etag, size, downloadUri);
+    }
+
+    private string CheckedCommit(string commit, string repoId, string file)
+        => HubCache.IsCommitHash(commit)
+            ? commit
+            : throw new DiscoException($"{_options.Endpoint}: refusing X-Repo-Commit '{HubCache.Printable(commit)}' for {repoId}/{file}: the hub's commit ids are 40 hex digits");
+
+    /// <summary>Where a redirect leads; only http and https are followed.</summary>
+    private Uri RedirectTarget(Uri from, Uri location, string repoId, string file)
+    {
+        var target = location.IsAbsoluteUri ? location : new Uri(from, location);
+        if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+            throw new DiscoException($"{_options.Endpoint}: refusing a redirect to '{HubCache.Printable(target.ToString())}' for {repoId}/{file}: only http and https are followed");
+        return target;
     }
 
     /// <summary>ETags arrive quoted and sometimes weak (<c>W/"..."</c>); the cache names blobs by the bare value.</summary>
@@ -199,17 +246,30 @@ public sealed class HubClient : IDisposable
         return request;
     }
 
-    private async Task<HttpResponseMessage> Send(HttpRequestMessage request, string repoId, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    private async Task<HttpResponseMessage> Send(HttpRequestMessage request, string repoId, string file, TimeSpan timeout, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, completion, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && e.InnerException is TimeoutException)
+        {
+            // SocketsHttpHandler's ConnectTimeout.
+            throw new HubUnreachableException($"cannot connect to {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {Seconds(_options.ConnectTimeout)} for {repoId}/{file}", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HubUnreachableException($"{request.RequestUri?.GetLeftPart(UriPartial.Authority)} did not answer within {Seconds(timeout)} for {repoId}/{file} (HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT set the waits)", e);
         }
         catch (HttpRequestException e)
         {
             throw new HubUnreachableException($"cannot reach {_options.Endpoint} for '{repoId}': {e.Message}", e);
         }
     }
+
+    private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private void EnsureSuccess(HttpResponseMessage response, string repoId, string file)
     {

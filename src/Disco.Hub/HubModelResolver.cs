@@ -16,7 +16,15 @@ public static class HubModelResolver
 
     public const string ConfigFile = "config.json";
 
+    /// <summary>
+    /// Blocking form of <see cref="ResolveAsync"/> for command-line tools; services should await
+    /// <see cref="ResolveAsync"/> instead of blocking a request thread on a download.
+    /// </summary>
     public static string Resolve(string idOrDirectory, HubOptions options)
+        => ResolveAsync(idOrDirectory, options).GetAwaiter().GetResult();
+
+    /// <summary>The local folder of a model directory or HuggingFace id, downloading what the cache lacks.</summary>
+    public static async Task<string> ResolveAsync(string idOrDirectory, HubOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(idOrDirectory);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +45,7 @@ public static class HubModelResolver
                 + "download it where the hub is reachable (huggingface-cli download " + idOrDirectory + ") or pass a local directory");
         }
         using var client = new HubClient(options);
-        return Download(client, idOrDirectory, options.Revision);
+        return await DownloadAsync(client, idOrDirectory, options.Revision, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The snapshot folder of a cached model with config, tokenizer and all weight files, or null.</summary>
@@ -61,27 +69,27 @@ public static class HubModelResolver
         return null;
     }
 
-    private static string Download(HubClient client, string repoId, string revision)
+    private static async Task<string> DownloadAsync(HubClient client, string repoId, string revision, CancellationToken cancellationToken)
     {
-        string? Get(string file) => client.DownloadAsync(repoId, file, revision).GetAwaiter().GetResult();
-        var config = Get(ConfigFile) ?? throw new DiscoException($"'{repoId}' has no {ConfigFile}: it is not a transformers model");
+        Task<string?> Get(string file) => client.DownloadAsync(repoId, file, revision, cancellationToken);
+        var config = await Get(ConfigFile).ConfigureAwait(false) ?? throw new DiscoException($"'{repoId}' has no {ConfigFile}: it is not a transformers model");
         var folder = Path.GetDirectoryName(config)!;
         foreach (var file in TokenizerFiles)
-            _ = Get(file);
+            _ = await Get(file).ConfigureAwait(false);
         if (!File.Exists(Path.Combine(folder, "vocab.txt")) && !File.Exists(Path.Combine(folder, "tokenizer.json")))
             throw new DiscoException($"'{repoId}' has neither vocab.txt nor tokenizer.json");
-        if (Get("model.safetensors") is not null)
+        if (await Get("model.safetensors").ConfigureAwait(false) is not null)
             return folder;
         foreach (var index in new[] { "model.safetensors.index.json", "pytorch_model.bin.index.json" })
         {
-            if (Get(index) is { } indexPath)
+            if (await Get(index).ConfigureAwait(false) is { } indexPath)
             {
                 foreach (var shard in ShardsOf(indexPath))
-                    _ = Get(shard) ?? throw new DiscoException($"'{repoId}': shard {shard} listed in {index} is missing");
+                    _ = await Get(shard).ConfigureAwait(false) ?? throw new DiscoException($"'{repoId}': shard {shard} listed in {index} is missing");
                 return folder;
             }
         }
-        if (Get("pytorch_model.bin") is not null)
+        if (await Get("pytorch_model.bin").ConfigureAwait(false) is not null)
             return folder;
         throw new DiscoException($"'{repoId}' has no model.safetensors, sharded index or pytorch_model.bin");
     }
@@ -94,7 +102,17 @@ public static class HubModelResolver
             using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
             if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new DataFormatException(indexPath, 0, "missing \"weight_map\"");
-            return [.. map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)];
+            var shards = new List<string>();
+            foreach (var entry in map.EnumerateObject())
+            {
+                // Shard names come from the repository and become cache and model paths: only
+                // plain relative names are taken.
+                if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString() is not { } shard || !HubCache.IsSafeRelativePath(shard))
+                    throw new DataFormatException(indexPath, 0, $"weight_map[\"{HubCache.Printable(entry.Name)}\"] is not a plain relative file name");
+                if (!shards.Contains(shard, StringComparer.Ordinal))
+                    shards.Add(shard);
+            }
+            return shards;
         }
         catch (JsonException e)
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Disco.Core;
+
 namespace Disco.Hub;
 
 /// <summary>
@@ -21,8 +24,23 @@ public sealed record HubOptions(
     public const string DefaultEndpoint = "https://huggingface.co";
     public const string DefaultRevision = "main";
 
+    /// <summary>huggingface_hub's default for HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT: 10 seconds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A handler to send requests through instead of the default one (tests, proxies).</summary>
     public HttpMessageHandler? Handler { get; init; }
+
+    /// <summary>Longest wait to open a connection (default handler only).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Longest wait for the answer to a metadata (HEAD) request (HF_HUB_ETAG_TIMEOUT).</summary>
+    public TimeSpan MetadataTimeout { get; init; } = DefaultTimeout;
+
+    /// <summary>
+    /// Longest wait for a download's headers and then for each next piece of its body
+    /// (HF_HUB_DOWNLOAD_TIMEOUT): a slow transfer goes on, a stalled one fails and resumes on the next run.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = DefaultTimeout;
 
     /// <summary>
     /// Reads HF_HUB_CACHE (or the older HUGGINGFACE_HUB_CACHE), HF_HOME, XDG_CACHE_HOME,
@@ -42,7 +60,21 @@ public sealed record HubOptions(
             ExpandHome(cache, home),
             (Var("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/'),
             token,
-            IsTrue(Var("HF_HUB_OFFLINE")));
+            IsTrue(Var("HF_HUB_OFFLINE")))
+        {
+            MetadataTimeout = Seconds("HF_HUB_ETAG_TIMEOUT", Var("HF_HUB_ETAG_TIMEOUT")),
+            ReadTimeout = Seconds("HF_HUB_DOWNLOAD_TIMEOUT", Var("HF_HUB_DOWNLOAD_TIMEOUT")),
+        };
+    }
+
+    /// <summary>A timeout variable in seconds (huggingface_hub reads them as numbers of seconds).</summary>
+    private static TimeSpan Seconds(string name, string? value)
+    {
+        if (value is null)
+            return DefaultTimeout;
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds <= 0 || seconds > 86_400)
+            throw new DiscoException($"{name}={value}: expected a number of seconds between 0 and 86400");
+        return TimeSpan.FromSeconds(seconds);
     }
 
     /// <summary>huggingface_hub's truthy values: 1, ON, YES, TRUE (any case).</summary>

@@ -11,25 +11,30 @@ namespace Disco.Index;
 /// into the final files at <see cref="Complete"/>. Everything is written into a sibling directory
 /// <c>DIR.tmp-&lt;guid&gt;</c>; only a complete index is renamed to <c>DIR</c>, replacing an
 /// existing index only then. Disposing without completing deletes the temporary directory.
-/// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are.
-/// <see cref="FromVectors"/> and <see cref="FromCollection"/> build from a file in one call.
+/// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are,
+/// unless <see cref="IndexBuildOptions.Order"/> asks for a clustered order. Static pruning
+/// (<see cref="IndexBuildOptions.Pruning"/>) applies to each document as it arrives and to each
+/// term's list when the segments are merged.
+/// <c>FromVectors</c>, <c>FromCollection</c> and <c>FromRecords</c> build in one call, from files or from memory.
 /// </summary>
 public sealed partial class IndexBuilder : IDisposable
 {
-    private readonly string _target;
-    private readonly string _temp;
+    private readonly IndexDirectory _directory;
     private readonly IndexBuildOptions _options;
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<string> _termStrings = [];
     private readonly List<string> _segments = [];
-    private readonly ChecksummedFile _docIds;
-    private readonly ChecksummedFile _docOffsets;
+
+    /// <summary>Document ids in arrival order (duplicates refused here); in a reordered build they go to a side folder and <see cref="_orderedIds"/> holds the index's own.</summary>
+    private readonly DocumentIdWriter _docIds;
     private readonly ForwardFile? _forward;
     private readonly StaticPruning _pruning;
     private readonly int _capacity;
+    private DocumentIdWriter? _orderedIds;
     private int[] _docTerms = new int[256];
     private float[] _docWeights = new float[256];
     private int _docLength;
+    private int _current;
     private long _inputPostings;
     private long _removedByMinWeight;
     private long _removedByDocumentTerms;
@@ -40,8 +45,6 @@ public sealed partial class IndexBuilder : IDisposable
     private int[] _lastDocOfTerm = [];
     private int[] _slotOfTerm = [];
     private int _segCount;
-    private int _documents;
-    private int _replayed;
     private long _postings;
     private float _maxWeight;
     private bool _completed;
@@ -58,32 +61,36 @@ public sealed partial class IndexBuilder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "SegmentPostings must be at least 1024");
         if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
             throw new ArgumentOutOfRangeException(nameof(options), $"RangeBits must be between {IndexFormat.MinRangeBits} and {IndexFormat.MaxRangeBits}");
-        _target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
-        if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any()
-            && !File.Exists(Path.Combine(_target, IndexFormat.MetaFile)))
-            throw new DiscoException($"{directory}: exists and is not a Disco index; refusing to replace it");
-        if (File.Exists(_target))
-            throw new DiscoException($"{directory}: is a file; the index is a directory");
-        _temp = $"{_target}.tmp-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(_temp);
+        _directory = new IndexDirectory(directory);
         _capacity = (int)Math.Min(_options.SegmentPostings, Array.MaxLength / 2);
         _segTerms = new int[Math.Min(_capacity, 1 << 16)];
         _segDocs = new int[_segTerms.Length];
         _segWeights = new float[_segTerms.Length];
-        _docIds = new ChecksummedFile(Path.Combine(_temp, IndexFormat.DocIdsFile));
-        _docOffsets = new ChecksummedFile(Path.Combine(_temp, IndexFormat.DocOffsetsFile));
-        _docIds.Write(IndexFormat.Header(IndexFormat.DocIdsFile));
-        _docOffsets.Write(IndexFormat.Header(IndexFormat.DocOffsetsFile));
-        _docOffsets.WriteInt64(IndexFormat.HeaderBytes);
-        // A reordered build keeps whole documents aside until all have arrived and are numbered.
         if (_options.Order == DocumentOrder.Clustered)
-            _forward = new ForwardFile(Path.Combine(_temp, "documents.tmp"));
+        {
+            // A reordered build keeps whole documents aside until all have arrived and are numbered.
+            _docIds = new DocumentIdWriter(Directory.CreateDirectory(ArrivalFolder).FullName);
+            _forward = new ForwardFile(Path.Combine(_directory.Temp, "documents.tmp"));
+        }
+        else
+        {
+            _docIds = new DocumentIdWriter(_directory.Temp);
+        }
     }
 
     /// <summary>Free-form description of the build (source files, model) recorded in meta.json.</summary>
     public Dictionary<string, string> BuildInfo { get; } = [];
 
-    public int DocumentCount => _documents;
+    public int DocumentCount => _docIds.Count;
+
+    private string ArrivalFolder => Path.Combine(_directory.Temp, "arrival.tmp");
+
+    /// <summary>
+    /// Starts a new source of documents (a vectors file, a collection). Document ids must be
+    /// unique across the whole build; a repeated id is refused with the words
+    /// <paramref name="describe"/> gives for both records (0-based record number within a source).
+    /// </summary>
+    public void BeginSource(string name, Func<long, string>? describe = null) => _docIds.BeginSource(name, describe);
 
     /// <summary>Adds a document whose terms are vocabulary strings (a vectors JSONL record).</summary>
     public void Add(TermVector vector)
@@ -120,22 +127,36 @@ public sealed partial class IndexBuilder : IDisposable
         EndDocument(id);
     }
 
+    /// <summary>
+    /// Adds the structures of approximate search to an existing index, or replaces them
+    /// (<c>disco index ann</c>): the new files are written beside the old ones, meta.json is
+    /// replaced atomically, then the old files are deleted; a reader sees one or the other.
+    /// </summary>
+    public static IndexMetadata AddApproximateSearch(string directory, AnnBuildOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return AnnBuilder.Add(directory, options ?? new AnnBuildOptions());
+    }
+
     /// <summary>Merges the segments, writes the index and moves it into place.</summary>
     public IndexMetadata Complete()
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (_forward is not null)
+        {
+            _docIds.Complete();
             Reorder();
+        }
         FlushSegment();
-        _docIds.Complete();
-        _docOffsets.Complete();
+        var ids = _orderedIds ?? _docIds;
+        ids.Complete();
         var encoding = _options.Impacts;
         float? scale = encoding == ImpactEncoding.Float32 ? null
             : _maxWeight > 0 ? _maxWeight / IndexFormat.MaxCode(encoding) : 1f;
         var meta = new IndexMetadata
         {
-            Documents = _documents,
+            Documents = ids.Count,
             Terms = _termStrings.Count,
             Impacts = ImpactEncodingNames.Name(encoding),
             Scale = scale,
@@ -143,8 +164,7 @@ public sealed partial class IndexBuilder : IDisposable
             RangeBits = _options.RangeBits,
             DocumentOrder = _options.Order == DocumentOrder.Clustered ? "clustered" : "input",
         };
-        ChecksummedFile termsFile;
-        using (var writer = new PostingsWriter(_temp, encoding, scale ?? 1f, _options.RangeBits))
+        using (var writer = new PostingsWriter(_directory.Temp, encoding, scale ?? 1f, _options.RangeBits))
         {
             var readers = _segments.Select(SegmentFile.Open).ToList();
             try
@@ -180,26 +200,16 @@ public sealed partial class IndexBuilder : IDisposable
                 foreach (var r in readers)
                     r.Dispose();
             }
-            writer.Complete(_temp, out termsFile);
-            meta.Postings = writer.PostingCount;
-            meta.Blocks = writer.BlockCount;
-            Record(meta, writer.PostingsFile);
-            Record(meta, writer.BlocksFile);
+            _directory.CompleteFiles(meta, writer, ids);
         }
-        using (termsFile)
-            Record(meta, termsFile);
-        Record(meta, _docIds);
-        Record(meta, _docOffsets);
         _docIds.Dispose();
-        _docOffsets.Dispose();
+        _orderedIds?.Dispose();
+        if (_forward is not null)
+            Directory.Delete(ArrivalFolder, recursive: true);
         foreach (var s in _segments)
             File.Delete(s);
         meta.Build["segmentPostings"] = _options.SegmentPostings.ToString(CultureInfo.InvariantCulture);
         meta.Build["segments"] = _segments.Count.ToString(CultureInfo.InvariantCulture);
-        meta.Build["createdUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        meta.Build["software"] = $"disco {typeof(IndexBuilder).Assembly.GetName().Version}";
-        foreach (var (k, v) in BuildInfo)
-            meta.Build[k] = v;
         if (!_pruning.IsEmpty)
         {
             meta.Pruning = new PruningMetadata
@@ -214,10 +224,8 @@ public sealed partial class IndexBuilder : IDisposable
             };
         }
         meta.Build["indexSeconds"] = clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
-        meta.Write(Path.Combine(_temp, IndexFormat.MetaFile));
-        if (_options.Ann is AnnBuildOptions ann)
-            meta = AnnBuilder.Add(_temp, ann);
-        MoveIntoPlace();
+        var ann = _options.Ann;
+        _directory.Complete(meta, BuildInfo, ann is null ? null : temp => meta = AnnBuilder.Add(temp, ann));
         _completed = true;
         return meta;
     }
@@ -225,30 +233,17 @@ public sealed partial class IndexBuilder : IDisposable
     public void Dispose()
     {
         _docIds.Dispose();
-        _docOffsets.Dispose();
+        _orderedIds?.Dispose();
         _forward?.Dispose();
-        if (!_completed)
-        {
-            _completed = true;
-            try
-            {
-                Directory.Delete(_temp, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        _completed = true;
+        _directory.Dispose();
     }
-
-    private static void Record(IndexMetadata meta, ChecksummedFile file) =>
-        meta.Files[Path.GetFileName(file.Path)] = new IndexFileInfo(file.Length, file.Checksum.ToString("x8", CultureInfo.InvariantCulture));
 
     private void BeginDocument(string id)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         ArgumentNullException.ThrowIfNull(id);
-        if (_documents == int.MaxValue)
-            throw new DiscoException("too many documents for one index (2^31 - 1)");
+        _current = _docIds.Add(id);
         _docLength = 0;
     }
 
@@ -261,7 +256,7 @@ public sealed partial class IndexBuilder : IDisposable
             throw new DiscoException($"document {id}: weight of \"{termString}\" is negative ({weight}); the index stores non-negative impacts (SPLADE weights are log(1 + relu(.)) >= 0)");
         if (weight == 0)
             return;
-        if (_lastDocOfTerm[term] == _documents)
+        if (_lastDocOfTerm[term] == _current)
         {
             // A term repeated within one document: its weights add up, as in SparseVector.FromPairs.
             _docWeights[_slotOfTerm[term]] += weight;
@@ -272,7 +267,7 @@ public sealed partial class IndexBuilder : IDisposable
             Array.Resize(ref _docTerms, _docLength * 2);
             Array.Resize(ref _docWeights, _docLength * 2);
         }
-        _lastDocOfTerm[term] = _documents;
+        _lastDocOfTerm[term] = _current;
         _slotOfTerm[term] = _docLength;
         _docTerms[_docLength] = term;
         _docWeights[_docLength] = weight;
@@ -315,24 +310,20 @@ public sealed partial class IndexBuilder : IDisposable
         }
         for (var i = 0; i < _docLength; i++)
             _maxWeight = Math.Max(_maxWeight, _docWeights[i]);
-        var idBytes = Encoding.UTF8.GetBytes(id);
         if (_forward is not null)
         {
-            _forward.Write(idBytes, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
-            _documents++;
+            _forward.Write(Encoding.UTF8.GetBytes(id), _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
             return;
         }
-        WriteDocument(idBytes, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
+        AddDocument(_current, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
     }
 
-    /// <summary>Gives the next internal document id to a document and buffers its postings.</summary>
-    private void WriteDocument(ReadOnlySpan<byte> id, ReadOnlySpan<int> terms, ReadOnlySpan<float> weights)
+    /// <summary>Buffers the postings of document <paramref name="doc"/> (its internal number).</summary>
+    private void AddDocument(int doc, ReadOnlySpan<int> terms, ReadOnlySpan<float> weights)
     {
+        // Segments end at document boundaries.
         if (_segCount >= _capacity)
             FlushSegment();
-        _docIds.Write(id);
-        _docOffsets.WriteInt64(_docIds.Length);
-        var doc = _forward is null ? _documents++ : _replayed++;
         for (var i = 0; i < terms.Length; i++)
             AddToSegment(doc, terms[i], weights[i]);
     }
@@ -343,10 +334,13 @@ public sealed partial class IndexBuilder : IDisposable
         var forward = _forward!;
         forward.Seal();
         var order = RecursiveBisection.Order(forward, _termStrings.Count);
+        _orderedIds = new DocumentIdWriter(_directory.Temp);
+        _orderedIds.Reserve(order.Length);
         foreach (var d in order)
         {
             forward.Vector(d, out var terms, out var weights);
-            WriteDocument(forward.Id(d), terms, weights);
+            var doc = _orderedIds.Add(Encoding.UTF8.GetString(forward.Id(d)));
+            AddDocument(doc, terms, weights);
         }
         forward.Dispose();
     }
@@ -406,24 +400,9 @@ public sealed partial class IndexBuilder : IDisposable
             docs[at] = _segDocs[i];
             weights[at] = _segWeights[i];
         }
-        var path = Path.Combine(_temp, $"segment-{_segments.Count:D5}.tmp");
+        var path = Path.Combine(_directory.Temp, $"segment-{_segments.Count:D5}.tmp");
         SegmentFile.Write(path, termCount, starts, docs, weights);
         _segments.Add(path);
         _segCount = 0;
-    }
-
-    private void MoveIntoPlace()
-    {
-        if (!Directory.Exists(_target))
-        {
-            Directory.Move(_temp, _target);
-            return;
-        }
-        // Swap: the old index moves aside, the new one in, then the old one is deleted. If the
-        // process dies between the two moves the old index survives as DIR.old-<guid>.
-        var old = $"{_target}.old-{Guid.NewGuid():N}";
-        Directory.Move(_target, old);
-        Directory.Move(_temp, _target);
-        Directory.Delete(old, recursive: true);
     }
 }

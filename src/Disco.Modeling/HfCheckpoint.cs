@@ -1,15 +1,14 @@
-using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Disco.Core;
 using Disco.Core.IO;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;
 
 /// <summary>
-/// Reads and writes HuggingFace <c>BertForMaskedLM</c> model directories (docs/checkpoints.md):
+/// Reads and writes HuggingFace masked-language-model directories (docs/checkpoints.md) of every
+/// architecture in <see cref="MaskedLmArchitectures"/> (<c>BertForMaskedLM</c>, <c>DistilBertForMaskedLM</c>):
 /// <c>config.json</c> plus <c>model.safetensors</c> (single or sharded) or <c>pytorch_model.bin</c>.
 /// </summary>
 public static class HfCheckpoint
@@ -23,20 +22,17 @@ public static class HfCheckpoint
     /// <summary>Tokenizer files copied next to saved weights when a tokenizer directory is given.</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
 
-    private const string TiedDecoderWeight = "cls.predictions.decoder.weight";
-    private const string DecoderBias = "cls.predictions.bias";
-    private const string LegacyDecoderBias = "cls.predictions.decoder.bias";
-
     /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
+    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
 
     /// <summary>Loads the model; warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
+    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
-        var config = BertConfig.FromDirectory(modelDir);
+        var config = MaskedLmConfig.FromDirectory(modelDir);
+        var architecture = MaskedLmArchitectures.ForModelType(config.ModelType, config.Source);
         var files = WeightFiles(modelDir);
-        var model = new BertForMaskedLM(config);
+        var model = architecture.Create(config);
         try
         {
             var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -55,7 +51,7 @@ public static class HfCheckpoint
                         origin[key] = file;
                     }
                 }
-                report = Apply(model, stored, modelDir, files, origin);
+                report = Apply(architecture, model, stored, modelDir, files, origin);
             }
             finally
             {
@@ -82,7 +78,7 @@ public static class HfCheckpoint
     /// decoder weight omitted as <c>save_pretrained</c> does) into <paramref name="modelDir"/>, and copies
     /// the tokenizer files found in <paramref name="tokenizerDir"/> when it is given.
     /// </summary>
-    public static void Save(BertForMaskedLM model, string modelDir, string? tokenizerDir = null)
+    public static void Save(MaskedLanguageModel model, string modelDir, string? tokenizerDir = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelDir);
@@ -101,14 +97,22 @@ public static class HfCheckpoint
                 t.Dispose();
         }
         AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), model.Config.ToJson());
-        if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(modelDir))
+        if (tokenizerDir is not null)
+            CopyTokenizerFiles(tokenizerDir, modelDir);
+    }
+
+    /// <summary>Copies the tokenizer files of <paramref name="tokenizerDir"/> that exist into <paramref name="modelDir"/>.</summary>
+    public static void CopyTokenizerFiles(string tokenizerDir, string modelDir)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerDir);
+        ArgumentNullException.ThrowIfNull(modelDir);
+        if (Path.GetFullPath(tokenizerDir) == Path.GetFullPath(modelDir))
+            return;
+        foreach (var name in TokenizerFiles)
         {
-            foreach (var name in TokenizerFiles)
-            {
-                var source = Path.Combine(tokenizerDir, name);
-                if (File.Exists(source))
-                    AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
-            }
+            var source = Path.Combine(tokenizerDir, name);
+            if (File.Exists(source))
+                AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
         }
     }
 
@@ -132,18 +136,12 @@ public static class HfCheckpoint
 
     private static List<string> ShardsOf(string indexPath, string modelDir)
     {
-        JsonObject? map;
-        try
-        {
-            map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject;
-        }
-        catch (JsonException e)
-        {
-            throw new DiscoException($"{indexPath}: invalid JSON: {e.Message}");
-        }
-        if (map is null)
+        if (StrictJson.ReadObjectFile(indexPath, HfConfigReader.MaxBytes)["weight_map"] is not JsonObject map)
             throw new DiscoException($"{indexPath}: missing \"weight_map\"");
-        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiscoException($"{indexPath}: weight_map entry '{kv.Key}' is not a file name"))
+        // Shard names come with the model: only plain names below the model folder are read.
+        var shards = map.Select(kv => kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is var name && RelativePaths.IsPlain(name)
+                ? name
+                : throw new DiscoException($"{indexPath}: weight_map entry '{kv.Key}' is not a plain relative file name"))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(name => Path.Combine(modelDir, name)).ToList();
         foreach (var shard in shards)
@@ -156,67 +154,31 @@ public static class HfCheckpoint
 
     private static Dictionary<string, Tensor> ReadWeights(string file)
     {
-        if (file.EndsWith(".safetensors", StringComparison.Ordinal))
-            return Disco.Modeling.SafetensorsFile.Read(file);
-        Hashtable table;
-        try
-        {
-            table = PyTorchUnpickler.UnpickleStateDict(file);
-        }
-        catch (Exception e) when (e is not DiscoException)
-        {
-            throw new DiscoException($"{file}: cannot read PyTorch checkpoint ({e.GetType().Name}: {e.Message})");
-        }
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor t)
-                result[key] = t;
-            else
-                throw new DiscoException($"{file}: entry '{entry.Key}' is not a tensor; expected a state_dict saved with torch.save(model.state_dict())");
-        }
-        return result;
+        return file.EndsWith(".safetensors", StringComparison.Ordinal)
+            ? Disco.Modeling.SafetensorsFile.Read(file)
+            : TorchCheckpointFile.Read(file);
     }
 
-    /// <summary>
-    /// The parameter name a stored key means, following HuggingFace's loading rules: legacy LayerNorm
-    /// <c>gamma</c>/<c>beta</c>, an optional <c>bert.</c> prefix (checkpoints of a bare BertModel).
-    /// </summary>
-    internal static string CanonicalName(string key)
-    {
-        var name = key;
-        if (name.EndsWith("LayerNorm.gamma", StringComparison.Ordinal))
-            name = name[..^"gamma".Length] + "weight";
-        else if (name.EndsWith("LayerNorm.beta", StringComparison.Ordinal))
-            name = name[..^"beta".Length] + "bias";
-        if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal) || name.StartsWith("pooler.", StringComparison.Ordinal))
-            name = "bert." + name;
-        return name;
-    }
-
-    /// <summary>Keys HuggingFace's BertForMaskedLM drops without a warning.</summary>
-    private static bool IsIgnored(string canonical) =>
-        canonical.EndsWith("position_ids", StringComparison.Ordinal)
-        || canonical.StartsWith("bert.pooler.", StringComparison.Ordinal)
-        // Tied to the word embeddings; HF re-ties after loading, so the embedding matrix wins.
-        || canonical == TiedDecoderWeight;
-
-    private static CheckpointLoadReport Apply(BertForMaskedLM model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin)
+    private static CheckpointLoadReport Apply(MaskedLmArchitecture architecture, MaskedLanguageModel model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
+        var legacy = architecture.LegacyNames.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var key in stored.Keys)
         {
-            var canonical = CanonicalName(key);
-            if (IsIgnored(canonical) || canonical == LegacyDecoderBias)
+            var canonical = architecture.CanonicalName(key);
+            if (architecture.IsIgnored(canonical) || legacy.Contains(canonical))
                 continue;
             if (!byName.TryAdd(canonical, key))
                 unexpected.Add(key);
         }
-        // Older checkpoints store the decoder bias under the decoder; HF ties the two.
-        var legacyBias = stored.Keys.FirstOrDefault(k => CanonicalName(k) == LegacyDecoderBias);
-        if (legacyBias is not null && !byName.ContainsKey(DecoderBias))
-            byName[DecoderBias] = legacyBias;
+        // Older checkpoints store some tensors under former names (BERT's decoder bias under the decoder).
+        foreach (var (name, oldName) in architecture.LegacyNames)
+        {
+            var old = stored.Keys.FirstOrDefault(k => architecture.CanonicalName(k) == oldName);
+            if (old is not null && !byName.ContainsKey(name))
+                byName[name] = old;
+        }
 
         var missing = new List<string>();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -248,6 +210,6 @@ public static class HfCheckpoint
         }
         unexpected.Sort(StringComparer.Ordinal);
         var dtypes = stored.Values.Select(t => t.dtype.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes);
+        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes, architecture.ClassName);
     }
 }

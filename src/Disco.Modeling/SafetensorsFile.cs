@@ -29,64 +29,155 @@ public static class SafetensorsFile
         ["BOOL"] = ScalarType.Bool,
     };
 
-    /// <summary>Reads every tensor of the file (in its stored dtype) into CPU tensors the caller owns.</summary>
-    public static Dictionary<string, Tensor> Read(string path)
+    /// <summary>The safetensors format's own limit on the header (the reference reader refuses larger ones).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>
+    /// Reads and validates the header as the reference implementation does, and more strictly: the
+    /// header is strict UTF-8 JSON starting with <c>{</c>, without duplicate names; each tensor has a
+    /// known dtype, a shape of non-negative integers, and offsets whose span is exactly the shape's
+    /// byte size; sorted by offset the tensors tile the data section with no gap or overlap and end
+    /// at the end of the file. Nothing is allocated from a size before it has been checked against
+    /// the file's length. Errors name the file and the tensor.
+    /// </summary>
+    public static IReadOnlyList<SafetensorsTensorInfo> ReadHeader(string path)
     {
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return ReadHeader(stream, path, out _);
+    }
+
+    private static List<SafetensorsTensorInfo> ReadHeader(FileStream stream, string path, out long dataStart)
+    {
         var fileLength = stream.Length;
         Span<byte> lengthBytes = stackalloc byte[8];
         if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8)
             throw new DiscoException($"{path}: truncated safetensors file ({fileLength} bytes, shorter than the 8-byte header length)");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength > (ulong)(fileLength - 8) || headerLength > 100_000_000)
+        if (headerLength > (ulong)(fileLength - 8))
             throw new DiscoException($"{path}: truncated or not a safetensors file (header length {headerLength} but the file has {fileLength} bytes)");
+        if (headerLength > MaxHeaderBytes)
+            throw new DiscoException($"{path}: safetensors header of {headerLength} bytes is larger than the format's limit of {MaxHeaderBytes}");
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
+        if (headerBytes.Length == 0 || headerBytes[0] != (byte)'{')
+            throw new DiscoException($"{path}: safetensors header does not start with '{{'");
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(headerBytes) as JsonObject ?? throw new DiscoException($"{path}: safetensors header is not a JSON object");
+            header = StrictJson.ParseObject(headerBytes, path);
         }
-        catch (JsonException e)
+        catch (DataFormatException e)
         {
-            throw new DiscoException($"{path}: corrupt safetensors header: {e.Message}");
+            throw new DiscoException($"{path}: corrupt safetensors header: {e.Message[(path.Length + 2)..]}", e);
         }
-        var dataStart = 8 + (long)headerLength;
+        dataStart = 8 + (long)headerLength;
         var dataLength = fileLength - dataStart;
+        var tensors = new List<SafetensorsTensorInfo>(header.Count);
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__")
+            {
+                if (node is not JsonObject meta || meta.Any(m => m.Value?.GetValueKind() != JsonValueKind.String))
+                    throw new DiscoException($"{path}: __metadata__ must be an object of strings");
+                continue;
+            }
+            tensors.Add(TensorInfo(path, name, node));
+        }
+        // The reference reader's rule: in offset order each tensor starts where the previous one
+        // ended, and the last ends where the file does, so no bytes are shared, skipped or left over.
+        tensors.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expectedBegin = 0;
+        foreach (var t in tensors)
+        {
+            if (t.Begin != expectedBegin)
+            {
+                throw new DiscoException(t.Begin < expectedBegin
+                    ? $"{path}: tensor '{t.Name}' (bytes {t.Begin}..{t.End}) overlaps the tensor before it, which ends at {expectedBegin}"
+                    : $"{path}: tensor '{t.Name}' starts at byte {t.Begin} but the tensor before it ends at {expectedBegin} (the data section must have no gaps)");
+            }
+            expectedBegin = t.End;
+        }
+        if (expectedBegin > dataLength)
+            throw new DiscoException($"{path}: truncated file: the tensors need {expectedBegin} bytes of data but the file holds only {dataLength}");
+        if (expectedBegin < dataLength)
+            throw new DiscoException($"{path}: {dataLength - expectedBegin} bytes after the last tensor belong to no tensor");
+        return tensors;
+    }
+
+    private static SafetensorsTensorInfo TensorInfo(string path, string name, JsonNode? node)
+    {
+        DiscoException Bad(string problem) => new($"{path}: tensor '{name}': {problem}");
+        if (node is not JsonObject entry)
+            throw Bad("header entry is not an object");
+        if (entry["dtype"] is not { } dtypeNode || dtypeNode.GetValueKind() != JsonValueKind.String)
+            throw Bad("\"dtype\" must be a string");
+        var dtypeName = dtypeNode.GetValue<string>();
+        if (!DTypes.TryGetValue(dtypeName, out var dtype))
+            throw Bad($"unsupported dtype {dtypeName} (supported: {string.Join(", ", DTypes.Keys)})");
+        if (entry["shape"] is not JsonArray shapeNode)
+            throw Bad("\"shape\" must be an array");
+        var shape = new long[shapeNode.Count];
+        for (var i = 0; i < shape.Length; i++)
+        {
+            if (!NonNegativeInteger(shapeNode[i], out shape[i]))
+                throw Bad($"\"shape\" must hold non-negative integers, got {shapeNode.ToJsonString()}");
+        }
+        if (entry["data_offsets"] is not JsonArray { Count: 2 } offsets || !NonNegativeInteger(offsets[0], out var begin) || !NonNegativeInteger(offsets[1], out var end))
+            throw Bad("\"data_offsets\" must be two non-negative integers");
+        if (end < begin)
+            throw Bad($"data_offsets [{begin}, {end}] end before they begin");
+        // The byte size from the shape, with overflow caught: a huge shape can never match offsets
+        // that lie inside the file, so it is refused here instead of being allocated.
+        long bytes;
+        try
+        {
+            bytes = shape.Contains(0) ? 0 : checked(shape.Aggregate(1L, (p, d) => checked(p * d)) * ElementSize(dtype));
+        }
+        catch (OverflowException)
+        {
+            throw Bad($"shape [{string.Join(", ", shape)}] is too large");
+        }
+        if (end - begin != bytes)
+            throw Bad($"{dtypeName} [{string.Join(", ", shape)}] takes {bytes} bytes but its data_offsets span {end - begin}");
+        return new SafetensorsTensorInfo(name, dtypeName, shape, begin, end);
+    }
+
+    private static bool NonNegativeInteger(JsonNode? node, out long value)
+    {
+        value = 0;
+        return node is not null && node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue(out value) && value >= 0;
+    }
+
+    private static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
+
+    /// <summary>Reads every tensor of the file (in its stored dtype) into CPU tensors the caller owns; the header is validated first (<see cref="ReadHeader(string)"/>).</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        var header = ReadHeader(stream, path, out var dataStart);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            foreach (var (name, node) in header)
+            foreach (var info in header)
             {
-                if (name == "__metadata__")
-                    continue;
-                var entry = node as JsonObject ?? throw new DiscoException($"{path}: header entry '{name}' is not an object");
-                var dtypeName = entry["dtype"]?.GetValue<string>() ?? throw new DiscoException($"{path}: tensor '{name}' has no dtype");
-                if (!DTypes.TryGetValue(dtypeName, out var dtype))
-                    throw new DiscoException($"{path}: tensor '{name}' has unsupported dtype {dtypeName}");
-                var shape = (entry["shape"] as JsonArray ?? throw new DiscoException($"{path}: tensor '{name}' has no shape"))
-                    .Select(d => d!.GetValue<long>()).ToArray();
-                var offsets = entry["data_offsets"] as JsonArray;
-                if (offsets is not { Count: 2 })
-                    throw new DiscoException($"{path}: tensor '{name}' has no data_offsets");
-                var begin = offsets[0]!.GetValue<long>();
-                var end = offsets[1]!.GetValue<long>();
-                if (end > dataLength)
-                    throw new DiscoException($"{path}: truncated file: tensor '{name}' needs bytes {begin}..{end} of the data section, which holds only {dataLength}");
-                var tensor = empty(shape, dtype);
-                var expected = tensor.NumberOfElements * tensor.ElementSize;
-                if (end - begin != expected)
+                if (info.ByteLength > Array.MaxLength)
+                    throw new DiscoException($"{path}: tensor '{info.Name}' has {info.ByteLength} bytes; tensors over 2 GB are not supported");
+                var tensor = empty([.. info.Shape], DTypes[info.DType]);
+                result[info.Name] = tensor;
+                if (info.ByteLength > 0)
                 {
-                    tensor.Dispose();
-                    throw new DiscoException($"{path}: tensor '{name}' ({dtypeName} [{string.Join(", ", shape)}]) should take {expected} bytes but its offsets span {end - begin}");
-                }
-                result[name] = tensor;
-                if (expected > 0)
-                {
-                    var bytes = new byte[expected];
-                    stream.Seek(dataStart + begin, SeekOrigin.Begin);
+                    var bytes = new byte[info.ByteLength];
+                    stream.Seek(dataStart + info.Begin, SeekOrigin.Begin);
                     stream.ReadExactly(bytes);
                     tensor.bytes = bytes;
                 }

@@ -1,4 +1,5 @@
 using Disco.Core;
+using Disco.Core.Vectors;
 
 namespace Disco.Modeling;
 
@@ -15,14 +16,20 @@ namespace Disco.Modeling;
 /// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
-    int MaxLength = 256,
-    int BatchSize = 32,
+    int MaxLength = SpladeEncoderOptions.DefaultMaxLength,
+    int BatchSize = SpladeEncoderOptions.DefaultBatchSize,
     int? TopK = null,
     float MinWeight = 0,
     int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
-    internal void Validate(BertConfig config)
+    /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference); shared with the ONNX encoder through <see cref="EncoderDefaults"/>.</summary>
+    public const int DefaultMaxLength = EncoderDefaults.MaxLength;
+
+    /// <summary>Texts per forward pass.</summary>
+    public const int DefaultBatchSize = EncoderDefaults.BatchSize;
+
+    internal void Validate(MaskedLmConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)
             throw new DiscoException($"max length {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");

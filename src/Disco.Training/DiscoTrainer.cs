@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Disco.Core;
 using Disco.Core.IO;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Text;
 using TorchSharp;
@@ -32,8 +32,8 @@ public sealed class DiscoTrainer : IDisposable
     private readonly Device _device;
     private readonly Dictionary<string, string> _collection;
     private readonly DistillationSampler _sampler;
-    private readonly BertForMaskedLM _queryModel;
-    private readonly BertForMaskedLM _documentModel;
+    private readonly MaskedLanguageModel _queryModel;
+    private readonly MaskedLanguageModel _documentModel;
     private readonly RepresentationEncoder _queryEncoder;
     private readonly DocumentRepresentationCache _documents;
     private readonly CandidateValidation? _validation;
@@ -51,8 +51,8 @@ public sealed class DiscoTrainer : IDisposable
 
         var queries = TrainingQueries.Read(options.QueriesPath);
         _collection = TrainingQueries.ReadCollection(options.CollectionPath);
-        var qrels = QrelsFile.Read(options.QrelsPath);
-        var teacher = RunFile.Read(options.TeacherRunPath);
+        var qrels = Qrels.Read(options.QrelsPath);
+        var teacher = Core.Runs.Run.Read(options.TeacherRunPath);
         _sampler = new DistillationSampler(queries, qrels, teacher, options.Negatives, options.Window, _collection.ContainsKey);
         _sampler.EnsureNotEmpty(options.TeacherRunPath);
         BatchesPerEpoch = _sampler.Count / options.BatchSize;
@@ -82,7 +82,7 @@ public sealed class DiscoTrainer : IDisposable
         {
             if (options.DevQrelsPath is null || options.DevRunPath is null)
                 throw new DiscoException("validation needs --dev-queries, --dev-qrels and --dev-run together");
-            _validation = new CandidateValidation(TrainingQueries.Read(options.DevQueriesPath), QrelsFile.Read(options.DevQrelsPath), RunFile.Read(options.DevRunPath));
+            _validation = new CandidateValidation(TrainingQueries.Read(options.DevQueriesPath), Qrels.Read(options.DevQrelsPath), Core.Runs.Run.Read(options.DevRunPath));
         }
 
         _parameters = [.. _queryModel.parameters()];

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Disco.Core;
 using Disco.Core.IO;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Text;
 using TorchSharp.Modules;
@@ -20,7 +20,7 @@ public sealed class SpladeTrainer : IDisposable
     private readonly TextWriter _status;
     private readonly List<TrainingTriplet>? _triplets;
     private readonly HardNegativeSampler? _hardNegatives;
-    private readonly BertForMaskedLM _model;
+    private readonly MaskedLanguageModel _model;
     private readonly RepresentationEncoder _encoder;
     private readonly AdamW _optimizer;
     private readonly List<Parameter> _parameters;
@@ -42,8 +42,8 @@ public sealed class SpladeTrainer : IDisposable
             _hardNegatives = new HardNegativeSampler(
                 TrainingQueries.Read(options.QueriesPath),
                 TrainingQueries.ReadCollection(options.CollectionPath),
-                QrelsFile.Read(options.QrelsPath),
-                RunFile.Read(options.HardNegativesPath));
+                Qrels.Read(options.QrelsPath),
+                Core.Runs.Run.Read(options.HardNegativesPath));
         }
         else
         {

@@ -1,7 +1,7 @@
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.Queries;
 using Disco.Core.Texts;
-using Disco.Text;
 
 namespace Disco.Training;
 
@@ -14,16 +14,8 @@ public static class TrainingQueries
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var queries = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (ConversationFile.IsConversationFile(path))
-        {
-            foreach (var conversation in ConversationFile.Read(path))
-                queries[conversation.Id] = ConversationFlattener.Flatten(conversation, flattening);
-        }
-        else
-        {
-            foreach (var record in TextRecordFile.Read(path))
-                queries[record.Id] = record.Text;
-        }
+        foreach (var record in QueryFile.ReadTexts(path, flattening))
+            queries[record.Id] = record.Text;
         return queries;
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Disco.Cli.Configuration;
+using Disco.Core.Conversations;
 using Disco.TestSupport;
-using Disco.Text;
 
 namespace Disco.Cli.Tests;
 

@@ -4,7 +4,6 @@ using Disco.Core.Texts;
 using Disco.Core.Vectors;
 using Disco.Modeling;
 using Disco.TestSupport;
-using Disco.Text;
 
 namespace Disco.Cli.Tests;
 

@@ -23,7 +23,7 @@ public sealed class Cast2022RunMergerTests
             ],
             drop,
             topK: 3);
-        Assert.Equal([new ScoredDocument("MARCO_01_1-1", 5), new ScoredDocument("KILT_7-1", 4), new ScoredDocument("WAPO_a-1", 2)], merged["1_1"]);
+        Assert.Equal([new ScoredDocument("MARCO_01_1-1", 5), new ScoredDocument("KILT_7-1", 4), new ScoredDocument("WAPO_a-1", 2)], merged["1_1"].Documents);
         Assert.Empty(merged["2_1"]);
     }
 

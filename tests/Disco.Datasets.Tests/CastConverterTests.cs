@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Disco.Core.Conversations;
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Datasets.Tests;
 
 public sealed class CastConverterTests
 {
-    private static HashSet<string> QrelQueries(string path) => [.. TrecQrels.Read(path).Select(q => q.QueryId)];
+    private static HashSet<string> QrelQueries(string path) => [.. Qrels.Read(path).Keys];
 
     [Fact]
     public void Cast2019TurnsCoverTheOfficialQrelsAndTakeRewritesFromTheResolvedFile()

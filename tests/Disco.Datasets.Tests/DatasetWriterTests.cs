@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Disco.Core.Conversations;
+using Disco.Core.Runs;
 using Disco.Core.Texts;
 using Disco.TestSupport;
-using Disco.Text;
 
 namespace Disco.Datasets.Tests;
 
@@ -14,7 +14,7 @@ public sealed class DatasetWriterTests
         var topics = Sample.Path("topiocqa_dev_sample.json");
         var dataset = TopiOcqaConverter.Read(topics);
         using var dir = new TempDirectory();
-        DatasetWriter.Write(dataset, dir.Path, new DatasetWriteOptions(c => ConversationFlattener.Flatten(c)));
+        DatasetWriter.Write(dataset, dir.Path, new DatasetWriteOptions());
         // parse_topiocqa.py: split the AllHistory string on "[SEP]", reverse, join with " [SEP] " (parts stripped).
         using var raw = JsonDocument.Parse(File.ReadAllText(topics));
         var expected = raw.RootElement.EnumerateArray()
@@ -31,9 +31,8 @@ public sealed class DatasetWriterTests
         var dataset = QreccConverter.Read(Sample.Path("qrecc_test_sample.json"));
         using var dir = new TempDirectory();
         var summary = DatasetWriter.Write(dataset, dir.Path, new DatasetWriteOptions(
-            c => ConversationFlattener.Flatten(c),
-            [new QrelEntry("7_3", "p1", 2), new QrelEntry("9_1", "p2", 1)],
-            [new TextRecord("p1", "line one\nline\ttwo"), new TextRecord("p2", "plain")]));
+            Qrels: Qrels.FromEntries([new QrelEntry("7_3", "p1", 2), new QrelEntry("9_1", "p2", 1)]),
+            Collection: [new TextRecord("p1", "line one\nline\ttwo"), new TextRecord("p2", "plain")]));
         Assert.Equal(["p1\tline one line two", "p2\tplain"], File.ReadAllLines(dir.File(DatasetWriter.CollectionFile)));
         Assert.Equal(new DatasetWriteSummary(3, 2, 2, 1, 2), summary);
         Assert.Equal(["7_3 0 p1 2", "9_1 0 p2 1"], File.ReadAllLines(dir.File(DatasetWriter.QrelsTrecFile)));

@@ -1,5 +1,6 @@
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Datasets.Tests;

@@ -1,4 +1,5 @@
 using CsCheck;
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Evaluation.Tests;
@@ -146,7 +147,7 @@ public sealed class EvaluatorPropertyTests
             {
                 using var w = new StringWriter();
                 var measures = AllMeasures(Ks);
-                TrecEvalFormat.Write(w, Evaluator.Evaluate(QrelsFile.Read(dir.File(qrels)), RunFile.Read(dir.File(run)), measures, new EvaluationOptions(AllQrelsQueries: true)), perQuery: true);
+                TrecEvalFormat.Write(w, Evaluator.Evaluate(Qrels.Read(dir.File(qrels)), Run.Read(dir.File(run)), measures, new EvaluationOptions(AllQrelsQueries: true)), perQuery: true);
                 return w.ToString();
             }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Evaluation.Tests;
@@ -9,8 +10,8 @@ public sealed class RunComparisonTests
 
     private static EvaluationResult Evaluate(string run, bool complete = false) =>
         Evaluator.Evaluate(
-            QrelsFile.Read(Fixtures.Fixture("trec_eval", "qrels.txt")),
-            RunFile.Read(Fixtures.Fixture("trec_eval", run)),
+            Qrels.Read(Fixtures.Fixture("trec_eval", "qrels.txt")),
+            Run.Read(Fixtures.Fixture("trec_eval", run)),
             Measures,
             new EvaluationOptions(AllQrelsQueries: complete));
 

@@ -1,3 +1,4 @@
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Evaluation.Tests;
@@ -28,8 +29,8 @@ public sealed class TrecEvalFixtureTests
     public void SummaryMatchesTrecEval(string reference, int level)
     {
         var (measures, expected) = Reference(reference);
-        var qrels = QrelsFile.Read(FixturePath("qrels.txt"));
-        var run = RunFile.Read(FixturePath("runA.txt"));
+        var qrels = Qrels.Read(FixturePath("qrels.txt"));
+        var run = Run.Read(FixturePath("runA.txt"));
 
         var result = Evaluator.Evaluate(qrels, run, measures, new EvaluationOptions(RelevanceLevel: level));
 
@@ -42,8 +43,8 @@ public sealed class TrecEvalFixtureTests
         // trec_eval 10.0 stops with "result qid not found in qrels" at the first qrels query missing from the
         // run (q11 in runB), so its output holds the queries before it; ours must match those lines exactly.
         var (measures, expected) = Reference("ref_runB_perquery.txt");
-        var qrels = QrelsFile.Read(FixturePath("qrels.txt"));
-        var run = RunFile.Read(FixturePath("runB.txt"));
+        var qrels = Qrels.Read(FixturePath("qrels.txt"));
+        var run = Run.Read(FixturePath("runB.txt"));
 
         var result = Evaluator.Evaluate(qrels, run, measures);
         var lines = Render(result, perQuery: true);

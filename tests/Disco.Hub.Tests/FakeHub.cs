@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Disco.Hub.Tests;
 
@@ -10,7 +11,8 @@ namespace Disco.Hub.Tests;
 /// A server on 127.0.0.1 that answers like the hub's resolve endpoint: git files directly with an
 /// ETag, LFS files with a 302 to a CDN path carrying X-Linked-Etag (the sha256) and X-Linked-Size,
 /// X-Repo-Commit on every answer, 404 with X-Error-Code for missing files, revisions and repos, a
-/// relative redirect for a renamed repository, and Range requests on the CDN.
+/// relative redirect for a renamed repository, and Range requests on the CDN. The hostile
+/// settings make it a malicious or broken hub: forged headers, answers that never come, bodies that stall.
 /// </summary>
 internal sealed class FakeHub : IDisposable
 {
@@ -23,6 +25,22 @@ internal sealed class FakeHub : IDisposable
     private readonly Task _loop;
     private readonly Task _cdnLoop;
     private readonly Dictionary<string, (byte[] Content, bool Lfs)> _files = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The config.json and vocab.txt of the model the hub serves in most tests.</summary>
+    public static readonly byte[] ModelConfig = Encoding.UTF8.GetBytes("""{"model_type": "bert", "vocab_size": 8}""");
+
+    public static readonly byte[] ModelVocab = Encoding.UTF8.GetBytes("[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n");
+
+    /// <summary>A hub serving config.json and vocab.txt as git files and the weights as an LFS model.safetensors.</summary>
+    public static FakeHub WithModel(byte[] weights)
+    {
+        var hub = new FakeHub();
+        hub.AddFile("config.json", ModelConfig, lfs: false);
+        hub.AddFile("vocab.txt", ModelVocab, lfs: false);
+        hub.AddFile("model.safetensors", weights, lfs: true);
+        return hub;
+    }
 
     public FakeHub()
     {
@@ -58,6 +76,24 @@ internal sealed class FakeHub : IDisposable
     /// <summary>When true, the CDN serves content whose sha256 differs from the announced one.</summary>
     public bool CorruptDownloads { get; set; }
 
+    /// <summary>When set, sent as X-Repo-Commit instead of <see cref="Commit"/> (on 404 answers too).</summary>
+    public string? CommitHeader { get; set; }
+
+    /// <summary>When set, sent as the ETag of git files and as X-Linked-Etag of LFS files (the CDN still serves the real content).</summary>
+    public string? EtagHeader { get; set; }
+
+    /// <summary>When set, sent as X-Linked-Size of LFS files.</summary>
+    public string? LinkedSizeHeader { get; set; }
+
+    /// <summary>When set, LFS files redirect here instead of to the CDN.</summary>
+    public string? CdnLocation { get; set; }
+
+    /// <summary>When true, the hub accepts every request and never answers.</summary>
+    public bool NeverAnswer { get; set; }
+
+    /// <summary>When set, CDN downloads send this many bytes and then nothing more, keeping the connection open.</summary>
+    public long? StallDownloadsAfter { get; set; }
+
     public void AddFile(string name, byte[] content, bool lfs) => _files[name] = (content, lfs);
 
     public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
@@ -67,6 +103,7 @@ internal sealed class FakeHub : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
         foreach (var listener in new[] { _listener, _cdn })
         {
             listener.Stop();
@@ -79,6 +116,7 @@ internal sealed class FakeHub : IDisposable
         catch (AggregateException)
         {
         }
+        _stop.Dispose();
     }
 
     private async Task Serve(HttpListener listener)
@@ -94,18 +132,22 @@ internal sealed class FakeHub : IDisposable
             {
                 return;
             }
-            try
+            // Each request on its own task, so a stalled answer does not hold up the others.
+            _ = Task.Run(async () =>
             {
-                Handle(context);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                // The client went away; nothing to answer.
-            }
+                try
+                {
+                    await Handle(context);
+                }
+                catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+                {
+                    // The client went away or the hub is shutting down; nothing to answer.
+                }
+            });
         }
     }
 
-    private void Handle(HttpListenerContext context)
+    private async Task Handle(HttpListenerContext context)
     {
         var request = context.Request;
         var response = context.Response;
@@ -113,7 +155,12 @@ internal sealed class FakeHub : IDisposable
         Log.Enqueue($"{request.HttpMethod} {path} {request.Headers["Range"]} {request.Headers["Authorization"]}".TrimEnd());
         if (path.StartsWith("/cdn/", StringComparison.Ordinal))
         {
-            ServeCdn(path["/cdn/".Length..], request, response);
+            await ServeCdn(path["/cdn/".Length..], request, response);
+            return;
+        }
+        if (NeverAnswer)
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token);
             return;
         }
         var renamedPrefix = $"/{RenamedRepo}/resolve/";
@@ -141,29 +188,29 @@ internal sealed class FakeHub : IDisposable
         }
         if (!_files.TryGetValue(file, out var entry))
         {
-            NotFound(response, "EntryNotFound", Commit);
+            NotFound(response, "EntryNotFound", CommitHeader ?? Commit);
             return;
         }
-        response.Headers["X-Repo-Commit"] = Commit;
+        response.Headers["X-Repo-Commit"] = CommitHeader ?? Commit;
         if (entry.Lfs)
         {
             var sha = Sha256(entry.Content);
             response.StatusCode = 302;
             response.Headers["ETag"] = $"\"{GitEtag(entry.Content)}\"";
-            response.Headers["X-Linked-Etag"] = $"\"{sha}\"";
-            response.Headers["X-Linked-Size"] = entry.Content.Length.ToString(CultureInfo.InvariantCulture);
-            response.Headers["Location"] = $"{CdnEndpoint}/cdn/{sha}";
+            response.Headers["X-Linked-Etag"] = $"\"{EtagHeader ?? sha}\"";
+            response.Headers["X-Linked-Size"] = LinkedSizeHeader ?? entry.Content.Length.ToString(CultureInfo.InvariantCulture);
+            response.Headers["Location"] = CdnLocation ?? $"{CdnEndpoint}/cdn/{sha}";
             response.Close();
             return;
         }
-        response.Headers["ETag"] = $"\"{GitEtag(entry.Content)}\"";
+        response.Headers["ETag"] = $"\"{EtagHeader ?? GitEtag(entry.Content)}\"";
         response.ContentLength64 = entry.Content.Length;
         if (request.HttpMethod == "GET")
             response.OutputStream.Write(entry.Content);
         response.Close();
     }
 
-    private void ServeCdn(string sha, HttpListenerRequest request, HttpListenerResponse response)
+    private async Task ServeCdn(string sha, HttpListenerRequest request, HttpListenerResponse response)
     {
         var entry = _files.Values.FirstOrDefault(f => f.Lfs && Sha256(f.Content) == sha);
         if (entry.Content is null)
@@ -187,6 +234,13 @@ internal sealed class FakeHub : IDisposable
         }
         var body = content.AsSpan((int)start);
         response.ContentLength64 = body.Length;
+        if (StallDownloadsAfter is { } stall)
+        {
+            response.OutputStream.Write(body[..(int)stall]);
+            response.OutputStream.Flush();
+            await Task.Delay(Timeout.Infinite, _stop.Token);
+            return;
+        }
         if (CutNextDownloadAfter is { } cut)
         {
             CutNextDownloadAfter = null;

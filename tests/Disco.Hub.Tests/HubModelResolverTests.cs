@@ -6,8 +6,8 @@ namespace Disco.Hub.Tests;
 
 public sealed class HubModelResolverTests
 {
-    private static readonly byte[] Config = Encoding.UTF8.GetBytes("""{"model_type": "bert", "vocab_size": 8}""");
-    private static readonly byte[] Vocab = Encoding.UTF8.GetBytes("[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n");
+    private static readonly byte[] Config = FakeHub.ModelConfig;
+    private static readonly byte[] Vocab = FakeHub.ModelVocab;
     private static readonly byte[] TokenizerConfig = Encoding.UTF8.GetBytes("""{"do_lower_case": true}""");
     private static readonly byte[] Weights = MakeWeights(300_000);
 
@@ -20,11 +20,8 @@ public sealed class HubModelResolverTests
 
     private static FakeHub ModelHub()
     {
-        var hub = new FakeHub();
-        hub.AddFile("config.json", Config, lfs: false);
-        hub.AddFile("vocab.txt", Vocab, lfs: false);
+        var hub = FakeHub.WithModel(Weights);
         hub.AddFile("tokenizer_config.json", TokenizerConfig, lfs: false);
-        hub.AddFile("model.safetensors", Weights, lfs: true);
         return hub;
     }
 

@@ -29,6 +29,22 @@ public sealed class HubOptionsTests
         Assert.False(defaults.Offline);
     }
 
+    [Fact]
+    public void TimeoutsComeFromHuggingFaceHubsVariables()
+    {
+        var defaults = From(("HF_HOME", "/nonexistent"));
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.MetadataTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.ReadTimeout);
+        var set = From(("HF_HOME", "/nonexistent"), ("HF_HUB_ETAG_TIMEOUT", "2.5"), ("HF_HUB_DOWNLOAD_TIMEOUT", "60"));
+        Assert.Equal(TimeSpan.FromSeconds(2.5), set.MetadataTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), set.ReadTimeout);
+        foreach (var bad in new[] { "abc", "0", "-1", "NaN", "1e9" })
+        {
+            var e = Assert.Throws<Disco.Core.DiscoException>(() => From(("HF_HUB_DOWNLOAD_TIMEOUT", bad)));
+            Assert.Equal($"HF_HUB_DOWNLOAD_TIMEOUT={bad}: expected a number of seconds between 0 and 86400", e.Message);
+        }
+    }
+
     [Theory]
     [InlineData("1", true)]
     [InlineData("true", true)]

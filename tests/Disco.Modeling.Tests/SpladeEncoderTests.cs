@@ -1,6 +1,6 @@
 using Disco.Core.Conversations;
+using Disco.Core.Vectors;
 using Disco.TestSupport;
-using Disco.Text;
 
 namespace Disco.Modeling.Tests;
 

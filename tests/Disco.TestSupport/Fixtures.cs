@@ -21,6 +21,12 @@ public static class Fixtures
 
     public static string Golden(string name) => Fixture("golden", name);
 
+    /// <summary>A fixture kept in this repository (tests/fixtures), made by a dev-only script in tests/fixtures/scripts.</summary>
+    public static string RepoFixture(params string[] parts) => Path.Combine([RepoRoot, "tests", "fixtures", .. parts]);
+
+    /// <summary>A tiny random DistilBertForMaskedLM with its golden vectors (tests/fixtures/scripts/make_tiny_distilbert.py).</summary>
+    public static string TinyDistilBert => RepoFixture("tiny-distilbert");
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

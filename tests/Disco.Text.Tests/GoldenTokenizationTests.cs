@@ -1,3 +1,5 @@
+using Disco.Core.Conversations;
+
 namespace Disco.Text.Tests;
 
 public sealed class GoldenTokenizationTests

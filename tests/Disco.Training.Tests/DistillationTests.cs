@@ -1,4 +1,4 @@
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.TestSupport;
 using Disco.Text;
@@ -19,7 +19,7 @@ public sealed class DistillationTests
         Assert.Equal(0, CliRunner.Run(
             "teacher", "score", "--rewrites", toy.Rewrites, "--collection", toy.Collection,
             "--model", Fixtures.TinySplade, "--pairs", toy.Pairs, "--out", toy.TeacherRun, "--max-length", MaxLength));
-        var teacher = RunFile.Read(toy.TeacherRun);
+        var teacher = Run.Read(toy.TeacherRun);
         toy.WriteQrelsFromTeacher(teacher);
 
         var output = dir.File("out");

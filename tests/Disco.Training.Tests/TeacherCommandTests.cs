@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 using Disco.TestSupport;
 
 namespace Disco.Training.Tests;
@@ -38,7 +38,7 @@ public sealed class TeacherCommandTests
             "teacher", "score", "--rewrites", dir.File("rewrites.tsv"), "--collection", dir.File("collection.tsv"),
             "--model", Fixtures.TinySplade, "--pairs", dir.File("pairs.txt"), "--run", dir.File("existing.json"), "--out", dir.File("teacher.json")));
 
-        var run = RunFile.Read(dir.File("teacher.json"));
+        var run = Run.Read(dir.File("teacher.json"));
         Assert.Equal(999.5, run["c1"]["d5"], 3);
         foreach (var g in golden)
         {
@@ -65,11 +65,11 @@ public sealed class TeacherCommandTests
         File.WriteAllText(dir.File("a.json"), """{"q": {"d1": 10, "d2": 6}}""");
         File.WriteAllText(dir.File("b.trec"), "q Q0 d2 1 30 b\nq Q0 d3 2 20 b\n");
         Assert.Equal(0, CliRunner.Run("teacher", "fuse", "--run", dir.File("a.json"), "--run", dir.File("b.trec"), "--method", "max", "--depth", "2", "--out", dir.File("fused.json")));
-        var fused = RunFile.Read(dir.File("fused.json"));
+        var fused = Run.Read(dir.File("fused.json"));
         Assert.Equal(new Dictionary<string, double> { ["d2"] = 30, ["d3"] = 20 }, fused["q"].ToDictionary(p => p.Key, p => p.Value));
 
         Assert.Equal(0, CliRunner.Run("teacher", "fuse", "--run", dir.File("a.json"), "--run", dir.File("b.trec"), "--out", dir.File("minmax.trec")));
-        var minmax = RunFile.Read(dir.File("minmax.trec"));
+        var minmax = Run.Read(dir.File("minmax.trec"));
         Assert.Equal(0.5, minmax["q"]["d1"], 5);
         Assert.Equal(0.5, minmax["q"]["d2"], 5);
         Assert.Equal(0.0, minmax["q"]["d3"], 5);

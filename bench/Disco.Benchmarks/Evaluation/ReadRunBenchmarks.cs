@@ -1,6 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Disco.Evaluation;
+using Disco.Core.Runs;
 
 namespace Disco.Benchmarks.Evaluation;
 
@@ -46,5 +46,5 @@ public class ReadRunBenchmarks
     }
 
     [Benchmark]
-    public int Disco() => RunFile.Read(_path).Count;
+    public int Disco() => Run.Read(_path).Count;
 }

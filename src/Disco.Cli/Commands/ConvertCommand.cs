@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Disco.Cli.Configuration;
+using Disco.Core.Conversations;
 using Disco.Core.IO;
+using Disco.Core.Runs;
 using Disco.Core.Texts;
 using Disco.Datasets;
-using Disco.Text;
 
 namespace Disco.Cli.Commands;
 
@@ -69,8 +70,8 @@ public static class ConvertCommand
         var flattening = new FlatteningOptions(s.Flatten, s.MaxPreviousTurns);
         using var progress = passages is null ? null : new ConsoleProgress("collection");
         var summary = DatasetWriter.Write(converted, outDir, new DatasetWriteOptions(
-            c => ConversationFlattener.Flatten(c, flattening),
-            s.Qrels is null ? null : TrecQrels.Read(s.Qrels),
+            flattening,
+            s.Qrels is null ? null : Qrels.Read(s.Qrels),
             passages,
             progress));
         progress?.Dispose();

@@ -2,10 +2,11 @@ using System.CommandLine;
 using Disco.Core;
 using Disco.Core.Conversations;
 using Disco.Core.IO;
+using Disco.Core.Queries;
 using Disco.Core.Texts;
 using Disco.Core.Vectors;
 using Disco.Modeling;
-using Disco.Text;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -27,7 +28,7 @@ public static class EncodeCommand
         kind.AcceptOnlyFromAmong("document", "query");
         var agg = ModelOptions.Aggregation();
         var maxLength = ModelOptions.MaxLength();
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => 32 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
         var topK = new Option<int?>("--top-k") { Description = "Keep the K highest weights per vector" };
         var minWeight = new Option<float>("--min-weight") { Description = "Drop weights below this value", DefaultValueFactory = _ => 0f };
         var threads = ModelOptions.Threads();
@@ -44,7 +45,7 @@ public static class EncodeCommand
             var inputPath = parse.GetRequiredValue(input).FullName;
             if (!File.Exists(inputPath))
                 throw new DiscoException($"{inputPath}: file not found");
-            var conversations = ConversationFile.IsConversationFile(inputPath);
+            var conversations = QueryFile.Detect(inputPath) == QueryFileKind.Conversations;
             var isQuery = (parse.GetValue(kind) ?? (conversations ? "query" : "document")) == "query";
             if (conversations && !isQuery)
                 throw new UsageException("conversation input is encoded as queries; drop --kind document or use --kind query");
@@ -56,8 +57,7 @@ public static class EncodeCommand
             var options = new SpladeEncoderOptions(
                 ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize),
                 parse.GetValue(topK), parse.GetValue(minWeight), parse.GetValue(threads), ModelOptions.ParsePrecision(parse.GetValue(precision)!));
-            var modelDir = Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", isQuery);
-            using var encoder = SpladeEncoder.Load(modelDir, options);
+            using var encoder = ModelOptions.Loader().Load(parse.GetRequiredValue(model), isQuery ? EncoderRole.Query : EncoderRole.Document, options);
             var records = conversations
                 ? ConversationFile.Read(inputPath).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening)))
                 : TextRecordFile.Read(inputPath);
@@ -69,13 +69,13 @@ public static class EncodeCommand
     }
 
     /// <summary>Encodes lazily, chunk by chunk, so the writer streams vectors out in input order.</summary>
-    private static IEnumerable<TermVector> Encode(SpladeEncoder encoder, IEnumerable<TextRecord> records, IProgress<long> progress)
+    private static IEnumerable<TermVector> Encode(ISparseEncoder encoder, IEnumerable<TextRecord> records, IProgress<long> progress)
     {
         foreach (var chunk in records.Chunk(ChunkSize))
         {
             var vectors = encoder.Encode([.. chunk.Select(r => r.Text)], progress);
             for (var i = 0; i < chunk.Length; i++)
-                yield return ModelOptions.ToTermVector(chunk[i].Id, vectors[i], encoder.Tokenizer);
+                yield return TermVector.FromVector(chunk[i].Id, vectors[i], encoder.Vocabulary);
         }
     }
 

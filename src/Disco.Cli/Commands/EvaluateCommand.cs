@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Disco.Core;
 using Disco.Core.IO;
+using Disco.Core.Runs;
 using Disco.Evaluation;
 
 namespace Disco.Cli.Commands;
@@ -43,14 +44,14 @@ public static class EvaluateCommand
             if (parse.GetValue(trials) < 1)
                 throw new UsageException("--trials must be at least 1");
             var options = new EvaluationOptions(parse.GetValue(level), parse.GetValue(complete));
-            var judgements = QrelsFile.Read(parse.GetValue(qrels)!);
+            var judgements = Qrels.Read(parse.GetValue(qrels)!);
             var paths = parse.GetValue(runs)!;
             var results = new EvaluationResult[paths.Length];
             for (var i = 0; i < paths.Length; i++)
             {
-                IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> run;
+                Run run;
                 using (var progress = new ConsoleProgress($"reading {Path.GetFileName(paths[i])}", File.Exists(paths[i]) ? new FileInfo(paths[i]).Length : null))
-                    run = RunFile.Read(paths[i], progress);
+                    run = Run.Read(paths[i], progress);
                 results[i] = Evaluator.Evaluate(judgements, run, set, options);
                 if (results[i].IgnoredRunQueries > 0)
                     Console.Error.WriteLine($"note: {paths[i]}: {results[i].IgnoredRunQueries} run queries have no judgements and were skipped, as trec_eval does");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Disco.Modeling;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -27,12 +28,12 @@ public static class ExpandCommand
             if (count < 1)
                 throw new UsageException("--top must be at least 1");
             var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), Threads: parse.GetValue(threads), Precision: ModelOptions.ParsePrecision(parse.GetValue(precision)!));
-            using var encoder = SpladeEncoder.Load(Retrieval.ModelLocator.Resolve(parse.GetRequiredValue(model), "main", parse.GetValue(query)), options);
+            using var encoder = ModelOptions.Loader().Load(parse.GetRequiredValue(model), parse.GetValue(query) ? EncoderRole.Query : EncoderRole.Document, options);
             var vector = encoder.Encode([parse.GetRequiredValue(text)])[0];
             var terms = Enumerable.Range(0, vector.Count).OrderByDescending(i => vector.Values[i]).ThenBy(i => vector.Indices[i]).Take(count);
             Console.WriteLine($"{vector.Count} non-zero terms; top {Math.Min(count, vector.Count)}:");
             foreach (var i in terms)
-                Console.WriteLine($"{encoder.Tokenizer.IdToToken(vector.Indices[i])}\t{vector.Values[i].ToString("F4", CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"{encoder.Vocabulary[vector.Indices[i]]}\t{vector.Values[i].ToString("F4", CultureInfo.InvariantCulture)}");
             return 0;
         });
         return command;

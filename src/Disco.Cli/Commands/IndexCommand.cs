@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Disco.Core.IO;
+using Disco.Core.Queries;
 using Disco.Index;
 using Disco.Modeling;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -13,7 +15,7 @@ public static class IndexCommand
 {
     public static Command Create()
     {
-        var vectors = new Option<string?>("--vectors") { Description = "Document vectors JSONL (from 'disco encode')" };
+        var vectors = new Option<string[]>("--vectors") { Description = "Document vectors: files or folders of Disco vectors JSONL (from 'disco encode') or Anserini JsonVectorCollection (.jsonl/.json, optionally .gz); folders in natural name order", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--out") { Description = "Index directory to create (replaced only once the new index is complete)" };
         var impacts = new Option<string>("--impacts")
         {
@@ -30,13 +32,16 @@ public static class IndexCommand
         var collection = new Option<string?>("--collection") { Description = "Collection to encode with --model: TSV id<TAB>text or JSONL {id, text|contents}" };
         var agg = ModelOptions.Aggregation();
         var maxLength = ModelOptions.MaxLength();
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => 32 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
         var modelThreads = ModelOptions.Threads();
         var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
             vectors, model, collection, output, impacts, segment, agg, maxLength, batchSize, modelThreads,
         };
         command.Subcommands.Add(CreateStats());
+        command.Subcommands.Add(IndexInteropCommands.Import());
+        command.Subcommands.Add(IndexInteropCommands.Export());
+        command.Subcommands.Add(IndexInteropCommands.Merge());
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output) ?? throw new UsageException("--out DIR is required");
@@ -45,7 +50,7 @@ public static class IndexCommand
                 throw new UsageException("--segment-postings must be at least 1024");
             var clock = Stopwatch.StartNew();
             IndexMetadata meta;
-            if (parse.GetValue(vectors) is string vectorsPath)
+            if (parse.GetValue(vectors) is { Length: > 0 } vectorsPath)
             {
                 using var progress = new ConsoleProgress("indexing");
                 meta = IndexBuilder.FromVectors(vectorsPath, outDir, options, progress);
@@ -56,8 +61,9 @@ public static class IndexCommand
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
                 var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));
-                var resolved = Retrieval.ModelLocator.Resolve(modelDir, "main", query: false);
-                using var encoder = SpladeEncoder.Load(resolved, encoderOptions);
+                var loader = ModelOptions.Loader();
+                var resolved = loader.Locate(modelDir, EncoderRole.Document);
+                using var encoder = loader.LoadDirectory(resolved, encoderOptions);
                 var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
                 using var progress = new ConsoleProgress("encoding and indexing", total);
                 meta = IndexBuilder.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
@@ -71,7 +77,7 @@ public static class IndexCommand
             {
                 throw new UsageException("give --vectors FILE, or --model DIR with --collection FILE");
             }
-            if (parse.GetValue(vectors) is not null && parse.GetValue(model) is not null)
+            if (parse.GetValue(vectors) is { Length: > 0 } && parse.GetValue(model) is not null)
                 Console.Error.WriteLine("note: --vectors given, --model ignored");
             Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
             return 0;
@@ -112,8 +118,12 @@ public static class IndexCommand
                 Console.WriteLine($"posting length min/median/p99/max\t{lengths[0]}/{lengths[lengths.Length / 2]}/{lengths[(int)Math.Min(lengths.Length - 1, Math.Ceiling(lengths.Length * 0.99) - 1)]}/{lengths[^1]}");
             if (parse.GetValue(queries) is string queryPath)
             {
-                var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
-                var prepared = encoding.Read(parse, queryPath, Environment.ProcessorCount, out _).Select(v => SearchQuery.Create(index, v, options)).ToList();
+                var read = QueryFile.Read(queryPath);
+                using var encoder = encoding.LoadEncoder(parse, queryPath, read, Environment.ProcessorCount);
+                var retriever = new ConversationalRetriever(encoder, index, new RetrieverOptions(encoding.Flattening(parse)));
+                IReadOnlyList<SearchQuery> prepared;
+                using (var progress = new ConsoleProgress("encoding queries", read.Count))
+                    prepared = retriever.PrepareMany(read, new SearchOptions(Pruning: new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight))), progress);
                 var flops = IndexStatistics.Flops(index, prepared);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "flops.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["flops"] = flops }, json) + "\n");
                 Console.WriteLine($"FLOPS\t{flops.ToString("G6", CultureInfo.InvariantCulture)}");

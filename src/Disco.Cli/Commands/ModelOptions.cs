@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Disco.Core.Vectors;
+using Disco.Hub;
 using Disco.Modeling;
-using Disco.Text;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
-/// <summary>Options shared by the verbs that run a SPLADE model (encode, expand).</summary>
+/// <summary>Options shared by the verbs that run a SPLADE model (encode, expand, index, search), and the model loader they use.</summary>
 public static class ModelOptions
 {
     public static Option<string> Model() => new("--model", "-m")
@@ -21,7 +22,7 @@ public static class ModelOptions
         return o;
     }
 
-    public static Option<int> MaxLength() => new("--max-length") { Description = "Wordpieces per text including [CLS]/[SEP] (SPLADE and DiSCo use 256)", DefaultValueFactory = _ => 256 };
+    public static Option<int> MaxLength() => new("--max-length") { Description = "Wordpieces per text including [CLS]/[SEP] (SPLADE and DiSCo use 256)", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultMaxLength };
 
     public static Option<int?> Threads() => new("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
 
@@ -36,20 +37,6 @@ public static class ModelOptions
 
     public static SpladeAggregation ParseAggregation(string value) => value == "sum" ? SpladeAggregation.Sum : SpladeAggregation.Max;
 
-    /// <summary>
-    /// DiSCo's training output keeps the query encoder in <c>model/query</c> beside the document
-    /// encoder in <c>model</c>; a query encoding of such a directory uses the query encoder.
-    /// </summary>
-    public static string ResolveModelDirectory(string dir, bool query)
-    {
-        var queryDir = Path.Combine(dir, "query");
-        return query && File.Exists(Path.Combine(queryDir, HfCheckpoint.ConfigFile)) ? queryDir : dir;
-    }
-
-    public static TermVector ToTermVector(string id, SparseVector vector, WordPieceTokenizer tokenizer)
-    {
-        ArgumentNullException.ThrowIfNull(vector);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        return new TermVector(id, [.. vector.Indices.Select(tokenizer.IdToToken)], vector.Values);
-    }
+    /// <summary>The model loader of the CLI: the HuggingFace environment (HF_HOME, HF_TOKEN, ...) at <paramref name="revision"/>.</summary>
+    public static ModelLoader Loader(string revision = HubOptions.DefaultRevision) => new(HubOptions.FromEnvironment() with { Revision = revision });
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Disco.Core.Conversations;
+using Disco.Core.Queries;
 using Disco.Core.Vectors;
 using Disco.Modeling;
-using Disco.Text;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -14,7 +16,7 @@ internal sealed class QueryEncodingOptions
     private readonly Option<string?> _model = new("--model") { Description = "SPLADE model directory to encode text queries (its query/ encoder when present)" };
     private readonly Option<string> _aggregation = ModelOptions.Aggregation();
     private readonly Option<int> _maxLength = ModelOptions.MaxLength();
-    private readonly Option<int> _batchSize = new("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => 32 };
+    private readonly Option<int> _batchSize = new("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
     private readonly Option<string> _history = new("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
 
     public QueryEncodingOptions() => _history.AcceptOnlyFromAmong("full", "last", "questions");
@@ -28,11 +30,20 @@ internal sealed class QueryEncodingOptions
         command.Options.Add(_history);
     }
 
-    /// <summary>Reads the queries of <paramref name="path"/>: vectors as they are, texts and conversations encoded with --model.</summary>
-    public List<TermVector> Read(ParseResult parse, string path, int threads, out TimeSpan encodeTime)
+    public FlatteningOptions Flattening(ParseResult parse) =>
+        new(parse.GetValue(_history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
+
+    /// <summary>
+    /// The query encoder of --model when some query of <paramref name="path"/> needs encoding; null
+    /// when all are vectors (a vectors JSONL is searched as it is, even with --model).
+    /// </summary>
+    public ISparseEncoder? LoadEncoder(ParseResult parse, string path, IReadOnlyList<Query> queries, int threads)
     {
-        var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(_aggregation)!), parse.GetValue(_maxLength), parse.GetValue(_batchSize), Threads: threads);
-        var flattening = new FlatteningOptions(parse.GetValue(_history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
-        return QueryInput.Read(path, parse.GetValue(_model), encoderOptions, flattening, out encodeTime);
+        if (!queries.Any(q => q.NeedsEncoding))
+            return null;
+        var model = parse.GetValue(_model)
+            ?? throw new UsageException($"{path}: queries are text or conversations, not vectors; encoding them needs --model DIR (or give a vectors JSONL from 'disco encode')");
+        var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(_aggregation)!), parse.GetValue(_maxLength), parse.GetValue(_batchSize), Threads: threads);
+        return ModelOptions.Loader().Load(model, EncoderRole.Query, options);
     }
 }

@@ -5,11 +5,12 @@ using Disco.Cli.Retrieval;
 using Disco.Core;
 using Disco.Core.Conversations;
 using Disco.Core.IO;
+using Disco.Core.Queries;
 using Disco.Core.Texts;
 using Disco.Evaluation;
 using Disco.Index;
 using Disco.Modeling;
-using Disco.Text;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -51,15 +52,16 @@ public static class QuickstartCommand
     private static void Run(ResolvedConfiguration<QuickstartSettings> resolved)
     {
         var s = resolved.Settings;
-        var docDir = Locate(s.DocModel, s.Revision, query: false, "document");
-        var queryDir = Locate(s.QueryModel, s.Revision, query: true, "query");
+        var loader = ModelOptions.Loader(s.Revision);
+        var docDir = Locate(loader, s.DocModel, EncoderRole.Document);
+        var queryDir = Locate(loader, s.QueryModel, EncoderRole.Query);
         var dataDir = QuickstartSample.WriteTo(Path.Combine(s.Out, "data"));
         resolved.Save(s.Out);
         var encoderOptions = new SpladeEncoderOptions(MaxLength: s.MaxLength);
 
-        using var docEncoder = SpladeEncoder.Load(docDir, encoderOptions);
         var indexDir = Path.Combine(s.Out, "index");
         IndexMetadata meta;
+        using (var docEncoder = loader.LoadDirectory(docDir, encoderOptions))
         using (var progress = new ConsoleProgress("indexing sample passages"))
             meta = IndexBuilder.FromCollection(Path.Combine(dataDir, QuickstartSample.CollectionFile), docEncoder, indexDir, progress: progress, buildInfo: new Dictionary<string, string> { ["model"] = s.DocModel });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"indexed {meta.Documents} sample passages ({meta.Postings} postings) with {s.DocModel} into {indexDir}"));
@@ -69,25 +71,25 @@ public static class QuickstartCommand
             ? conversations.TakeWhile(c => c.Turns.Count > 1 || c == conversations[0]).Last()
             : conversations.FirstOrDefault(c => c.Id == s.Conversation)
               ?? throw new UsageException($"no sample conversation '{s.Conversation}'; choose one of {string.Join(", ", conversations.Select(c => c.Id))}");
-        var queries = conversations.Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c))).ToList();
 
-        using var queryEncoder = SpladeEncoder.Load(queryDir, encoderOptions);
+        using var queryEncoder = loader.LoadDirectory(queryDir, encoderOptions);
         using var index = SparseIndex.Open(indexDir);
-        var results = ConversationalRetrieval.Run(queryEncoder, index, queries, batchSize: 32, topK: 1000, threshold: 0);
+        var retriever = new ConversationalRetriever(queryEncoder, index);
+        var results = retriever.SearchMany([.. conversations.Select(Query.FromConversation)], batch: new BatchSearchOptions(Latencies: true));
         var runDir = Path.Combine(s.Out, "run");
-        RetrievalOutput.WriteRun(runDir, results);
+        var run = RetrievalOutput.WriteRun(runDir, results);
 
         var passages = TextRecordFile.Read(Path.Combine(dataDir, QuickstartSample.CollectionFile)).ToDictionary(r => r.Id, r => r.Text, StringComparer.Ordinal);
-        Show(shown, results.Single(r => r.Id == shown.Id), passages, docEncoder, s);
+        Show(shown, results.Results.Single(r => r.QueryId == shown.Id), passages, s);
 
         var measures = MeasureSet.Parse(["mrr_10", "recall_10", "ndcg_cut_3"]);
-        var result = RetrievalOutput.Evaluate(runDir, Path.Combine(dataDir, QuickstartSample.QrelsFile), measures, new EvaluationOptions(), "quickstart");
+        var result = RetrievalOutput.Evaluate(runDir, run, Path.Combine(dataDir, QuickstartSample.QrelsFile), measures, new EvaluationOptions(), "quickstart");
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluation over {result.Queries.Count} sample turns: {RetrievalOutput.Summary(result)}"));
         Console.WriteLine($"run, metrics, latencies and configuration: {runDir}, {s.Out}");
     }
 
-    private static void Show(Conversation conversation, RetrievedQuery retrieved, Dictionary<string, string> passages, SpladeEncoder docEncoder, QuickstartSettings s)
+    private static void Show(Conversation conversation, SearchResult retrieved, Dictionary<string, string> passages, QuickstartSettings s)
     {
         Console.WriteLine();
         Console.WriteLine($"conversation {conversation.Id}:");
@@ -97,29 +99,27 @@ public static class QuickstartCommand
             if (turn.Answer is not null)
                 Console.WriteLine($"  system: {turn.Answer}");
         }
-        var top = retrieved.Hits.Take(s.Show).ToList();
-        var docVectors = docEncoder.Encode([.. top.Select(h => passages[h.DocId])]);
+        var top = ConversationalRetriever.Explain(retrieved, s.Show);
         Console.WriteLine("top passages:");
         for (var i = 0; i < top.Count; i++)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {i + 1}. {top[i].DocId} ({top[i].Score:F2}) {passages[top[i].DocId]}"));
-            var terms = ConversationalRetrieval.MatchingTerms(retrieved.Vector, docVectors[i]).Take(s.Terms)
-                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{docEncoder.Vocabulary[t.Term]} {t.Contribution:F2}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {i + 1}. {top[i].DocumentId} ({top[i].Score:F2}) {passages[top[i].DocumentId]}"));
+            var terms = top[i].MatchedTerms!.Take(s.Terms).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Token} {t.Contribution:F2}"));
             Console.WriteLine($"     matched: {string.Join(", ", terms)}");
         }
     }
 
     /// <summary>Finds a model, or explains in one line how to supply it when it cannot be had.</summary>
-    private static string Locate(string model, string revision, bool query, string role)
+    private static string Locate(ModelLoader loader, string model, EncoderRole role)
     {
         try
         {
-            return ModelLocator.Resolve(model, revision, query);
+            return loader.Locate(model, role);
         }
         catch (DiscoException e) when (!Directory.Exists(model))
         {
             throw new DiscoException(
-                $"cannot get the {role} encoder '{model}' ({e.Message}). Give local copies of both encoders: "
+                $"cannot get the {(role == EncoderRole.Query ? "query" : "document")} encoder '{model}' ({e.Message}). Give local copies of both encoders: "
                 + "disco quickstart --doc-model DIR --query-model DIR (HuggingFace folders with config.json, vocab.txt and model.safetensors or pytorch_model.bin, "
                 + $"e.g. from 'huggingface-cli download {QuickstartSettings.DefaultDocModel}' and 'huggingface-cli download {QuickstartSettings.DefaultQueryModel}' on a machine with network; "
                 + "a HuggingFace cache in HF_HOME is used in place)", e);

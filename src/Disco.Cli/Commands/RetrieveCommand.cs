@@ -3,11 +3,13 @@ using System.Globalization;
 using Disco.Cli.Configuration;
 using Disco.Cli.Retrieval;
 using Disco.Core;
+using Disco.Core.Conversations;
 using Disco.Core.IO;
+using Disco.Core.Queries;
 using Disco.Evaluation;
 using Disco.Index;
 using Disco.Modeling;
-using Disco.Text;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -90,28 +92,27 @@ public static class RetrieveCommand
         {
             throw new UsageException(e.Message);
         }
-        var modelDir = ModelLocator.Resolve(modelId, s.Revision, query: true);
-        using var encoder = SpladeEncoder.Load(modelDir, new SpladeEncoderOptions(MaxLength: s.MaxLength, BatchSize: s.BatchSize));
+        using var encoder = ModelOptions.Loader(s.Revision).Load(modelId, EncoderRole.Query, new SpladeEncoderOptions(MaxLength: s.MaxLength, BatchSize: s.BatchSize));
         using var opened = SparseIndex.Open(indexDir);
         resolved.Save(outDir);
-        var flattening = new FlatteningOptions(s.Flatten);
+        var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(new FlatteningOptions(s.Flatten), new SearchOptions(s.TopK, Threshold: s.Threshold)));
         var evaluation = new EvaluationOptions(s.RelevanceThreshold);
         for (var i = 0; i < s.Queries.Count; i++)
         {
             var name = s.Names.Count > 0 ? s.Names[i] : Path.GetFileNameWithoutExtension(s.Queries[i]);
             var dir = Path.Combine(outDir, name);
-            var texts = ConversationalRetrieval.ReadQueries(s.Queries[i], flattening);
-            List<RetrievedQuery> results;
-            using (var progress = new ConsoleProgress($"retrieving {name}", texts.Count))
-                results = ConversationalRetrieval.Run(encoder, opened, texts, s.BatchSize, s.TopK, s.Threshold, progress);
-            RetrievalOutput.WriteRun(dir, results);
-            var latency = RetrievalOutput.LatencySummary(results);
+            var queries = QueryFile.Read(s.Queries[i]);
+            BatchSearchResult result;
+            using (var progress = new ConsoleProgress($"retrieving {name}", queries.Count))
+                result = retriever.SearchMany(queries, batch: new BatchSearchOptions(Latencies: true, EncodeBatchSize: s.BatchSize) { SearchProgress = progress });
+            var run = RetrievalOutput.WriteRun(dir, result);
+            var latency = result.Latencies!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {results.Count} queries, L0_q {results.Average(r => r.Vector.Count):F1}, encode {latency["mean_encode_ms"]:F2} ms/query, search {latency["mean_search_ms"]:F2} ms/query -> {dir}"));
+                $"{name}: {result.Results.Count} queries, L0_q {result.MeanQueryTerms:F1}, encode {latency.MeanEncodeMilliseconds:F2} ms/query, search {latency.MeanSearchMilliseconds:F2} ms/query -> {dir}"));
             if (s.Qrels.Count > 0)
             {
-                var result = RetrievalOutput.Evaluate(dir, s.Qrels[i], measureSet, evaluation, name);
-                Console.WriteLine($"{name}: {RetrievalOutput.Summary(result)}");
+                var metrics = RetrievalOutput.Evaluate(dir, run, s.Qrels[i], measureSet, evaluation, name);
+                Console.WriteLine($"{name}: {RetrievalOutput.Summary(metrics)}");
             }
         }
     }

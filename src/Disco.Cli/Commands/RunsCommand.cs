@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Disco.Core.Runs;
 using Disco.Datasets;
-using Disco.Evaluation;
 
 namespace Disco.Cli.Commands;
 
@@ -16,7 +15,7 @@ public static class RunsCommand
     {
         var runs = new Option<string[]>("--run") { Description = "Run file, TREC or SPLADE JSON (repeat; on a repeated passage the later run's score wins)", Required = true };
         var duplicates = new Option<string?>("--duplicates") { Description = "Duplicate documents list: each line a kept document id followed by its duplicates" };
-        var topK = new Option<int>("--top-k", "-k") { Description = "Documents kept per query", DefaultValueFactory = _ => 1000 };
+        var topK = new Option<int>("--top-k", "-k") { Description = "Documents kept per query", DefaultValueFactory = _ => Disco.Retrieval.SearchOptions.DefaultTopK };
         var output = new Option<string>("--out") { Description = "Merged run (.json for SPLADE JSON, else TREC)", Required = true };
         var merge = new Command("merge", "Merge sharded runs and drop CAsT 2022 duplicate documents") { runs, duplicates, topK, output };
         merge.SetAction(parse =>
@@ -24,14 +23,10 @@ public static class RunsCommand
             if (parse.GetValue(topK) < 1)
                 throw new UsageException("--top-k must be at least 1");
             var drop = parse.GetValue(duplicates) is { } path ? Cast2022RunMerger.ReadDuplicates(path) : null;
-            var merged = Cast2022RunMerger.Merge(parse.GetValue(runs)!.Select(RunFile.Read), drop, parse.GetValue(topK));
+            var merged = Cast2022RunMerger.Merge(parse.GetValue(runs)!.Select(path => Run.Read(path)), drop, parse.GetValue(topK));
             var outPath = parse.GetValue(output)!;
-            var ordered = merged.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-            if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-                RunWriter.WriteJson(outPath, ordered);
-            else
-                RunWriter.WriteTrec(outPath, ordered, "disco-merged");
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"merged {ordered.Count} queries, {ordered.Sum(kv => kv.Value.Count)} passages into {outPath}"));
+            merged.Write(outPath, tag: "disco-merged");
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"merged {merged.Count} queries, {merged.Rankings.Sum(r => r.Count)} passages into {outPath}"));
             return 0;
         });
         var command = new Command("runs", "Operations on run files");

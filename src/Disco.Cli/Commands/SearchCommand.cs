@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Disco.Core.IO;
+using Disco.Core.Queries;
 using Disco.Core.Runs;
 using Disco.Index;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
@@ -15,9 +15,9 @@ public static class SearchCommand
         var queries = new Option<string>("--queries") { Description = "Queries: vectors JSONL (from 'disco encode'), or with --model TSV id<TAB>text (already flattened) or conversations JSONL", Required = true };
         var encoding = new QueryEncodingOptions();
         var output = new Option<string>("--out") { Description = "Run file to write", Required = true };
-        var k = new Option<int>("--k") { Description = "Documents per query", DefaultValueFactory = _ => 1000 };
+        var k = new Option<int>("--k") { Description = "Documents per query", DefaultValueFactory = _ => SearchOptions.DefaultTopK };
         var format = new Option<string?>("--format") { Description = "trec (qid Q0 docid rank score tag) or json ({qid: {docid: score}}); default from the --out extension (.json → json)" };
-        format.AcceptOnlyFromAmong("trec", "json");
+        format.AcceptOnlyFromAmong([.. RunFormats.Names]);
         var threads = new Option<int>("--threads") { Description = "Search threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var algorithm = new Option<string>("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
         algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
@@ -36,26 +36,29 @@ public static class SearchCommand
             if (kValue < 1)
                 throw new UsageException("--k must be at least 1");
             var outPath = parse.GetValue(output)!;
-            var fmt = parse.GetValue(format) ?? (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "trec");
+            var runFormat = RunFormats.ForPath(outPath, parse.GetValue(format) is { } f ? RunFormats.Parse(f) : null);
+            var threadCount = parse.GetValue(threads);
             using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
-            var options = new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight));
-            var vectors = encoding.Read(parse, parse.GetValue(queries)!, parse.GetValue(threads), out var encodeTime);
-            var prepared = vectors.Select(v => SearchQuery.Create(opened, v, options)).ToList();
-            var searcher = new IndexSearcher(opened);
-            var clock = Stopwatch.StartNew();
-            IndexHit[][] results;
-            using (var progress = new ConsoleProgress("searching", prepared.Count))
-                results = searcher.SearchBatch(prepared, kValue, IndexFormatNames.ParseAlgorithm(parse.GetValue(algorithm)!), parse.GetValue(threads), progress);
-            var elapsed = clock.Elapsed;
-            var run = prepared.Select((q, i) => new KeyValuePair<string, IReadOnlyList<ScoredDocument>>(
-                q.Id, [.. results[i].Select(h => new ScoredDocument(opened.DocumentId(h.Doc), h.Score))]));
-            if (fmt == "json")
-                RunWriter.WriteJson(outPath, run);
-            else
-                RunWriter.WriteTrec(outPath, run, parse.GetValue(tag)!);
-            if (encodeTime > TimeSpan.Zero)
-                Console.Error.WriteLine($"encoded {prepared.Count} queries in {encodeTime.TotalSeconds:F2}s ({encodeTime.TotalMilliseconds / Math.Max(1, prepared.Count):F2} ms/query)");
-            Console.Error.WriteLine($"searched {prepared.Count} queries in {elapsed.TotalSeconds:F2}s ({elapsed.TotalMilliseconds / Math.Max(1, prepared.Count):F2} ms/query wall, {parse.GetValue(threads)} threads); wrote {outPath}");
+            var queryPath = parse.GetValue(queries)!;
+            var read = QueryFile.Read(queryPath);
+            using var encoder = encoding.LoadEncoder(parse, queryPath, read, threadCount);
+            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(
+                encoding.Flattening(parse),
+                new SearchOptions(kValue, IndexFormatNames.ParseAlgorithm(parse.GetValue(algorithm)!), new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight)))));
+            BatchSearchResult result;
+            using (var progress = new ProgressStages())
+            {
+                result = retriever.SearchMany(read, batch: new BatchSearchOptions(threadCount)
+                {
+                    EncodeProgress = progress.Stage("encoding queries", read.Count),
+                    SearchProgress = progress.Stage("searching", read.Count),
+                });
+            }
+            result.ToRun().Write(outPath, runFormat, parse.GetValue(tag)!);
+            var n = result.Results.Count;
+            if (result.EncodeTime > TimeSpan.Zero)
+                Console.Error.WriteLine($"encoded {n} queries in {result.EncodeTime.TotalSeconds:F2}s ({result.EncodeTime.TotalMilliseconds / Math.Max(1, n):F2} ms/query)");
+            Console.Error.WriteLine($"searched {n} queries in {result.SearchTime.TotalSeconds:F2}s ({result.SearchTime.TotalMilliseconds / Math.Max(1, n):F2} ms/query wall, {threadCount} threads); wrote {outPath}");
             return 0;
         });
         return command;

@@ -3,7 +3,8 @@ using System.Globalization;
 using Disco.Core;
 using Disco.Core.IO;
 using Disco.Core.Runs;
-using Disco.Evaluation;
+using Disco.Modeling;
+using Disco.Retrieval;
 using Disco.Text;
 using Disco.Training;
 
@@ -26,7 +27,7 @@ public static class TeacherCommand
         var method = new Option<string>("--method") { Description = "minmax-mean (default), mean, max, rrf or union", DefaultValueFactory = _ => "minmax-mean" };
         method.AcceptOnlyFromAmong("minmax-mean", "mean", "max", "rrf", "union");
         var depth = new Option<int>("--depth") { Description = "Documents kept per query", DefaultValueFactory = _ => 1000 };
-        var output = new Option<string>("--out") { Description = "Fused run (JSON {qid: {docid: score}}; TREC when the name ends in .trec or .txt)", Required = true };
+        var output = new Option<string>("--out") { Description = "Fused run (JSON {qid: {docid: score}} when the name ends in .json, else TREC)", Required = true };
         var command = new Command("fuse", "Fuse several teacher runs into one (multi-teacher distillation)") { runs, method, depth, output };
         command.SetAction(parse =>
         {
@@ -43,9 +44,9 @@ public static class TeacherCommand
             };
             if (parse.GetValue(depth) < 1)
                 throw new UsageException("--depth must be at least 1");
-            var fused = TeacherFusion.Fuse(paths.Select(RunFile.Read).ToArray(), fusion, parse.GetValue(depth));
+            var fused = TeacherFusion.Fuse(paths.Select(p => Run.Read(p)).ToArray(), fusion, parse.GetValue(depth));
             var outPath = parse.GetValue(output)!;
-            WriteRun(outPath, fused);
+            Run.FromScores(fused).Write(outPath, tag: "teacher");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fused {paths.Length} runs ({parse.GetValue(method)}) into {fused.Count} queries: {outPath}"));
             return 0;
         });
@@ -59,26 +60,26 @@ public static class TeacherCommand
         var model = new Option<string>("--model") { Description = "SPLADE checkpoint that scores rewrite·passage", Required = true };
         var pairs = new Option<string>("--pairs") { Description = "The (query, passage) pairs needed: a run or qrels file", Required = true };
         var run = new Option<string?>("--run") { Description = "The teacher run to complete; pairs it already has are kept" };
-        var output = new Option<string>("--out") { Description = "Completed run (JSON; TREC when the name ends in .trec or .txt)", Required = true };
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder batch", DefaultValueFactory = _ => 32 };
-        var maxLength = new Option<int>("--max-length") { Description = "Tokens per text", DefaultValueFactory = _ => 256 };
+        var output = new Option<string>("--out") { Description = "Completed run (JSON when the name ends in .json, else TREC)", Required = true };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder batch", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per text", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultMaxLength };
         var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength };
         command.SetAction(parse =>
         {
-            var modelDir = Retrieval.ModelLocator.Resolve(parse.GetValue(model)!, "main", query: false);
+            var modelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
             var device = TrainingModels.ResolveDevice("cpu");
             using var bert = TrainingModels.Load(modelDir, null, device);
             var encoder = new RepresentationEncoder(bert, WordPieceTokenizer.FromDirectory(modelDir), parse.GetValue(maxLength), device);
             var scorer = new TeacherScorer(encoder, parse.GetValue(batchSize));
             var needed = ReadPairs(parse.GetValue(pairs)!);
-            var existing = parse.GetValue(run) is { } runPath ? RunFile.Read(runPath) : null;
+            var existing = parse.GetValue(run) is { } runPath ? Run.Read(runPath) : null;
             using var progress = new ConsoleProgress("score");
             var (completed, computed) = scorer.Complete(
                 TrainingQueries.Read(parse.GetValue(rewrites)!),
                 TrainingQueries.ReadCollection(parse.GetValue(collection)!),
                 needed, existing, progress);
             var outPath = parse.GetValue(output)!;
-            WriteRun(outPath, completed);
+            Run.FromScores(completed).Write(outPath, tag: "teacher");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"computed {computed} teacher scores; {completed.Sum(q => q.Value.Count)} in {outPath}"));
             return 0;
         });
@@ -90,25 +91,13 @@ public static class TeacherCommand
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> asRun;
         try
         {
-            asRun = RunFile.Read(path);
+            asRun = Run.Read(path);
         }
         catch (DataFormatException)
         {
             // Not a run: a qrels file lists the pairs too (relevance is irrelevant here).
-            return [.. QrelsFile.Read(path).SelectMany(q => q.Value.Keys.Select(d => (q.Key, d)))];
+            return [.. Qrels.Read(path).SelectMany(q => q.Value.Keys.Select(d => (q.Key, d)))];
         }
         return [.. asRun.SelectMany(q => q.Value.Keys.Select(d => (q.Key, d)))];
-    }
-
-    private static void WriteRun(string path, Dictionary<string, Dictionary<string, double>> run)
-    {
-        var ordered = run.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => new KeyValuePair<string, IReadOnlyList<ScoredDocument>>(
-            q.Key,
-            q.Value.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal)
-                .Select(d => new ScoredDocument(d.Key, (float)d.Value)).ToList()));
-        if (path.EndsWith(".trec", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-            RunWriter.WriteTrec(path, ordered, "teacher");
-        else
-            RunWriter.WriteJson(path, ordered);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Disco.Retrieval;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -117,7 +118,7 @@ public static class TrainCommand
                 return 0;
             }
 
-            var queryModelDir = Retrieval.ModelLocator.Resolve(Require(parse.GetValue(queryModel), "--query-model"), "main", query: false);
+            var queryModelDir = ModelOptions.Loader().Locate(Require(parse.GetValue(queryModel), "--query-model"), EncoderRole.Document);
             var options = new DiscoTrainingOptions
             {
                 QueriesPath = Require(parse.GetValue(queries), "--queries"),
@@ -125,7 +126,7 @@ public static class TrainCommand
                 QrelsPath = Require(parse.GetValue(qrels), "--qrels"),
                 TeacherRunPath = Require(parse.GetValue(teacherRun), "--teacher-run"),
                 QueryModelDir = queryModelDir,
-                DocumentModelDir = parse.GetValue(docModel) is { } doc ? Retrieval.ModelLocator.Resolve(doc, "main", query: false) : queryModelDir,
+                DocumentModelDir = parse.GetValue(docModel) is { } doc ? ModelOptions.Loader().Locate(doc, EncoderRole.Document) : queryModelDir,
                 OutputDir = parse.GetValue(output)!,
                 BatchSize = parse.GetValue(batchSize),
                 Negatives = parse.GetValue(negatives),

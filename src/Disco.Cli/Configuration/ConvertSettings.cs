@@ -1,5 +1,5 @@
+using Disco.Core.Conversations;
 using Disco.Datasets;
-using Disco.Text;
 
 namespace Disco.Cli.Configuration;
 

@@ -1,3 +1,6 @@
+using Disco.Hub;
+using Disco.Modeling;
+
 namespace Disco.Cli.Configuration;
 
 /// <summary>Settings of <c>disco quickstart</c>; the initialisers are the defaults (the DiSCo pair of the paper).</summary>
@@ -23,7 +26,7 @@ public sealed class QuickstartSettings
     /// <summary>Matching terms shown per passage.</summary>
     public int Terms { get; set; } = 8;
 
-    public int MaxLength { get; set; } = 256;
+    public int MaxLength { get; set; } = SpladeEncoderOptions.DefaultMaxLength;
 
-    public string Revision { get; set; } = "main";
+    public string Revision { get; set; } = HubOptions.DefaultRevision;
 }

@@ -1,4 +1,7 @@
-using Disco.Text;
+using Disco.Core.Conversations;
+using Disco.Hub;
+using Disco.Modeling;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Configuration;
 
@@ -21,14 +24,14 @@ public sealed class RetrieveSettings
 
     public string? Out { get; set; }
 
-    public int TopK { get; set; } = 1000;
+    public int TopK { get; set; } = SearchOptions.DefaultTopK;
 
     /// <summary>Documents scoring at or below this are dropped (SPLADE's config.threshold).</summary>
     public float Threshold { get; set; }
 
-    public int MaxLength { get; set; } = 256;
+    public int MaxLength { get; set; } = SpladeEncoderOptions.DefaultMaxLength;
 
-    public int BatchSize { get; set; } = 32;
+    public int BatchSize { get; set; } = SpladeEncoderOptions.DefaultBatchSize;
 
     public FlatteningMode Flatten { get; set; } = FlatteningMode.Full;
 
@@ -39,5 +42,5 @@ public sealed class RetrieveSettings
     public int RelevanceThreshold { get; set; } = 1;
 
     /// <summary>Branch, tag or commit of a HuggingFace model id.</summary>
-    public string Revision { get; set; } = "main";
+    public string Revision { get; set; } = HubOptions.DefaultRevision;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Evaluation;
+using Disco.Retrieval;
 
 namespace Disco.Cli.Retrieval;
 
@@ -21,48 +22,42 @@ public static class RetrievalOutput
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static void WriteRun(string directory, IReadOnlyList<RetrievedQuery> results, string tag = "disco")
+    /// <summary>Writes the run, query statistics and latencies; returns the run for evaluation.</summary>
+    public static Run WriteRun(string directory, BatchSearchResult result, string tag = Run.DefaultTag)
     {
-        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
-        var run = results.Select(r => new KeyValuePair<string, IReadOnlyList<ScoredDocument>>(r.Id, r.Hits)).ToList();
-        RunWriter.WriteTrec(Path.Combine(directory, TrecRunFile), run, tag);
-        RunWriter.WriteJson(Path.Combine(directory, JsonRunFile), run);
+        var run = result.ToRun();
+        run.Write(Path.Combine(directory, TrecRunFile), RunFormat.Trec, tag);
+        run.Write(Path.Combine(directory, JsonRunFile), RunFormat.Json);
         var stats = Path.Combine(directory, "stats");
         Directory.CreateDirectory(stats);
-        var l0 = results.Count == 0 ? 0 : results.Average(r => r.Vector.Count);
-        AtomicFile.WriteAllText(Path.Combine(stats, "q_stats.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["L0_q"] = l0 }, Indented) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(stats, "q_stats.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["L0_q"] = result.MeanQueryTerms }, Indented) + "\n");
         AtomicFile.WriteText(Path.Combine(directory, LatencyFile), w =>
         {
             w.Write("qid\tencode_ms\tsearch_ms\n");
-            foreach (var r in results)
-                w.Write(string.Create(CultureInfo.InvariantCulture, $"{r.Id}\t{r.EncodeMilliseconds:F3}\t{r.SearchMilliseconds:F3}\n"));
+            foreach (var r in result.Results)
+                w.Write(string.Create(CultureInfo.InvariantCulture, $"{r.QueryId}\t{r.Latency?.EncodeMilliseconds:F3}\t{r.Latency?.SearchMilliseconds:F3}\n"));
         });
-        AtomicFile.WriteAllText(Path.Combine(stats, "latency.json"), JsonSerializer.Serialize(LatencySummary(results), Indented) + "\n");
-    }
-
-    public static Dictionary<string, double> LatencySummary(IReadOnlyList<RetrievedQuery> results)
-    {
-        ArgumentNullException.ThrowIfNull(results);
-        static double Percentile(IEnumerable<double> values, double p)
+        if (result.Latencies is { } l)
         {
-            var sorted = values.Order().ToArray();
-            return sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            var summary = new Dictionary<string, double>
+            {
+                ["queries"] = l.Queries,
+                ["mean_encode_ms"] = l.MeanEncodeMilliseconds,
+                ["mean_search_ms"] = l.MeanSearchMilliseconds,
+                ["p50_search_ms"] = l.P50SearchMilliseconds,
+                ["p99_search_ms"] = l.P99SearchMilliseconds,
+            };
+            AtomicFile.WriteAllText(Path.Combine(stats, "latency.json"), JsonSerializer.Serialize(summary, Indented) + "\n");
         }
-        return new Dictionary<string, double>
-        {
-            ["queries"] = results.Count,
-            ["mean_encode_ms"] = results.Count == 0 ? 0 : results.Average(r => r.EncodeMilliseconds),
-            ["mean_search_ms"] = results.Count == 0 ? 0 : results.Average(r => r.SearchMilliseconds),
-            ["p50_search_ms"] = Percentile(results.Select(r => r.SearchMilliseconds), 0.5),
-            ["p99_search_ms"] = Percentile(results.Select(r => r.SearchMilliseconds), 0.99),
-        };
+        return run;
     }
 
-    /// <summary>Evaluates the run as written (read back from run.trec, so the numbers are those any tool would get from the file) and writes metrics.json.</summary>
-    public static EvaluationResult Evaluate(string directory, string qrelsPath, MeasureSet measures, EvaluationOptions options, string runName)
+    /// <summary>Evaluates the run in memory against the qrels file and writes metrics.json.</summary>
+    public static EvaluationResult Evaluate(string directory, Run run, string qrelsPath, MeasureSet measures, EvaluationOptions options, string runName)
     {
-        var result = Evaluator.Evaluate(QrelsFile.Read(qrelsPath), RunFile.Read(Path.Combine(directory, TrecRunFile)), measures, options);
+        var result = Evaluator.Evaluate(Qrels.Read(qrelsPath), run, measures, options);
         AtomicFile.Write(Path.Combine(directory, MetricsFile), stream => EvaluationJson.Write(stream, runName, result, options, perQuery: true));
         return result;
     }

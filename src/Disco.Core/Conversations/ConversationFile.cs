@@ -12,26 +12,6 @@ public static class ConversationFile
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>True when the JSONL file's first record has a "turns" member.</summary>
-    public static bool IsConversationFile(string path)
-    {
-        foreach (var line in File.ReadLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("turns", out _);
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-        }
-        return false;
-    }
-
     public static IEnumerable<Conversation> Read(string path) =>
         JsonLines.Read(path, (root, lineNo) => ParseRoot(root, path, lineNo));
 

@@ -22,6 +22,13 @@ public sealed record ApproximateSearch(int? Budget = null, int? Terms = null)
     /// <summary>The default budget written into new indexes (recall@10 ≥ 0.97 on the clustered benchmark collection, docs/benchmarks.md).</summary>
     public const int DefaultBudget = 200;
 
+    /// <summary>
+    /// The recall@10 against exact search that the default operating point is meant to reach on
+    /// topically clustered collections (docs/benchmarks.md); a target, not a guarantee: an i.i.d.
+    /// collection, where no document shares much with a query, gets less.
+    /// </summary>
+    public const double DocumentedRecall = 0.97;
+
     /// <summary>The default number of query terms written into new indexes.</summary>
     public const int DefaultTerms = 30;
 

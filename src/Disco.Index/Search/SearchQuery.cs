@@ -51,11 +51,37 @@ public sealed class SearchQuery
         return new SearchQuery(vector.Id, [.. pairs.Select(p => p.Term)], [.. pairs.Select(p => p.Weight)]);
     }
 
-    /// <summary>Prepares a query encoded over a vocabulary (term id → string).</summary>
-    public static SearchQuery Create(SparseIndex index, string id, SparseVector vector, IReadOnlyList<string> vocabulary, QueryOptions? options = null)
+    /// <summary>
+    /// Prepares a query encoded over an encoder's vocabulary, through <paramref name="map"/>: the
+    /// same query as <see cref="Create(SparseIndex, TermVector, QueryOptions?)"/> with the terms
+    /// spelled out (ties of <see cref="QueryOptions.MaxTerms"/> still go by term string), without
+    /// building the strings.
+    /// </summary>
+    public static SearchQuery Create(VocabularyMap map, string id, SparseVector vector, QueryOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(vector);
-        ArgumentNullException.ThrowIfNull(vocabulary);
-        return Create(index, new TermVector(id, [.. vector.Indices.Select(i => vocabulary[i])], vector.Values), options);
+        if (map.HasDuplicateStrings)
+            return Create(map.Index, new TermVector(id, [.. vector.Indices.Select(i => map.Vocabulary[i])], vector.Values), options);
+        options ??= new QueryOptions();
+        // Vector ids are distinct, so there is nothing to merge.
+        var kept = new List<(int Term, float Weight)>(vector.Count);
+        for (var i = 0; i < vector.Count; i++)
+        {
+            var w = vector.Values[i];
+            if (w > 0 && w >= options.MinWeight && float.IsFinite(w))
+                kept.Add((vector.Indices[i], w));
+        }
+        IEnumerable<(int Term, float Weight)> chosen = kept;
+        if (options.MaxTerms is int max and > 0)
+            chosen = kept.OrderByDescending(p => p.Weight).ThenBy(p => map.Vocabulary[p.Term], StringComparer.Ordinal).Take(max);
+        var pairs = new List<(int Term, float Weight)>(kept.Count);
+        foreach (var (term, weight) in chosen)
+        {
+            if (map.IndexTerm(term) is var indexTerm and >= 0)
+                pairs.Add((indexTerm, weight));
+        }
+        pairs.Sort((a, b) => a.Term.CompareTo(b.Term));
+        return new SearchQuery(id, [.. pairs.Select(p => p.Term)], [.. pairs.Select(p => p.Weight)]);
     }
 }

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Disco.Core.Conversations;
+using Disco.Core.Texts;
+using Disco.Core.Vectors;
+
+namespace Disco.Core.Queries;
+
+/// <summary>
+/// The one place that tells query files apart and reads them: vectors JSONL, conversations JSONL,
+/// or texts (TSV or JSONL). The kind comes from the first non-blank line, parsed once.
+/// </summary>
+public static class QueryFile
+{
+    /// <summary>The kind of <paramref name="path"/>: a JSON object with "vector" or "turns" decides; anything else is texts.</summary>
+    public static QueryFileKind Detect(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    return QueryFileKind.Texts;
+                if (doc.RootElement.TryGetProperty("vector", out _))
+                    return QueryFileKind.Vectors;
+                return doc.RootElement.TryGetProperty("turns", out _) ? QueryFileKind.Conversations : QueryFileKind.Texts;
+            }
+            catch (JsonException)
+            {
+                return QueryFileKind.Texts;
+            }
+        }
+        return QueryFileKind.Texts;
+    }
+
+    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds.</summary>
+    public static IReadOnlyList<Query> Read(string path) => Detect(path) switch
+    {
+        QueryFileKind.Vectors => [.. VectorFile.Read(path).Select(Query.FromTerms)],
+        QueryFileKind.Conversations => [.. ConversationFile.Read(path).Select(Query.FromConversation)],
+        _ => [.. TextRecordFile.Read(path).Select(r => Query.FromText(r.Id, r.Text))],
+    };
+
+    /// <summary>
+    /// Reads query texts as an encoder sees them: texts as they are, conversations flattened with
+    /// <paramref name="flattening"/>. A vectors file has no texts and is an error.
+    /// </summary>
+    public static IEnumerable<TextRecord> ReadTexts(string path, FlatteningOptions? flattening = null) => Detect(path) switch
+    {
+        QueryFileKind.Vectors => throw new DiscoException($"{path}: holds encoded vectors, not texts or conversations"),
+        QueryFileKind.Conversations => ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
+        _ => TextRecordFile.Read(path),
+    };
+}

@@ -1,0 +1,87 @@
+using Disco.Core;
+using Disco.Hub;
+using Disco.Modeling;
+using Disco.TestSupport;
+
+namespace Disco.Retrieval.Tests;
+
+public sealed class ModelLoaderTests
+{
+    private static ModelLoader Offline(string cache) => new(new HubOptions(cache, Offline: true));
+
+    [Fact]
+    public async Task A_hub_id_in_the_cache_loads_offline_the_same_encoder_as_its_folder()
+    {
+        using var cache = new TempDirectory();
+        var snapshot = FakeHubCache.Add(cache.Path, "slupart/splade-disco-topiocqa-mistral", Fixtures.TinySplade);
+        var loader = Offline(cache.Path);
+        Assert.Equal(snapshot, await loader.LocateAsync("slupart/splade-disco-topiocqa-mistral", EncoderRole.Query, TestContext.Current.CancellationToken));
+        using var byId = await loader.LoadAsync("slupart/splade-disco-topiocqa-mistral", EncoderRole.Query, cancellationToken: TestContext.Current.CancellationToken);
+        using var byFolder = SpladeEncoder.Load(Fixtures.TinySplade);
+        var text = GoldenFixture.Documents[0].Text;
+        var a = byId.Encode([text])[0];
+        var b = byFolder.Encode([text])[0];
+        Assert.Equal(b.Indices, a.Indices);
+        Assert.Equal(b.Values, a.Values);
+    }
+
+    [Fact]
+    public void A_missing_id_offline_is_a_one_line_error_naming_it()
+    {
+        using var cache = new TempDirectory();
+        var e = Assert.Throws<DiscoException>(() => Offline(cache.Path).Load("naver/splade-cocondenser-ensembledistil", EncoderRole.Document));
+        Assert.Contains("naver/splade-cocondenser-ensembledistil", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void The_query_role_takes_a_disco_training_outputs_query_encoder()
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "model");
+        var query = Path.Combine(model, "query");
+        Directory.CreateDirectory(query);
+        foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
+        {
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
+        }
+        var loader = Offline(dir.File("cache"));
+        Assert.Equal(query, loader.Locate(model, EncoderRole.Query));
+        Assert.Equal(model, loader.Locate(model, EncoderRole.Document));
+        // A plain model folder serves both roles.
+        Assert.Equal(Path.GetFullPath(Fixtures.TinySplade), loader.Locate(Fixtures.TinySplade, EncoderRole.Query));
+    }
+
+    [Fact]
+    public void The_first_factory_that_can_load_a_folder_loads_it()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("weights.idf"), "");
+        var fake = new MarkerFactory("weights.idf");
+        var loader = new ModelLoader(new HubOptions(dir.File("cache"), Offline: true), [fake, .. EncoderFactories.Default]);
+        Assert.Same(fake.Encoder, loader.Load(dir.Path, EncoderRole.Query));
+        var e = Assert.Throws<DiscoException>(() => Offline(dir.File("cache")).Load(dir.Path, EncoderRole.Query));
+        Assert.Contains("SPLADE (TorchSharp)", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class MarkerFactory(string marker) : IEncoderFactory
+    {
+        public Core.Vectors.ISparseEncoder Encoder { get; } = new StubEncoder();
+
+        public string Name => "marker";
+
+        public bool CanLoad(string directory) => File.Exists(Path.Combine(directory, marker));
+
+        public Core.Vectors.ISparseEncoder Load(string directory, SpladeEncoderOptions options) => Encoder;
+    }
+
+    private sealed class StubEncoder : Core.Vectors.ISparseEncoder
+    {
+        public IReadOnlyList<string> Vocabulary => ["a"];
+
+        public IReadOnlyList<Core.Vectors.SparseVector> Encode(IReadOnlyList<string> texts, IProgress<long>? progress = null) => [.. texts.Select(_ => Core.Vectors.SparseVector.Empty)];
+
+        public void Dispose() { }
+    }
+}
