@@ -32,7 +32,7 @@ public sealed class AnnMetadata
     /// <summary>File names of the section by part ("terms", "heads", "forward", "forwardIndex"); sizes and checksums are in <c>files</c>.</summary>
     public Dictionary<string, string> Files { get; set; } = [];
 
-    internal void Validate(string path)
+    internal void Validate(string path, IReadOnlyDictionary<string, IndexFileInfo> files)
     {
         if (Format != AnnFormat.FormatName)
             throw new DataFormatException(path, 0, $"unknown approximate-search section \"{Format}\" (expected \"{AnnFormat.FormatName}\")");
@@ -42,7 +42,7 @@ public sealed class AnnMetadata
             throw new DataFormatException(path, 0, "invalid approximate-search section");
         foreach (var part in AnnFormat.Parts)
         {
-            if (!Files.TryGetValue(part, out var name) || name != AnnFormat.FileName(Generation, part))
+            if (!Files.TryGetValue(part, out var name) || name != AnnFormat.FileName(Generation, part) || !files.ContainsKey(name))
                 throw new DataFormatException(path, 0, $"the approximate-search section does not name its {part} file");
         }
     }
