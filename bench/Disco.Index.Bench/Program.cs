@@ -9,6 +9,13 @@ using Disco.Index.Bench;
 //   build DIR [float32|uint8|uint16]  index DIR/docs into DIR/index-<impacts>; time and peak memory
 //   search DIR [float32|uint8|uint16] latency (1 thread) and throughput (2 threads), both algorithms, k=10 and 1000
 //   report DIR                        markdown table from the JSON results of both systems
+// Approximate search, reordering and pruning (bench/index/ann.sh drives them):
+//   generate DIR DOCS QUERIES SEED TOPICS   topically clustered collection (TOPICS > 0)
+//   build DIR NAME IMPACTS [clustered] [ann[LISTSIZE]]   index DIR/docs into DIR/index-NAME
+//   ann DIR NAME [LISTSIZE]           add the approximate-search section to DIR/index-NAME
+//   sweep DIR NAME [K...]             exact algorithms and approximate operating points: latency, recall@k
+//   annreport DIR                     markdown tables of the sweeps against the numba peer
+//   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
 var verb = args.Length > 0 ? args[0] : "";
 var json = new JsonSerializerOptions { WriteIndented = true };
 switch (verb)
@@ -136,28 +143,29 @@ switch (verb)
         }
     case "sweep":
         {
-            // sweep DIR NAME [K...]: exact algorithms and approximate operating points: mean latency (each query's
-            // fastest of 2 passes), mean CPU time per query, recall@k against exact.
+            // sweep DIR NAME [K...]: exact term-at-a-time (and MaxScore, DAAT) and the approximate operating points of
+            // GRID ("terms,...:budget,..."), one thread: latency per query (its fastest of PASSES passes) and recall@k
+            // against exact; writes DIR/results-sweep-NAME.json.
             var dir = args[1];
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
-            var vocabulary = CsrFile.VocabularyStrings;
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, vocabulary)).ToList();
+            var name = args[2];
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{name}"));
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
             var searcher = new IndexSearcher(index);
             var ks = args.Length > 3 ? args[3..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10, 1000];
+            var rows = new List<Dictionary<string, object>>();
+            const int Passes = 3;
             foreach (var k in ks)
             {
                 var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
-                void Measure(string label, Func<SearchQuery, IndexHit[]> run)
+                void Measure(string mode, string point, Func<SearchQuery, IndexHit[]> run)
                 {
                     foreach (var q in queries.Take(50))
                         run(q);
                     var latencies = new double[queries.Count];
-                    var found = 0L;
-                    var total = 0L;
-                    var cpu = TimeSpan.MaxValue;
-                    for (var pass = 0; pass < 2; pass++)
+                    long found = 0, total = 0;
+                    for (var pass = 0; pass < Passes; pass++)
                     {
-                        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                         for (var i = 0; i < queries.Count; i++)
                         {
                             var t = Stopwatch.GetTimestamp();
@@ -171,27 +179,35 @@ switch (verb)
                                 total += truth.Count;
                             }
                         }
-                        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-                        cpu = used < cpu ? used : cpu;
                     }
-                    Console.WriteLine($"k={k} {label,-28} mean {latencies.Average():F3} ms  cpu {cpu.TotalMilliseconds / queries.Count:F3} ms  recall {(total == 0 ? 1 : (double)found / total):F4}");
+                    var sorted = latencies.Order().ToArray();
+                    var row = new Dictionary<string, object>
+                    {
+                        ["index"] = name,
+                        ["k"] = k,
+                        ["mode"] = mode,
+                        ["point"] = point,
+                        ["meanMs"] = latencies.Average(),
+                        ["p50Ms"] = sorted[sorted.Length / 2],
+                        ["p99Ms"] = sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)],
+                        ["recall"] = total == 0 ? 1.0 : (double)found / total,
+                    };
+                    rows.Add(row);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} k={k} {mode} {point}: mean {row["meanMs"]:F3} ms, recall {row["recall"]:F4}"));
                 }
-                Measure("taat", q => searcher.Search(q, k, SearchAlgorithm.TermAtATime));
-                if (Environment.GetEnvironmentVariable("MAXSCORE") != null)
-                {
-                    Measure("maxscore", q => searcher.Search(q, k, SearchAlgorithm.MaxScore));
-                    Measure("daat", q => searcher.Search(q, k, SearchAlgorithm.DocumentAtATime));
-                }
+                foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                    Measure("exact", algorithm.ToString(), q => searcher.Search(q, k, algorithm));
                 if (!index.HasAnn)
                     continue;
-                var grid = Environment.GetEnvironmentVariable("GRID") ?? "10,15,20:100,200,400,800";
-                var parts = grid.Split(':');
-                foreach (var terms in parts[0].Split(',').Select(int.Parse))
+                // GRID10, GRID1000...: the grid for that k; budgets below k cap recall, so deeper runs get larger budgets.
+                var grid = (Environment.GetEnvironmentVariable($"GRID{k}") ?? (k <= 100 ? "6,12,30:50,100,200,400,800" : "12,30:1000,2000,4000,8000")).Split(':');
+                foreach (var terms in grid[0].Split(',').Select(int.Parse))
                 {
-                    foreach (var budget in parts[1].Split(',').Select(int.Parse))
-                        Measure($"approx terms {terms} budget {budget}", q => searcher.Search(q, k, new ApproximateSearch(budget, terms)));
+                    foreach (var budget in grid[1].Split(',').Select(int.Parse))
+                        Measure("approximate", $"terms {terms}, budget {budget}", q => searcher.Search(q, k, new ApproximateSearch(budget, terms)));
                 }
             }
+            File.WriteAllText(Path.Combine(dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
             break;
         }
     case "ann":
@@ -203,54 +219,14 @@ switch (verb)
             Console.WriteLine($"ann: {clock.Elapsed.TotalSeconds:F1} s, {meta.Ann!.Heads} head postings, {meta.Files.Where(f => f.Key.StartsWith("ann", StringComparison.Ordinal)).Sum(f => f.Value.Bytes) / 1e6:F0} MB");
             break;
         }
-    case "rescore":
-        {
-            // rescore DIR NAME: CPU time of approximate search per query, cold (all queries) and warm (one query repeated).
-            var dir = args[1];
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, CsrFile.VocabularyStrings)).ToList();
-            var scratch = new SearchScratch(index, IndexSearcher.DefaultRangeSize);
-            {
-                // Exact re-scoring alone: the same 2000 random documents for every query.
-                var docs = Enumerable.Range(0, 2000).Select(i => (int)((long)i * 7919 % index.DocumentCount)).Order().ToArray();
-                var ann = index.Ann!;
-                var s = scratch.Ann;
-                for (var pass = 0; pass < 3; pass++)
-                {
-                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                    foreach (var q in queries.Take(200))
-                    {
-                        scratch.Begin(q, 10);
-                        CandidateSearch.Rescore<Float32Impacts>(q, index, ann, s.Weights, docs, scratch.Queue);
-                    }
-                    var ms = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / 200;
-                    Console.WriteLine($"rescore 2000 documents: {ms:F3} ms CPU per query, {ms * 1e6 / 2000:F0} ns per document");
-                }
-            }
-            foreach (var (budget, terms) in new[] { (1, 20), (100, 20), (400, 20) })
-            {
-                for (var pass = 0; pass < 2; pass++)
-                {
-                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                    foreach (var q in queries)
-                        CandidateSearch.Run(q, scratch, index, 10, budget, terms);
-                    var ms = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries.Count;
-                    Console.WriteLine($"budget {budget} terms {terms}: {ms:F3} ms CPU per query");
-                }
-                var warmCpu = Process.GetCurrentProcess().TotalProcessorTime;
-                for (var i = 0; i < 1000; i++)
-                    CandidateSearch.Run(queries[7], scratch, index, 10, budget, terms);
-                Console.WriteLine($"budget {budget} terms {terms} warm: {(Process.GetCurrentProcess().TotalProcessorTime - warmCpu).TotalMilliseconds / 1000:F3} ms CPU per query");
-            }
-            break;
-        }
     case "profile":
         {
             // profile DIR NAME [BUDGET TERMS]: approximate search in a loop for 20 s (for perf record).
             var dir = args[1];
             using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
             var point = args.Length > 4 ? new ApproximateSearch(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)) : new ApproximateSearch();
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, CsrFile.VocabularyStrings)).ToList();
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
             var searcher = new IndexSearcher(index);
             var clock = Stopwatch.StartNew();
             var n = 0;
@@ -259,194 +235,11 @@ switch (verb)
             Console.WriteLine($"{n} queries, {clock.Elapsed.TotalMilliseconds / n:F3} ms each");
             break;
         }
-    case "blocksim":
-        {
-            // blocksim DIR NAME [k]: block sizes 8..64, block bounds from the m heaviest query terms; documents that
-            // best-bound-first block order scores to find 90% / all of the exact top k, and (term, block) bounds computed.
-            var dir = args[1];
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
-            var k = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10;
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, CsrFile.VocabularyStrings)).Take(100).ToList();
-            var searcher = new IndexSearcher(index);
-            var postings = new Dictionary<int, (int[] Docs, float[] Impacts)>();
-            foreach (var q in queries)
-            {
-                foreach (var t in q.Terms)
-                {
-                    if (!postings.ContainsKey(t))
-                        postings[t] = index.ReadPostings(t);
-                }
-            }
-            var tops = queries.Select(q => searcher.Search(q, k)).ToList();
-            // Groups ranked by the query's dot product with their mean vector (IVF-style), or max, or sum of counts.
-            foreach (var group in new[] { 256, 512, 1024, 2048 })
-            {
-                var groups = (index.DocumentCount + group - 1) / group;
-                var meanScore = new double[groups];
-                var maxScore = new double[groups];
-                var maxBuf = new double[groups];
-                double meanAll = 0, meanNinety = 0, maxAll = 0, maxNinety = 0;
-                for (var qi = 0; qi < queries.Count; qi++)
-                {
-                    var q = queries[qi];
-                    var top = tops[qi];
-                    if (top.Length < k)
-                        continue;
-                    Array.Clear(meanScore);
-                    Array.Clear(maxScore);
-                    for (var t = 0; t < q.Count; t++)
-                    {
-                        var (docs, impacts) = postings[q.Terms[t]];
-                        Array.Clear(maxBuf);
-                        for (var i = 0; i < docs.Length; i++)
-                        {
-                            meanScore[docs[i] / group] += q.Weights[t] * impacts[i];
-                            maxBuf[docs[i] / group] = Math.Max(maxBuf[docs[i] / group], impacts[i]);
-                        }
-                        for (var g = 0; g < groups; g++)
-                            maxScore[g] += q.Weights[t] * maxBuf[g];
-                    }
-                    foreach (var (score, isMean) in new[] { (meanScore, true), (maxScore, false) })
-                    {
-                        var order = Enumerable.Range(0, groups).OrderByDescending(g => score[g]).ToArray();
-                        var rank = new int[groups];
-                        for (var i = 0; i < groups; i++)
-                            rank[order[i]] = i;
-                        var ranks = top.Select(h => rank[h.Doc / group]).Order().ToArray();
-                        var ninety = (ranks[(int)Math.Ceiling(0.9 * k) - 1] + 1) * group;
-                        var all = (ranks[^1] + 1) * group;
-                        if (isMean)
-                        {
-                            meanNinety += ninety;
-                            meanAll += all;
-                        }
-                        else
-                        {
-                            maxNinety += ninety;
-                            maxAll += all;
-                        }
-                    }
-                }
-                var m = queries.Count;
-                Console.WriteLine($"k={k} groups of {group,4}: by mean 90% after {meanNinety / m,8:F0} docs, all after {meanAll / m,8:F0}; by max 90% after {maxNinety / m,8:F0}, all after {maxAll / m,8:F0}");
-            }
-            foreach (var size in new[] { 8, 16, 32 })
-            {
-                foreach (var heavy in new[] { 5, 10, 20, 1000 })
-                {
-                    var blocks = (index.DocumentCount + size - 1) / size;
-                    double docs90 = 0, docs100 = 0, touched = 0;
-                    var bound = new double[blocks];
-                    for (var qi = 0; qi < queries.Count; qi++)
-                    {
-                        var q = queries[qi];
-                        var top = tops[qi];
-                        if (top.Length < k)
-                            continue;
-                        Array.Clear(bound);
-                        var terms = Enumerable.Range(0, q.Count).OrderByDescending(t => q.Weights[t]).Take(heavy);
-                        foreach (var t in terms)
-                        {
-                            var (docs, impacts) = postings[q.Terms[t]];
-                            var last = -1;
-                            var max = 0f;
-                            for (var i = 0; i <= docs.Length; i++)
-                            {
-                                var b = i < docs.Length ? docs[i] / size : -2;
-                                if (b != last && last >= 0)
-                                {
-                                    bound[last] += q.Weights[t] * max;
-                                    touched++;
-                                    max = 0;
-                                }
-                                if (i < docs.Length)
-                                    max = Math.Max(max, impacts[i]);
-                                last = b;
-                            }
-                        }
-                        var order = Enumerable.Range(0, blocks).OrderByDescending(b => bound[b]).ToArray();
-                        var rank = new int[blocks];
-                        for (var i = 0; i < blocks; i++)
-                            rank[order[i]] = i;
-                        var ranks = top.Select(h => rank[h.Doc / size]).Order().ToArray();
-                        docs90 += (ranks[(int)Math.Ceiling(0.9 * k) - 1] + 1) * size;
-                        docs100 += (ranks[^1] + 1) * size;
-                    }
-                    var m = queries.Count;
-                    Console.WriteLine($"k={k} block {size,2} heaviest {heavy,4}: 90% of top-k after {docs90 / m,8:F0} docs, all after {docs100 / m,8:F0}; bounds computed {touched / m,9:F0}");
-                }
-            }
-            break;
-        }
-    case "seismic":
-        {
-            // seismic DIR NAME [k]: candidate blocks from the top-λ postings (by impact) of the m heaviest query terms,
-            // ordered by the bound those postings give; recall@k after scoring B documents.
-            var dir = args[1];
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
-            var k = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10;
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(index, $"q{i}", v, CsrFile.VocabularyStrings)).Take(100).ToList();
-            var searcher = new IndexSearcher(index);
-            var sorted = new Dictionary<int, (int Doc, float Impact)[]>();
-            foreach (var q in queries)
-            {
-                foreach (var t in q.Terms)
-                {
-                    if (!sorted.ContainsKey(t))
-                    {
-                        var (docs, impacts) = index.ReadPostings(t);
-                        sorted[t] = [.. docs.Zip(impacts).OrderByDescending(p => p.Second)];
-                    }
-                }
-            }
-            var tops = queries.Select(q => searcher.Search(q, k)).ToList();
-            var budgets = new[] { 50, 100, 250, 500, 1000, 2000, 4000, 8000 };
-            // Documents ranked by their partial score over the m heaviest terms' top-λ postings.
-            foreach (var lambda in new[] { 250, 500, 1000, 2000 })
-            {
-                foreach (var heavy in new[] { 20, 30, 40, -20, -30, -40 })
-                {
-                    var found = new double[budgets.Length];
-                    long opsCount = 0;
-                    for (var qi = 0; qi < queries.Count; qi++)
-                    {
-                        var q = queries[qi];
-                        var partial = new Dictionary<int, double>();
-                        var top = Enumerable.Range(0, q.Count).OrderByDescending(t => q.Weights[t]).Take(Math.Abs(heavy)).ToList();
-                        var wmax = q.Weights[top[0]];
-                        foreach (var t in top)
-                        {
-                            // Negative: depth proportional to the term's weight (the heaviest term reads lambda).
-                            var depth = heavy > 0 ? lambda : (int)Math.Ceiling(lambda * q.Weights[t] / wmax);
-                            foreach (var (doc, impact) in sorted[q.Terms[t]].Take(depth))
-                            {
-                                partial[doc] = partial.GetValueOrDefault(doc) + (q.Weights[t] * impact);
-                                opsCount++;
-                            }
-                        }
-                        var order = partial.OrderByDescending(p => p.Value).Select(p => p.Key).ToList();
-                        var rank = new Dictionary<int, int>();
-                        for (var i = 0; i < order.Count; i++)
-                            rank[order[i]] = i;
-                        foreach (var h in tops[qi])
-                        {
-                            if (!rank.TryGetValue(h.Doc, out var r))
-                                continue;
-                            for (var bi = 0; bi < budgets.Length; bi++)
-                            {
-                                if (r + 1 <= budgets[bi])
-                                    found[bi]++;
-                            }
-                        }
-                    }
-                    var total = tops.Sum(t => t.Length);
-                    Console.WriteLine($"docs lambda {lambda,4} heaviest {heavy,3} ops {opsCount / queries.Count,6}: recall@{k} at budgets {string.Join(" ", budgets.Select((b, i) => $"{b}:{found[i] / total:F3}"))}");
-                }
-            }
-            break;
-        }
     case "report":
         Report.Write(args[1]);
+        break;
+    case "annreport":
+        AnnReport.Write(args[1]);
         break;
     default:
         Console.Error.WriteLine("usage: generate DIR DOCS QUERIES SEED | build DIR [impacts] | search DIR [impacts] | report DIR");
