@@ -154,7 +154,8 @@ switch (verb)
             var searcher = new IndexSearcher(index);
             var ks = args.Length > 3 ? args[3..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10, 1000];
             var rows = new List<Dictionary<string, object>>();
-            const int Passes = 3;
+            // PASSES=1 for a quick recall check (latencies then include cold caches).
+            var passes = int.Parse(Environment.GetEnvironmentVariable("PASSES") ?? "3", CultureInfo.InvariantCulture);
             foreach (var k in ks)
             {
                 var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
@@ -164,7 +165,7 @@ switch (verb)
                         run(q);
                     var latencies = new double[queries.Count];
                     long found = 0, total = 0;
-                    for (var pass = 0; pass < Passes; pass++)
+                    for (var pass = 0; pass < passes; pass++)
                     {
                         for (var i = 0; i < queries.Count; i++)
                         {
