@@ -4,7 +4,7 @@ namespace Disco.Core;
 
 /// <summary>
 /// Where a model runs: <c>cpu</c>, or <c>cuda</c> / <c>cuda:N</c>. Parsed here once for every
-/// backend; TorchSharp (<c>Disco.Modeling.TorchDevices</c>) and ONNX Runtime (<c>Disco.Onnx</c>)
+/// backend; TorchSharp (<c>Disco.Training.TrainingModels.ResolveDevice</c>) and ONNX Runtime (<c>Disco.Onnx</c>)
 /// each map it to their own placement and fail with one line when CUDA is not available.
 /// </summary>
 /// <param name="IsCuda">A CUDA device rather than the CPU.</param>

@@ -61,6 +61,7 @@ public sealed class DiscoRecipe : ITrainingRecipe
                 p.requires_grad = false;
             _queryEncoder = new RepresentationEncoder(queryModel, WordPieceTokenizer.FromDirectory(_queryModelDir), options.MaxLength, device);
             _documentEncoder = new RepresentationEncoder(documentModel, WordPieceTokenizer.FromDirectory(_documentModelDir), options.MaxLength, device);
+            EnsureOneVocabulary(_queryEncoder, _documentEncoder);
         }
         catch
         {
@@ -72,6 +73,17 @@ public sealed class DiscoRecipe : ITrainingRecipe
     }
 
     public string Name => RecipeName;
+
+    /// <summary>
+    /// Scores are dot products over the vocabulary, so term j must be the same wordpiece for both
+    /// encoders. Architectures may differ (a DistilBERT query encoder against a BERT document
+    /// encoder), vocabularies may not: a mismatch would train silently against wrong terms.
+    /// </summary>
+    private void EnsureOneVocabulary(RepresentationEncoder query, RepresentationEncoder document)
+    {
+        if (query.VocabularySize != document.VocabularySize || !query.Tokenizer.Vocabulary.SequenceEqual(document.Tokenizer.Vocabulary, StringComparer.Ordinal))
+            throw new DiscoException($"{_documentModelDir}: the document encoder's vocabulary differs from the query encoder's ({_queryModelDir}); DiSCo scores both over one vocabulary");
+    }
 
     public object Options => _options;
 

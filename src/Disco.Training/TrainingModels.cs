@@ -11,20 +11,20 @@ namespace Disco.Training;
 /// </summary>
 public static class TrainingModels
 {
-    /// <summary>Resolves <c>cpu</c> or <c>cuda</c> (optionally <c>cuda:N</c>), failing clearly when CUDA is absent.</summary>
+    /// <summary>
+    /// The TorchSharp device of <paramref name="name"/> (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, parsed by
+    /// <see cref="ComputeDevice.Parse"/>), failing with one line when CUDA is not available.
+    /// </summary>
     public static Device ResolveDevice(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
+        var parsed = ComputeDevice.Parse(name);
+        if (!parsed.IsCuda)
+            return CPU;
+        if (!cuda.is_available())
             throw new DiscoException($"device '{name}' requested but CUDA is not available in this build (TorchSharp-cpu); use cpu");
-        try
-        {
-            return torch.device(name);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            throw new DiscoException($"unknown device '{name}' (use cpu or cuda)", e);
-        }
+        if (parsed.Index >= cuda.device_count())
+            throw new DiscoException($"device '{name}' requested but this machine has {cuda.device_count()} CUDA device(s)");
+        return torch.device(DeviceType.CUDA, parsed.Index);
     }
 
     /// <summary>

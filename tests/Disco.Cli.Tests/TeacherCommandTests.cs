@@ -24,4 +24,26 @@ public sealed class TeacherCommandTests
         Assert.Equal(0.5, minmax["q"]["d2"], 5);
         Assert.Equal(0.0, minmax["q"]["d3"], 5);
     }
+
+    [Fact]
+    public void ScoreFillsTheMissingPairsOnTheChosenDeviceAndRefusesCudaOnACpuBuild()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("rewrites.tsv"), "q1\twhat is a sparse retriever\n");
+        File.WriteAllText(dir.File("collection.tsv"), "d1\tsparse retrieval with learned term weights\nd2\tthe weather in paris\n");
+        File.WriteAllText(dir.File("pairs.json"), """{"q1": {"d1": 0, "d2": 0}}""");
+        File.WriteAllText(dir.File("teacher.json"), """{"q1": {"d2": 7.5}}""");
+        string[] Args(string device, string output) =>
+        [
+            "teacher", "score", "--rewrites", dir.File("rewrites.tsv"), "--collection", dir.File("collection.tsv"), "--model", Fixtures.TinySplade,
+            "--pairs", dir.File("pairs.json"), "--run", dir.File("teacher.json"), "--out", dir.File(output), "--device", device,
+        ];
+
+        Assert.Equal(1, Disco(Args("cuda", "cuda.json")));
+        Assert.False(File.Exists(dir.File("cuda.json")));
+        Assert.Equal(0, Disco(Args("cpu", "cpu.json")));
+        var scored = Run.Read(dir.File("cpu.json"))["q1"];
+        Assert.Equal(7.5, scored["d2"]);
+        Assert.True(scored["d1"] > 0, $"s(q1, d1) = {scored["d1"]}");
+    }
 }

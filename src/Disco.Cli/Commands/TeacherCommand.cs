@@ -6,6 +6,7 @@ using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Retrieval;
 using Disco.Training;
+using TorchSharp;
 
 namespace Disco.Cli.Commands;
 
@@ -61,11 +62,14 @@ public static class TeacherCommand
         var output = new Option<string>("--out") { Description = "Completed run (JSON when the name ends in .json, else TREC)", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder batch", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
         var maxLength = new Option<int>("--max-length") { Description = "Tokens per text", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultMaxLength };
-        var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength };
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N] (a CUDA build of TorchSharp, see docs/models.md)", DefaultValueFactory = _ => ComputeDevice.Cpu.ToString() };
+        var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength, device };
         command.SetAction(parse =>
         {
             var modelDir = CliModels.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
+            var placement = TrainingModels.ResolveDevice(parse.GetValue(device)!);
             using var encoder = SpladeEncoder.Load(modelDir, new SpladeEncoderOptions(MaxLength: parse.GetValue(maxLength), BatchSize: parse.GetValue(batchSize)));
+            encoder.Model.to(placement);
             var scorer = new TeacherScorer(encoder);
             var needed = ReadPairs(parse.GetValue(pairs)!);
             var existing = parse.GetValue(run) is { } runPath ? Run.Read(runPath) : null;
