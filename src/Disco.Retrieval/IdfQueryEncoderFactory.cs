@@ -16,7 +16,7 @@ public sealed class IdfQueryEncoderFactory : IEncoderFactory
 
     public bool CanLoad(string directory) => IdfQueryEncoder.IsDocOnlyFolder(directory);
 
-    public ISparseEncoder Load(string directory, SpladeEncoderOptions options)
+    public ISparseEncoder Load(string directory, SpladeEncoderOptions options, TextWriter? warnings)
     {
         ArgumentNullException.ThrowIfNull(options);
         return IdfQueryEncoder.Load(directory, options.MaxLength);

@@ -34,6 +34,9 @@ public sealed class ModelLoader
     /// <summary>Factories for <see cref="EncoderRole.Query"/> only, asked first (a doc-only model's query side is not its network).</summary>
     public IReadOnlyList<IEncoderFactory> QueryFactories { get; }
 
+    /// <summary>Where load-time warnings go (HuggingFace's missing/unexpected weights); null: nowhere.</summary>
+    public TextWriter? Warnings { get; init; }
+
     /// <summary>The local folder of <paramref name="model"/> (a folder or a HuggingFace id) for <paramref name="role"/>.</summary>
     public async Task<string> LocateAsync(string model, EncoderRole role, CancellationToken cancellationToken = default)
     {
@@ -64,7 +67,7 @@ public sealed class ModelLoader
         var factories = FactoriesFor(role);
         var factory = factories.FirstOrDefault(f => f.CanLoad(directory))
             ?? throw new DiscoException($"{directory}: no model this build can load (tried {string.Join(", ", factories.Select(f => f.Name))}); a HuggingFace folder needs {HfCheckpoint.ConfigFile} with {HfCheckpoint.SafetensorsFile} or {HfCheckpoint.PyTorchFile}, an ONNX one onnx/model.onnx or model.onnx");
-        return factory.Load(directory, options ?? new SpladeEncoderOptions());
+        return factory.Load(directory, options ?? new SpladeEncoderOptions(), Warnings);
     }
 
     /// <summary>

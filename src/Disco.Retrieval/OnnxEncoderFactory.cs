@@ -22,7 +22,7 @@ public sealed class OnnxEncoderFactory(string? onnxFile = null, ComputeDevice de
     public bool CanLoad(string directory) =>
         OnnxFile is null ? OnnxModelFolder.Find(directory) is not null : OnnxModelFolder.Find(directory, OnnxFile) is not null;
 
-    public ISparseEncoder Load(string directory, SpladeEncoderOptions options)
+    public ISparseEncoder Load(string directory, SpladeEncoderOptions options, TextWriter? warnings)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Precision != SpladePrecision.Fp32)
