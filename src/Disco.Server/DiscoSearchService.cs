@@ -276,7 +276,7 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
 
         public static async Task<Loaded> LoadAsync(DiscoSearchOptions options, CancellationToken cancellationToken)
         {
-            var loader = new ModelLoader(options.Hub);
+            var loader = new ModelLoader(options.Hub, EncoderFactories.Create(options.Backend));
             var owned = new List<IDisposable>();
             try
             {
