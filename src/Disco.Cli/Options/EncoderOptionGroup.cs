@@ -79,7 +79,8 @@ internal sealed class EncoderOptionGroup
         ComputeDevice device;
         try
         {
-            device = ComputeDevice.Parse(parse.GetValue(Device)!);
+            // A verb that adds only part of the group (export) leaves these unset: CPU, auto.
+            device = parse.GetValue(Device) is { } name ? ComputeDevice.Parse(name) : ComputeDevice.Cpu;
         }
         catch (DiscoException e)
         {
