@@ -9,33 +9,51 @@ using Disco.Index.Bench;
 //   build DIR [float32|uint8|uint16]  index DIR/docs into DIR/index-<impacts>; time and peak memory
 //   search DIR [float32|uint8|uint16] latency (1 thread) and throughput (2 threads), both algorithms, k=10 and 1000
 //   report DIR                        markdown table from the JSON results of both systems
+// Approximate search, reordering and pruning (bench/index/ann.sh drives them):
+//   generate DIR DOCS QUERIES SEED TOPICS   topically clustered collection (TOPICS > 0)
+//   build DIR NAME IMPACTS [clustered] [ann[LISTSIZE]]   index DIR/docs into DIR/index-NAME
+//   ann DIR NAME [LISTSIZE]           add the approximate-search section to DIR/index-NAME
+//   sweep DIR NAME [K...]             exact algorithms and approximate operating points: latency, recall@k
+//   annreport DIR                     markdown tables of the sweeps against the numba peer
+//   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
 var verb = args.Length > 0 ? args[0] : "";
 var json = new JsonSerializerOptions { WriteIndented = true };
 switch (verb)
 {
     case "generate":
         {
+            // generate DIR DOCS QUERIES SEED [TOPICS]: i.i.d. collection, or topically clustered with TOPICS > 0.
             var dir = args[1];
             Directory.CreateDirectory(dir);
             var docs = int.Parse(args[2], CultureInfo.InvariantCulture);
             var queries = int.Parse(args[3], CultureInfo.InvariantCulture);
             var seed = int.Parse(args[4], CultureInfo.InvariantCulture);
+            var topics = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
             var clock = Stopwatch.StartNew();
-            var generator = new SyntheticCollection(seed);
-            generator.Write(Path.Combine(dir, "docs"), docs, 100, 250, -0.9, 0.6);
-            generator.Write(Path.Combine(dir, "queries"), queries, 20, 60, -0.6, 0.7);
-            Console.Error.WriteLine($"generated {docs} documents and {queries} queries (seed {seed}) in {clock.Elapsed.TotalSeconds:F1}s");
+            var generator = topics > 0 ? new ClusteredCollection(seed, topics) : new SyntheticCollection(seed);
+            generator.Write(Path.Combine(dir, "docs"), docs, query: false);
+            generator.Write(Path.Combine(dir, "queries"), queries, query: true);
+            Console.Error.WriteLine($"generated {docs} documents and {queries} queries (seed {seed}, topics {topics}) in {clock.Elapsed.TotalSeconds:F1}s");
             break;
         }
     case "build":
         {
+            // build DIR NAME [float32|uint16|uint8] [clustered] [ann]: index DIR/docs into DIR/index-NAME.
             var dir = args[1];
-            var impacts = args.Length > 2 ? args[2] : "float32";
+            var name = args[2];
+            var impacts = args.Length > 3 ? args[3] : "float32";
             var encoding = ImpactEncodingNames.Parse(impacts) ?? throw new ArgumentException($"impacts: {ImpactEncodingNames.Choices}");
-            var target = Path.Combine(dir, $"index-{impacts}");
+            var options = new IndexBuildOptions(encoding)
+            {
+                Order = args.Contains("clustered") ? DocumentOrder.Clustered : DocumentOrder.Input,
+                Ann = args.FirstOrDefault(a => a.StartsWith("ann", StringComparison.Ordinal)) is string a
+                    ? new AnnBuildOptions(a.Length > 3 ? int.Parse(a[3..], CultureInfo.InvariantCulture) : AnnBuildOptions.DefaultListSize)
+                    : null,
+            };
+            var target = Path.Combine(dir, $"index-{name}");
             var clock = Stopwatch.StartNew();
             IndexMetadata meta;
-            using (var builder = new IndexBuilder(target, new IndexBuildOptions(encoding)))
+            using (var builder = new IndexBuilder(target, options))
             {
                 var vocabulary = CsrFile.VocabularyStrings;
                 var i = 0;
@@ -55,7 +73,7 @@ switch (verb)
                 ["indexBytes"] = meta.Files.Values.Sum(f => f.Bytes),
                 ["bytesPerPosting"] = (double)postingBytes / meta.Postings,
             };
-            File.WriteAllText(Path.Combine(dir, $"results-build-{impacts}.json"), JsonSerializer.Serialize(result, json));
+            File.WriteAllText(Path.Combine(dir, $"results-build-{name}.json"), JsonSerializer.Serialize(result, json));
             Console.WriteLine(JsonSerializer.Serialize(result, json));
             break;
         }
@@ -123,8 +141,106 @@ switch (verb)
             File.WriteAllText(Path.Combine(dir, $"results-search-{impacts}.json"), JsonSerializer.Serialize(new { results, agreement }, json));
             break;
         }
+    case "sweep":
+        {
+            // sweep DIR NAME [K...]: exact term-at-a-time (and MaxScore, DAAT) and the approximate operating points of
+            // GRID ("terms,...:budget,..."), one thread: latency per query (its fastest of PASSES passes) and recall@k
+            // against exact; writes DIR/results-sweep-NAME.json.
+            var dir = args[1];
+            var name = args[2];
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{name}"));
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
+            var searcher = new IndexSearcher(index);
+            var ks = args.Length > 3 ? args[3..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10, 1000];
+            var rows = new List<Dictionary<string, object>>();
+            // PASSES=1 for a quick recall check (latencies then include cold caches).
+            var passes = int.Parse(Environment.GetEnvironmentVariable("PASSES") ?? "3", CultureInfo.InvariantCulture);
+            foreach (var k in ks)
+            {
+                var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
+                void Measure(string mode, string point, Func<SearchQuery, IndexHit[]> run)
+                {
+                    foreach (var q in queries.Take(50))
+                        run(q);
+                    var latencies = new double[queries.Count];
+                    long found = 0, total = 0;
+                    for (var pass = 0; pass < passes; pass++)
+                    {
+                        for (var i = 0; i < queries.Count; i++)
+                        {
+                            var t = Stopwatch.GetTimestamp();
+                            var hits = run(queries[i]);
+                            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                            latencies[i] = pass == 0 ? ms : Math.Min(ms, latencies[i]);
+                            if (pass == 0)
+                            {
+                                var truth = exact[i].Select(h => h.Doc).ToHashSet();
+                                found += hits.Count(h => truth.Contains(h.Doc));
+                                total += truth.Count;
+                            }
+                        }
+                    }
+                    var sorted = latencies.Order().ToArray();
+                    var row = new Dictionary<string, object>
+                    {
+                        ["index"] = name,
+                        ["k"] = k,
+                        ["mode"] = mode,
+                        ["point"] = point,
+                        ["meanMs"] = latencies.Average(),
+                        ["p50Ms"] = sorted[sorted.Length / 2],
+                        ["p99Ms"] = sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)],
+                        ["recall"] = total == 0 ? 1.0 : (double)found / total,
+                    };
+                    rows.Add(row);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} k={k} {mode} {point}: mean {row["meanMs"]:F3} ms, recall {row["recall"]:F4}"));
+                }
+                foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                    Measure("exact", algorithm.ToString(), q => searcher.Search(q, k, algorithm));
+                if (!index.HasAnn)
+                    continue;
+                // GRID10, GRID1000...: the grid for that k; budgets below k cap recall, so deeper runs get larger budgets.
+                var grid = (Environment.GetEnvironmentVariable($"GRID{k}") ?? (k <= 100 ? "6,12,30:50,100,200,400,800" : "12,30:1000,2000,4000,8000")).Split(':');
+                foreach (var terms in grid[0].Split(',').Select(int.Parse))
+                {
+                    foreach (var budget in grid[1].Split(',').Select(int.Parse))
+                        Measure("approximate", $"terms {terms}, budget {budget}", q => searcher.Search(q, k, new ApproximateSearch(budget, terms)));
+                }
+            }
+            File.WriteAllText(Path.Combine(dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
+            break;
+        }
+    case "ann":
+        {
+            // ann DIR NAME [LISTSIZE]: add the approximate-search structures to DIR/index-NAME (as `disco index ann`).
+            var clock = Stopwatch.StartNew();
+            var listSize = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : AnnBuildOptions.DefaultListSize;
+            var meta = AnnBuilder.Add(Path.Combine(args[1], $"index-{args[2]}"), new AnnBuildOptions(listSize));
+            Console.WriteLine($"ann: {clock.Elapsed.TotalSeconds:F1} s, {meta.Ann!.Heads} head postings, {meta.Files.Where(f => f.Key.StartsWith("ann", StringComparison.Ordinal)).Sum(f => f.Value.Bytes) / 1e6:F0} MB");
+            break;
+        }
+    case "profile":
+        {
+            // profile DIR NAME [BUDGET TERMS]: approximate search in a loop for 20 s (for perf record).
+            var dir = args[1];
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
+            var point = args.Length > 4 ? new ApproximateSearch(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)) : new ApproximateSearch();
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
+            var searcher = new IndexSearcher(index);
+            var clock = Stopwatch.StartNew();
+            var n = 0;
+            while (clock.Elapsed.TotalSeconds < 20)
+                searcher.Search(queries[n++ % queries.Count], 10, point);
+            Console.WriteLine($"{n} queries, {clock.Elapsed.TotalMilliseconds / n:F3} ms each");
+            break;
+        }
     case "report":
         Report.Write(args[1]);
+        break;
+    case "annreport":
+        AnnReport.Write(args[1]);
         break;
     default:
         Console.Error.WriteLine("usage: generate DIR DOCS QUERIES SEED | build DIR [impacts] | search DIR [impacts] | report DIR");

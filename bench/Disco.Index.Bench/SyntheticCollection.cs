@@ -1,8 +1,8 @@
 namespace Disco.Index.Bench;
 
 /// <summary>
-/// SPLADE-like synthetic sparse vectors (parameters and their justification in
-/// docs/benchmarks.md, "Index and search"):
+/// SPLADE-like synthetic sparse vectors, documents drawn independently of each other (parameters
+/// and their justification in docs/benchmarks.md, "Index and search"):
 /// <list type="bullet">
 /// <item>term popularity Zipf-like over the 30522-term BERT vocabulary: term of rank r is drawn
 /// with probability ∝ r^-s (s = 0.6), ranks mapped to vocabulary ids by a fixed random permutation;</item>
@@ -11,15 +11,13 @@ namespace Disco.Index.Bench;
 /// more, as SPLADE's weights behave like IDF): documents μ = -0.9 + 0.6·ln(r)/ln(V), σ = 0.6;
 /// queries μ = -0.6 + 0.6·ln(r)/ln(V), σ = 0.7.</item>
 /// </list>
-/// Written as CSR arrays: <c>NAME.indptr</c> (int64, n+1), <c>NAME.terms</c> (int32 vocabulary ids,
-/// increasing within a row) and <c>NAME.weights</c> (float32), readable with numpy.fromfile.
+/// See <see cref="ClusteredCollection"/> for the topically clustered variant.
 /// </summary>
-internal sealed class SyntheticCollection
+internal class SyntheticCollection
 {
     public const int Vocabulary = 30522;
     public const double ZipfExponent = 0.6;
-    private readonly Random _random;
-    private readonly double[] _cumulative;
+    private readonly ZipfSampler _popularity = new(Vocabulary, ZipfExponent);
     private readonly int[] _rankToTerm;
     private readonly int[] _termRank;
     private readonly int[] _stamp = new int[Vocabulary];
@@ -27,64 +25,63 @@ internal sealed class SyntheticCollection
 
     public SyntheticCollection(int seed)
     {
-        _random = new Random(seed);
-        _cumulative = new double[Vocabulary];
-        var sum = 0.0;
-        for (var r = 0; r < Vocabulary; r++)
-        {
-            sum += Math.Pow(r + 1, -ZipfExponent);
-            _cumulative[r] = sum;
-        }
-        for (var r = 0; r < Vocabulary; r++)
-            _cumulative[r] /= sum;
+        Random = new Random(seed);
         _rankToTerm = [.. Enumerable.Range(0, Vocabulary)];
-        _random.Shuffle(_rankToTerm);
+        Random.Shuffle(_rankToTerm);
         _termRank = new int[Vocabulary];
         for (var r = 0; r < Vocabulary; r++)
             _termRank[_rankToTerm[r]] = r;
     }
 
-    public void Write(string prefix, int rows, int minTerms, int maxTerms, double mu0, double sigma)
+    protected Random Random { get; }
+
+    /// <summary>Writes documents (<paramref name="query"/> false) or queries as CSR files at <paramref name="prefix"/>.</summary>
+    public void Write(string prefix, int rows, bool query)
     {
-        using var indptr = new BinaryWriter(new BufferedStream(File.Create(prefix + ".indptr"), 1 << 20));
-        using var terms = new BinaryWriter(new BufferedStream(File.Create(prefix + ".terms"), 1 << 20));
-        using var weights = new BinaryWriter(new BufferedStream(File.Create(prefix + ".weights"), 1 << 20));
-        long offset = 0;
-        indptr.Write(offset);
-        var row = new List<int>(maxTerms);
+        using var writer = new CsrWriter(prefix);
+        var row = new List<(int Term, float Weight)>(256);
         for (var i = 0; i < rows; i++)
         {
-            var n = _random.Next(minTerms, maxTerms + 1);
             _row++;
             row.Clear();
-            while (row.Count < n)
-            {
-                var rank = Array.BinarySearch(_cumulative, _random.NextDouble());
-                rank = rank < 0 ? ~rank : rank;
-                rank = Math.Min(rank, Vocabulary - 1);
-                var term = _rankToTerm[rank];
-                if (_stamp[term] == _row)
-                    continue;
-                _stamp[term] = _row;
-                row.Add(term);
-            }
-            row.Sort();
-            foreach (var t in row)
-            {
-                var mu = mu0 + (0.6 * Math.Log(_termRank[t] + 1) / Math.Log(Vocabulary));
-                terms.Write(t);
-                weights.Write((float)Math.Exp(mu + (sigma * Gaussian())));
-            }
-            offset += n;
-            indptr.Write(offset);
+            FillRow(row, query);
+            writer.WriteRow(row);
         }
+    }
+
+    /// <summary>Draws one row of distinct terms with their weights.</summary>
+    protected virtual void FillRow(List<(int Term, float Weight)> row, bool query)
+    {
+        var n = query ? Random.Next(20, 61) : Random.Next(100, 251);
+        while (row.Count < n)
+            TryAdd(row, PopularTerm(), query, 0);
+    }
+
+    /// <summary>A term drawn from the collection-wide popularity distribution.</summary>
+    protected int PopularTerm() => _rankToTerm[_popularity.Next(Random)];
+
+    protected int TermAtRank(int rank) => _rankToTerm[rank];
+
+    /// <summary>
+    /// Adds <paramref name="term"/> unless the row has it, with a log-normal weight that grows with
+    /// the term's rarity, raised by <paramref name="boost"/> in log space; false when it was there.
+    /// </summary>
+    protected bool TryAdd(List<(int Term, float Weight)> row, int term, bool query, double boost)
+    {
+        if (_stamp[term] == _row)
+            return false;
+        _stamp[term] = _row;
+        var (mu0, sigma) = query ? (-0.6, 0.7) : (-0.9, 0.6);
+        var mu = mu0 + boost + (0.6 * Math.Log(_termRank[term] + 1) / Math.Log(Vocabulary));
+        row.Add((term, (float)Math.Exp(mu + (sigma * Gaussian()))));
+        return true;
     }
 
     private double Gaussian()
     {
         // Box-Muller; one value per call keeps the stream simple and reproducible.
-        var u1 = 1.0 - _random.NextDouble();
-        var u2 = _random.NextDouble();
+        var u1 = 1.0 - Random.NextDouble();
+        var u2 = Random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

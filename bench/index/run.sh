@@ -12,8 +12,8 @@ for SPEC in 100000:42 1000000:43; do
   DIR="$WORK/$DOCS"
   mkdir -p "$DIR"
   [ -f "$DIR/docs.indptr" ] || "$BENCH" generate "$DIR" "$DOCS" 300 "$SEED"
-  "$BENCH" build "$DIR" float32
-  "$BENCH" build "$DIR" uint8
+  "$BENCH" build "$DIR" float32 float32
+  "$BENCH" build "$DIR" uint8 uint8
   # Write the new index files back before timing anything, so disk writeback does not overlap the searches.
   sync
   /usr/bin/python3 bench/peers/splade_numba.py "$DIR"

@@ -13,4 +13,13 @@ public sealed record IndexBuildOptions(
 {
     public const long DefaultSegmentPostings = 8_000_000;
     public const int DefaultRangeBits = IndexFormat.DefaultRangeBits;
+
+    /// <summary>Static pruning of documents and posting lists; null keeps every posting.</summary>
+    public StaticPruning? Pruning { get; init; }
+
+    /// <summary>Document numbering; <see cref="DocumentOrder.Clustered"/> reorders before writing postings.</summary>
+    public DocumentOrder Order { get; init; } = DocumentOrder.Input;
+
+    /// <summary>Also write the structures of approximate search (docs/index-format.md, "Approximate search"); null: none.</summary>
+    public AnnBuildOptions? Ann { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Disco.Core;
 using Disco.Core.Vectors;
 
@@ -10,7 +11,10 @@ namespace Disco.Index;
 /// into the final files at <see cref="Complete"/>. Everything is written into a sibling directory
 /// <c>DIR.tmp-&lt;guid&gt;</c>; only a complete index is renamed to <c>DIR</c>, replacing an
 /// existing index only then. Disposing without completing deletes the temporary directory.
-/// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are.
+/// Internal document ids are assigned in arrival order (0, 1, ...), as SPLADE's row ids are,
+/// unless <see cref="IndexBuildOptions.Order"/> asks for a clustered order. Static pruning
+/// (<see cref="IndexBuildOptions.Pruning"/>) applies to each document as it arrives and to each
+/// term's list when the segments are merged.
 /// <c>FromVectors</c>, <c>FromCollection</c> and <c>FromRecords</c> build in one call, from files or from memory.
 /// </summary>
 public sealed partial class IndexBuilder : IDisposable
@@ -20,8 +24,21 @@ public sealed partial class IndexBuilder : IDisposable
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<string> _termStrings = [];
     private readonly List<string> _segments = [];
+
+    /// <summary>Document ids in arrival order (duplicates refused here); in a reordered build they go to a side folder and <see cref="_orderedIds"/> holds the index's own.</summary>
     private readonly DocumentIdWriter _docIds;
+    private readonly ForwardFile? _forward;
+    private readonly StaticPruning _pruning;
     private readonly int _capacity;
+    private DocumentIdWriter? _orderedIds;
+    private int[] _docTerms = new int[256];
+    private float[] _docWeights = new float[256];
+    private int _docLength;
+    private int _current;
+    private long _inputPostings;
+    private long _removedByMinWeight;
+    private long _removedByDocumentTerms;
+    private long _removedByListSize;
     private int[] _segTerms;
     private int[] _segDocs;
     private float[] _segWeights;
@@ -38,6 +55,8 @@ public sealed partial class IndexBuilder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _options = options ?? new IndexBuildOptions();
+        _pruning = _options.Pruning ?? new StaticPruning();
+        _pruning.Validate();
         if (_options.SegmentPostings < 1024)
             throw new ArgumentOutOfRangeException(nameof(options), "SegmentPostings must be at least 1024");
         if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
@@ -47,13 +66,24 @@ public sealed partial class IndexBuilder : IDisposable
         _segTerms = new int[Math.Min(_capacity, 1 << 16)];
         _segDocs = new int[_segTerms.Length];
         _segWeights = new float[_segTerms.Length];
-        _docIds = new DocumentIdWriter(_directory.Temp);
+        if (_options.Order == DocumentOrder.Clustered)
+        {
+            // A reordered build keeps whole documents aside until all have arrived and are numbered.
+            _docIds = new DocumentIdWriter(Directory.CreateDirectory(ArrivalFolder).FullName);
+            _forward = new ForwardFile(Path.Combine(_directory.Temp, "documents.tmp"));
+        }
+        else
+        {
+            _docIds = new DocumentIdWriter(_directory.Temp);
+        }
     }
 
     /// <summary>Free-form description of the build (source files, model) recorded in meta.json.</summary>
     public Dictionary<string, string> BuildInfo { get; } = [];
 
     public int DocumentCount => _docIds.Count;
+
+    private string ArrivalFolder => Path.Combine(_directory.Temp, "arrival.tmp");
 
     /// <summary>
     /// Starts a new source of documents (a vectors file, a collection). Document ids must be
@@ -66,9 +96,10 @@ public sealed partial class IndexBuilder : IDisposable
     public void Add(TermVector vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        var doc = BeginDocument(vector.Id);
+        BeginDocument(vector.Id);
         for (var i = 0; i < vector.Terms.Length; i++)
-            AddPosting(doc, vector.Id, TermId(vector.Terms[i]), vector.Terms[i], vector.Weights[i]);
+            AddTerm(vector.Id, TermId(vector.Terms[i]), vector.Terms[i], vector.Weights[i]);
+        EndDocument(vector.Id);
     }
 
     /// <summary>Adds a document encoded over <paramref name="vocabulary"/> (term id → string).</summary>
@@ -82,7 +113,7 @@ public sealed partial class IndexBuilder : IDisposable
             _vocabularyMap = new int[vocabulary.Count];
             Array.Fill(_vocabularyMap, -1);
         }
-        var doc = BeginDocument(id);
+        BeginDocument(id);
         for (var i = 0; i < vector.Count; i++)
         {
             var v = vector.Indices[i];
@@ -91,40 +122,75 @@ public sealed partial class IndexBuilder : IDisposable
             var t = _vocabularyMap[v];
             if (t < 0)
                 t = _vocabularyMap[v] = TermId(vocabulary[v]);
-            AddPosting(doc, id, t, vocabulary[v], vector.Values[i]);
+            AddTerm(id, t, vocabulary[v], vector.Values[i]);
         }
+        EndDocument(id);
+    }
+
+    /// <summary>
+    /// Adds the structures of approximate search to an existing index, or replaces them
+    /// (<c>disco index ann</c>): the new files are written beside the old ones, meta.json is
+    /// replaced atomically, then the old files are deleted; a reader sees one or the other.
+    /// </summary>
+    public static IndexMetadata AddApproximateSearch(string directory, AnnBuildOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return AnnBuilder.Add(directory, options ?? new AnnBuildOptions());
     }
 
     /// <summary>Merges the segments, writes the index and moves it into place.</summary>
     public IndexMetadata Complete()
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (_forward is not null)
+        {
+            _docIds.Complete();
+            Reorder();
+        }
         FlushSegment();
-        _docIds.Complete();
+        var ids = _orderedIds ?? _docIds;
+        ids.Complete();
         var encoding = _options.Impacts;
         float? scale = encoding == ImpactEncoding.Float32 ? null
             : _maxWeight > 0 ? _maxWeight / IndexFormat.MaxCode(encoding) : 1f;
         var meta = new IndexMetadata
         {
-            Documents = _docIds.Count,
+            Documents = ids.Count,
             Terms = _termStrings.Count,
             Impacts = ImpactEncodingNames.Name(encoding),
             Scale = scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,
+            DocumentOrder = _options.Order == DocumentOrder.Clustered ? "clustered" : "input",
         };
         using (var writer = new PostingsWriter(_directory.Temp, encoding, scale ?? 1f, _options.RangeBits))
         {
             var readers = _segments.Select(SegmentFile.Open).ToList();
             try
             {
+                var list = new TermPostings();
                 for (var t = 0; t < _termStrings.Count; t++)
                 {
                     writer.BeginTerm();
-                    foreach (var r in readers)
+                    if (_pruning.ListSize is int listSize)
                     {
-                        if (r.Term == t)
-                            r.CopyTerm(writer);
+                        list.Clear();
+                        foreach (var r in readers)
+                        {
+                            if (r.Term == t)
+                                r.CopyTerm(list.Add);
+                        }
+                        _removedByListSize += list.KeepLargest(listSize);
+                        list.WriteTo(writer);
+                    }
+                    else
+                    {
+                        foreach (var r in readers)
+                        {
+                            if (r.Term == t)
+                                r.CopyTerm(writer.Add);
+                        }
                     }
                     writer.EndTerm(_termStrings[t]);
                 }
@@ -134,14 +200,32 @@ public sealed partial class IndexBuilder : IDisposable
                 foreach (var r in readers)
                     r.Dispose();
             }
-            _directory.CompleteFiles(meta, writer, _docIds);
+            _directory.CompleteFiles(meta, writer, ids);
         }
         _docIds.Dispose();
+        _orderedIds?.Dispose();
+        if (_forward is not null)
+            Directory.Delete(ArrivalFolder, recursive: true);
         foreach (var s in _segments)
             File.Delete(s);
         meta.Build["segmentPostings"] = _options.SegmentPostings.ToString(CultureInfo.InvariantCulture);
         meta.Build["segments"] = _segments.Count.ToString(CultureInfo.InvariantCulture);
-        _directory.Complete(meta, BuildInfo);
+        if (!_pruning.IsEmpty)
+        {
+            meta.Pruning = new PruningMetadata
+            {
+                DocumentTerms = _pruning.DocumentTerms,
+                ListSize = _pruning.ListSize,
+                MinWeight = _pruning.MinWeight,
+                InputPostings = _inputPostings,
+                RemovedByMinWeight = _removedByMinWeight,
+                RemovedByDocumentTerms = _removedByDocumentTerms,
+                RemovedByListSize = _removedByListSize,
+            };
+        }
+        meta.Build["indexSeconds"] = clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        var ann = _options.Ann;
+        _directory.Complete(meta, BuildInfo, ann is null ? null : temp => meta = AnnBuilder.Add(temp, ann));
         _completed = true;
         return meta;
     }
@@ -149,17 +233,116 @@ public sealed partial class IndexBuilder : IDisposable
     public void Dispose()
     {
         _docIds.Dispose();
+        _orderedIds?.Dispose();
+        _forward?.Dispose();
         _completed = true;
         _directory.Dispose();
     }
 
-    private int BeginDocument(string id)
+    private void BeginDocument(string id)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         ArgumentNullException.ThrowIfNull(id);
+        _current = _docIds.Add(id);
+        _docLength = 0;
+    }
+
+    /// <summary>Collects one term of the current document; a term repeated within it has its weights added.</summary>
+    private void AddTerm(string id, int term, string termString, float weight)
+    {
+        if (!float.IsFinite(weight))
+            throw new DiscoException($"document {id}: weight of \"{termString}\" is not a finite number");
+        if (weight < 0)
+            throw new DiscoException($"document {id}: weight of \"{termString}\" is negative ({weight}); the index stores non-negative impacts (SPLADE weights are log(1 + relu(.)) >= 0)");
+        if (weight == 0)
+            return;
+        if (_lastDocOfTerm[term] == _current)
+        {
+            // A term repeated within one document: its weights add up, as in SparseVector.FromPairs.
+            _docWeights[_slotOfTerm[term]] += weight;
+            return;
+        }
+        if (_docLength == _docTerms.Length)
+        {
+            Array.Resize(ref _docTerms, _docLength * 2);
+            Array.Resize(ref _docWeights, _docLength * 2);
+        }
+        _lastDocOfTerm[term] = _current;
+        _slotOfTerm[term] = _docLength;
+        _docTerms[_docLength] = term;
+        _docWeights[_docLength] = weight;
+        _docLength++;
+    }
+
+    /// <summary>Prunes the collected document and hands it to the segments, or to the forward file when reordering.</summary>
+    private void EndDocument(string id)
+    {
+        _inputPostings += _docLength;
+        if (_pruning.MinWeight is float min)
+        {
+            var kept = 0;
+            for (var i = 0; i < _docLength; i++)
+            {
+                if (_docWeights[i] >= min)
+                {
+                    _docTerms[kept] = _docTerms[i];
+                    _docWeights[kept++] = _docWeights[i];
+                }
+            }
+            _removedByMinWeight += _docLength - kept;
+            _docLength = kept;
+        }
+        if (_pruning.DocumentTerms is int keep && _docLength > keep)
+        {
+            // The heaviest terms; equal weights are kept in ordinal order of the term strings, so
+            // the result does not depend on the order terms arrived in.
+            var order = Enumerable.Range(0, _docLength)
+                .OrderByDescending(i => _docWeights[i])
+                .ThenBy(i => _termStrings[_docTerms[i]], StringComparer.Ordinal)
+                .Take(keep)
+                .ToArray();
+            var terms = order.Select(i => _docTerms[i]).ToArray();
+            var weights = order.Select(i => _docWeights[i]).ToArray();
+            terms.CopyTo(_docTerms, 0);
+            weights.CopyTo(_docWeights, 0);
+            _removedByDocumentTerms += _docLength - keep;
+            _docLength = keep;
+        }
+        for (var i = 0; i < _docLength; i++)
+            _maxWeight = Math.Max(_maxWeight, _docWeights[i]);
+        if (_forward is not null)
+        {
+            _forward.Write(Encoding.UTF8.GetBytes(id), _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
+            return;
+        }
+        AddDocument(_current, _docTerms.AsSpan(0, _docLength), _docWeights.AsSpan(0, _docLength));
+    }
+
+    /// <summary>Buffers the postings of document <paramref name="doc"/> (its internal number).</summary>
+    private void AddDocument(int doc, ReadOnlySpan<int> terms, ReadOnlySpan<float> weights)
+    {
+        // Segments end at document boundaries.
         if (_segCount >= _capacity)
             FlushSegment();
-        return _docIds.Add(id);
+        for (var i = 0; i < terms.Length; i++)
+            AddToSegment(doc, terms[i], weights[i]);
+    }
+
+    /// <summary>Numbers the documents by <see cref="RecursiveBisection"/> and replays them in that order.</summary>
+    private void Reorder()
+    {
+        var forward = _forward!;
+        forward.Seal();
+        var order = RecursiveBisection.Order(forward, _termStrings.Count);
+        _orderedIds = new DocumentIdWriter(_directory.Temp);
+        _orderedIds.Reserve(order.Length);
+        foreach (var d in order)
+        {
+            forward.Vector(d, out var terms, out var weights);
+            var doc = _orderedIds.Add(Encoding.UTF8.GetString(forward.Id(d)));
+            AddDocument(doc, terms, weights);
+        }
+        forward.Dispose();
     }
 
     private int TermId(string term)
@@ -180,21 +363,8 @@ public sealed partial class IndexBuilder : IDisposable
         return id;
     }
 
-    private void AddPosting(int doc, string id, int term, string termString, float weight)
+    private void AddToSegment(int doc, int term, float weight)
     {
-        if (!float.IsFinite(weight))
-            throw new DiscoException($"document {id}: weight of \"{termString}\" is not a finite number");
-        if (weight < 0)
-            throw new DiscoException($"document {id}: weight of \"{termString}\" is negative ({weight}); the index stores non-negative impacts (SPLADE weights are log(1 + relu(.)) >= 0)");
-        if (weight == 0)
-            return;
-        if (_lastDocOfTerm[term] == doc)
-        {
-            // A term repeated within one document: its weights add up, as in SparseVector.FromPairs.
-            _segWeights[_slotOfTerm[term]] += weight;
-            _maxWeight = Math.Max(_maxWeight, _segWeights[_slotOfTerm[term]]);
-            return;
-        }
         if (_segCount == _segTerms.Length)
         {
             // Segments end at document boundaries, so one may overshoot the capacity by a document.
@@ -203,14 +373,11 @@ public sealed partial class IndexBuilder : IDisposable
             Array.Resize(ref _segDocs, size);
             Array.Resize(ref _segWeights, size);
         }
-        _lastDocOfTerm[term] = doc;
-        _slotOfTerm[term] = _segCount;
         _segTerms[_segCount] = term;
         _segDocs[_segCount] = doc;
         _segWeights[_segCount] = weight;
         _segCount++;
         _postings++;
-        _maxWeight = Math.Max(_maxWeight, weight);
     }
 
     private void FlushSegment()

@@ -27,7 +27,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly ChunkVerifier _postingsCheck;
     private readonly ChunkVerifier _docIdsCheck;
 
-    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll)
+    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll, bool openAnn = true)
     {
         Directory = directory;
         Metadata = meta;
@@ -59,13 +59,14 @@ public sealed unsafe class SparseIndex : IDisposable
             Verify(_blocks, meta);
             Verify(_docOffsets, meta);
             (_postingsCheck, _docIdsCheck) = ChunkVerifiers(directory, meta, verifyAll);
-            VerifyOtherFiles(directory, meta);
+            VerifyOtherFiles(directory, meta, skipAnn: true);
             _blockStride = IndexFormat.ImpactBytes(meta.ImpactEncoding) + IndexFormat.DocBytes;
             CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
             _termIds = new Dictionary<string, int>(_terms.Length, StringComparer.Ordinal);
             for (var i = 0; i < _terms.Length; i++)
                 _termIds[_terms[i]] = i;
+            Ann = meta.Ann is null || !openAnn ? null : AnnIndex.Open(directory, meta);
         }
         catch
         {
@@ -105,6 +106,15 @@ public sealed unsafe class SparseIndex : IDisposable
     internal byte* PostingsBase { get; }
 
     internal long PostingsEnd { get; }
+
+    /// <summary>The structures of approximate search, when the index has them.</summary>
+    internal AnnIndex? Ann { get; }
+
+    /// <summary>Whether the index has the structures of approximate search (<c>disco index --ann</c>, <c>disco index ann</c>).</summary>
+    public bool HasAnn => Ann is not null;
+
+    /// <summary>Opens an index without its approximate-search section (to rebuild that section, whatever state it is in).</summary>
+    internal static SparseIndex OpenWithoutAnn(string directory) => new(directory, IndexMetadata.Read(directory), verifyAll: false, openAnn: false);
 
     /// <summary>
     /// Opens an index. Corruption is always detected: meta.json and the small files are checked
@@ -263,11 +273,14 @@ public sealed unsafe class SparseIndex : IDisposable
         _blocks.Dispose();
         _docIds.Dispose();
         _docOffsets.Dispose();
+        Ann?.Dispose();
     }
 
     internal DiscoException Corrupt(string problem) => new($"{_postings.Path}: {problem}; the index is damaged, rebuild it");
 
-    private static void Verify(MappedFile file, IndexMetadata meta) => Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)]);
+    /// <summary>Checks a mapped file's CRC-32C against meta.json; <paramref name="remedy"/> says what to do when it differs.</summary>
+    internal static void Verify(MappedFile file, IndexMetadata meta, string remedy = "rebuild the index") =>
+        Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)], remedy);
 
     /// <summary>
     /// Chunk-by-chunk checks of postings.bin and docids.bin from checksums.bin; both files are
@@ -308,10 +321,14 @@ public sealed unsafe class SparseIndex : IDisposable
     }
 
     /// <summary>Files listed in meta.json that this type does not read itself are checked in full, so no listed file goes unchecked.</summary>
-    private static void VerifyOtherFiles(string directory, IndexMetadata meta)
+    private static void VerifyOtherFiles(string directory, IndexMetadata meta, bool skipAnn)
     {
         foreach (var (name, info) in meta.Files)
         {
+            // The approximate-search section checks its own files (AnnIndex), and a rebuild of that
+            // section must open an index whose section is damaged.
+            if (skipAnn && meta.Ann is { } ann && ann.Files.ContainsValue(name))
+                continue;
             if (name is IndexFormat.PostingsFile or IndexFormat.BlocksFile or IndexFormat.TermsFile or IndexFormat.DocIdsFile or IndexFormat.DocOffsetsFile or IndexIntegrity.ChecksumsFile)
                 continue;
             var path = Path.Combine(directory, name);
@@ -354,11 +371,11 @@ public sealed unsafe class SparseIndex : IDisposable
             throw new DiscoException($"{_docOffsets.Path}: document offsets do not span {IndexFormat.DocIdsFile}; the index is damaged, rebuild it");
     }
 
-    private static void Verify(string path, uint actual, IndexFileInfo expected)
+    private static void Verify(string path, uint actual, IndexFileInfo expected, string remedy = "rebuild the index")
     {
         var hex = actual.ToString("x8", CultureInfo.InvariantCulture);
         if (!string.Equals(hex, expected.Crc32C, StringComparison.OrdinalIgnoreCase))
-            throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, rebuild the index");
+            throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, {remedy}");
     }
 
     /// <summary>

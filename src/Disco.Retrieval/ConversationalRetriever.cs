@@ -150,7 +150,7 @@ public sealed class ConversationalRetriever
         {
             var clock = Stopwatch.StartNew();
             var searched = Prepare(context, query, options);
-            var hits = context.Searcher.Search(searched, options.TopK, options.Algorithm);
+            var hits = Run(context.Searcher, searched, options);
             var latency = new QueryLatency(query.EncodeMilliseconds, clock.Elapsed.TotalMilliseconds);
             return Finish(context, query, searched, hits, options, latency);
         }
@@ -229,7 +229,9 @@ public sealed class ConversationalRetriever
         var encodeTime = encoded.Any(q => q.Text is not null) ? clock.Elapsed : TimeSpan.Zero;
         clock.Restart();
         var prepared = encoded.Select(q => Prepare(context, q, options)).ToList();
-        var hits = context.Searcher.SearchBatch(prepared, options.TopK, options.Algorithm, batch.Threads, batch.SearchProgress);
+        var hits = options.Approximate is { } approximate
+            ? context.Searcher.SearchBatch(prepared, options.TopK, approximate, batch.Threads, batch.SearchProgress)
+            : context.Searcher.SearchBatch(prepared, options.TopK, options.Algorithm, batch.Threads, batch.SearchProgress);
         var results = new SearchResult[encoded.Count];
         for (var i = 0; i < results.Length; i++)
             results[i] = Finish(context, encoded[i], prepared[i], hits[i], options, latency: null);
@@ -243,7 +245,7 @@ public sealed class ConversationalRetriever
         {
             // Warm up (JIT, libtorch and index pages) so the first query's latency is not the process's start-up.
             var warm = Encode([queries[0]]);
-            context.Searcher.Search(Prepare(context, warm[0], options), options.TopK, options.Algorithm);
+            Run(context.Searcher, Prepare(context, warm[0], options), options);
         }
         var encodeTime = TimeSpan.Zero;
         var searchTime = TimeSpan.Zero;
@@ -258,7 +260,7 @@ public sealed class ConversationalRetriever
             {
                 clock.Restart();
                 var searched = Prepare(context, query, options);
-                var hits = context.Searcher.Search(searched, options.TopK, options.Algorithm);
+                var hits = Run(context.Searcher, searched, options);
                 var searchMs = clock.Elapsed.TotalMilliseconds;
                 searchTime += clock.Elapsed;
                 results.Add(Finish(context, query, searched, hits, options, new QueryLatency(query.EncodeMilliseconds, searchMs)));
@@ -339,4 +341,10 @@ public sealed class ConversationalRetriever
     }
 
     private SearchOptions WithTopK(int? topK) => topK is int k ? Options.SearchOrDefault with { TopK = k } : Options.SearchOrDefault;
+
+    /// <summary>One query, exact with the options' algorithm or approximate at their operating point.</summary>
+    private static IndexHit[] Run(IndexSearcher searcher, SearchQuery query, SearchOptions options) =>
+        options.Approximate is { } approximate
+            ? searcher.Search(query, options.TopK, approximate)
+            : searcher.Search(query, options.TopK, options.Algorithm);
 }

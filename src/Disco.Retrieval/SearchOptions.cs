@@ -12,12 +12,17 @@ namespace Disco.Retrieval;
 /// <param name="Pruning">Query pruning before search (largest weights, minimum weight); null keeps every term.</param>
 /// <param name="Threshold">Documents scoring at or below this are dropped (SPLADE's <c>config.threshold</c>).</param>
 /// <param name="Explain">Also return each hit's matched terms with their contributions.</param>
+/// <param name="Approximate">
+/// Approximate search at this operating point (the index needs its approximate-search section);
+/// null: exact search with <paramref name="Algorithm"/>. Scores stay exact dot products.
+/// </param>
 public sealed record SearchOptions(
     int TopK = SearchOptions.DefaultTopK,
     SearchAlgorithm Algorithm = SearchAlgorithm.TermAtATime,
     QueryOptions? Pruning = null,
     float Threshold = 0,
-    bool Explain = false)
+    bool Explain = false,
+    ApproximateSearch? Approximate = null)
 {
     /// <summary>SPLADE's and DiSCo's run depth.</summary>
     public const int DefaultTopK = 1000;

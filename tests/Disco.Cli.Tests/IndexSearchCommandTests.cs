@@ -50,6 +50,26 @@ public sealed class IndexSearchCommandTests
     }
 
     [Fact]
+    public void Reordered_pruned_index_with_approximate_search_reproduces_the_golden_rankings()
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        WriteGoldenVectors(Fixtures.Golden("golden_conversations.jsonl"), dir.File("queries.jsonl"));
+        // Pruning at weight 0 removes nothing, so the rankings stay the golden ones; head lists of
+        // 2000 hold every posting of this small collection, so a budget above its size is exact.
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index"), "--reorder", "--ann", "--prune-min-weight", "0"));
+        Assert.Equal(0, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run"), "--k", "10", "--approximate", "--ann-budget", "100000", "--ann-terms", "1000"));
+        AssertGoldenRankings(ReadRun(dir.File("run"), "trec"));
+        // The section added afterwards to a plain index searches alike.
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("plain")));
+        Assert.Equal(1, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run2"), "--approximate"));
+        Assert.Equal(0, Run("index", "ann", dir.File("plain")));
+        Assert.Equal(0, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run2"), "--k", "10", "--approximate", "--ann-budget", "100000", "--ann-terms", "1000"));
+        AssertGoldenRankings(ReadRun(dir.File("run2"), "trec"));
+        Assert.Equal(2, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run3"), "--ann-budget", "10"));
+    }
+
+    [Fact]
     public void Encode_as_you_go_index_and_conversation_search_reproduce_the_golden_rankings()
     {
         using var dir = new TempDirectory();

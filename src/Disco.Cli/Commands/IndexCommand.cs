@@ -31,19 +31,38 @@ public static class IndexCommand
         var encoder = new EncoderOptionGroup("Document encoder (directory or HuggingFace id): encode --collection as it is indexed");
         var collection = new Option<string?>("--collection") { Description = "Collection to encode with --model: TSV id<TAB>text or JSONL {id, text|contents}" };
         var threads = ThreadsOption.Create();
+        var pruneDocTerms = new Option<int?>("--prune-doc-terms") { Description = "Static pruning: keep each document's N heaviest terms" };
+        var pruneListSize = new Option<int?>("--prune-list-size") { Description = "Static pruning: keep each term's M largest postings" };
+        var pruneMinWeight = new Option<float?>("--prune-min-weight") { Description = "Static pruning: drop document weights below W" };
+        var reorder = new Option<bool>("--reorder") { Description = "Number similar documents next to each other (recursive bisection), so block-max pruning skips more on topical collections; slower build" };
+        var ann = new Option<bool>("--ann") { Description = "Also build the approximate-search section (disco search --approximate)" };
+        var annListSize = AnnListSize();
         var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
-            vectors, collection, output, impacts, segment, threads,
+            vectors, collection, output, impacts, segment, threads, pruneDocTerms, pruneListSize, pruneMinWeight, reorder, ann, annListSize,
         };
         encoder.AddTo(command);
         command.Subcommands.Add(CreateStats());
+        command.Subcommands.Add(CreateAnn());
         command.Subcommands.Add(IndexInteropCommands.Import());
         command.Subcommands.Add(IndexInteropCommands.Export());
         command.Subcommands.Add(IndexInteropCommands.Merge());
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output) ?? throw new UsageException("--out DIR is required");
-            var options = new IndexBuildOptions(IndexFormatNames.Parse(parse.GetValue(impacts)!), parse.GetValue(segment));
+            if (parse.GetValue(pruneDocTerms) is < 1 || parse.GetValue(pruneListSize) is < 1)
+                throw new UsageException("--prune-doc-terms and --prune-list-size must be at least 1");
+            if (parse.GetValue(pruneMinWeight) is float w && !(w >= 0 && float.IsFinite(w)))
+                throw new UsageException("--prune-min-weight must be a finite number >= 0");
+            if (parse.GetValue(annListSize) is < 1)
+                throw new UsageException("--ann-list-size must be at least 1");
+            var pruning = new StaticPruning(parse.GetValue(pruneDocTerms), parse.GetValue(pruneListSize), parse.GetValue(pruneMinWeight));
+            var options = new IndexBuildOptions(IndexFormatNames.Parse(parse.GetValue(impacts)!), parse.GetValue(segment))
+            {
+                Pruning = pruning.IsEmpty ? null : pruning,
+                Order = parse.GetValue(reorder) ? DocumentOrder.Clustered : DocumentOrder.Input,
+                Ann = parse.GetValue(ann) || parse.GetValue(annListSize) is not null ? new AnnBuildOptions(parse.GetValue(annListSize) ?? AnnBuildOptions.DefaultListSize) : null,
+            };
             if (options.SegmentPostings < 1024)
                 throw new UsageException("--segment-postings must be at least 1024");
             var clock = Stopwatch.StartNew();
@@ -83,6 +102,31 @@ public static class IndexCommand
         return command;
     }
 
+    private static Option<int?> AnnListSize() =>
+        new("--ann-list-size") { Description = $"Postings per term in the approximate-search head lists (default {AnnBuildOptions.DefaultListSize}; more: higher recall per budget, bigger section)" };
+
+    private static Command CreateAnn()
+    {
+        var directory = new Argument<string>("DIR") { Description = "Index directory" };
+        var listSize = AnnListSize();
+        var command = new Command("ann", "Add (or rebuild) the approximate-search section of an existing index; searches running meanwhile see the old section or the new one")
+        {
+            directory, listSize,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(listSize) is < 1)
+                throw new UsageException("--ann-list-size must be at least 1");
+            var dir = parse.GetValue(directory)!;
+            var clock = Stopwatch.StartNew();
+            var meta = IndexBuilder.AddApproximateSearch(dir, new AnnBuildOptions(parse.GetValue(listSize) ?? AnnBuildOptions.DefaultListSize));
+            var bytes = meta.Ann!.Files.Values.Sum(name => meta.Files[name].Bytes);
+            Console.Error.WriteLine($"added the approximate-search section (generation {meta.Ann.Generation}, {meta.Ann.Heads} head postings, {bytes / 1e6:F0} MB) to {dir} in {clock.Elapsed.TotalSeconds:F1}s");
+            return 0;
+        });
+        return command;
+    }
+
     private static Command CreateStats()
     {
         var directory = new Argument<string>("DIR") { Description = "Index directory" };
@@ -115,6 +159,16 @@ public static class IndexCommand
             Console.WriteLine($"L0_d\t{stats.MeanDocumentLength.ToString("F3", CultureInfo.InvariantCulture)}");
             if (lengths.Length > 0)
                 Console.WriteLine($"posting length min/median/p99/max\t{lengths[0]}/{lengths[lengths.Length / 2]}/{lengths[(int)Math.Min(lengths.Length - 1, Math.Ceiling(lengths.Length * 0.99) - 1)]}/{lengths[^1]}");
+            var meta = index.Metadata;
+            Console.WriteLine($"document order\t{(meta.Order == DocumentOrder.Clustered ? "clustered" : "input")}");
+            if (meta.Pruning is { } p)
+            {
+                Console.WriteLine($"pruning\tdoc terms {p.DocumentTerms?.ToString(CultureInfo.InvariantCulture) ?? "-"}, list size {p.ListSize?.ToString(CultureInfo.InvariantCulture) ?? "-"}, min weight {p.MinWeight?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+                var removed = p.RemovedByMinWeight + p.RemovedByDocumentTerms + p.RemovedByListSize;
+                Console.WriteLine($"pruned postings\t{removed} of {p.InputPostings} ({(p.InputPostings == 0 ? 0 : 100.0 * removed / p.InputPostings).ToString("F2", CultureInfo.InvariantCulture)}%): {p.RemovedByMinWeight} by min weight, {p.RemovedByDocumentTerms} by doc terms, {p.RemovedByListSize} by list size");
+            }
+            if (meta.Ann is { } a)
+                Console.WriteLine($"approximate search\tgeneration {a.Generation}, list size {a.ListSize}, {a.Heads} head postings, default budget {a.DefaultBudget}, default terms {a.DefaultTerms}");
             if (parse.GetValue(queries) is string queryPath)
             {
                 var read = QueryFile.Read(queryPath);

@@ -4,12 +4,15 @@ using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
 
-/// <summary>The options that say how a query is searched (--algorithm, --query-max-terms, --query-min-weight), shared by search and serve.</summary>
+/// <summary>The options that say how a query is searched (--algorithm, --approximate, --query-max-terms, --query-min-weight), shared by search and serve.</summary>
 internal sealed class SearchOptionGroup
 {
     private readonly Option<string> _algorithm = new("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
     private readonly Option<int?> _maxTerms = new("--query-max-terms") { Description = "Keep the N largest query weights" };
     private readonly Option<float> _minWeight = new("--query-min-weight") { Description = "Drop query weights below this" };
+    private readonly Option<bool> _approximate = new("--approximate") { Description = "Approximate search with the index's approximate-search section (disco index --ann, disco index ann): much faster, may miss some of the exact top k; scores stay exact" };
+    private readonly Option<int?> _annBudget = new("--ann-budget") { Description = "With --approximate: documents scored exactly per query (more: higher recall, slower; default from the index)" };
+    private readonly Option<int?> _annTerms = new("--ann-terms") { Description = "With --approximate: the heaviest query terms that propose candidates (more: higher recall, slower; default from the index)" };
 
     public SearchOptionGroup() => _algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
 
@@ -18,8 +21,20 @@ internal sealed class SearchOptionGroup
         command.Options.Add(_algorithm);
         command.Options.Add(_maxTerms);
         command.Options.Add(_minWeight);
+        command.Options.Add(_approximate);
+        command.Options.Add(_annBudget);
+        command.Options.Add(_annTerms);
     }
 
-    public SearchOptions Create(ParseResult parse, int topK) =>
-        new(topK, IndexFormatNames.ParseAlgorithm(parse.GetValue(_algorithm)!), new QueryOptions(parse.GetValue(_maxTerms), parse.GetValue(_minWeight)));
+    public SearchOptions Create(ParseResult parse, int topK)
+    {
+        var budget = parse.GetValue(_annBudget);
+        var terms = parse.GetValue(_annTerms);
+        if (!parse.GetValue(_approximate) && (budget is not null || terms is not null))
+            throw new UsageException("--ann-budget and --ann-terms need --approximate");
+        if (budget is < 1 || terms is < 1)
+            throw new UsageException("--ann-budget and --ann-terms must be at least 1");
+        return new(topK, IndexFormatNames.ParseAlgorithm(parse.GetValue(_algorithm)!), new QueryOptions(parse.GetValue(_maxTerms), parse.GetValue(_minWeight)),
+            Approximate: parse.GetValue(_approximate) ? new ApproximateSearch(budget, terms) : null);
+    }
 }

@@ -69,10 +69,14 @@ public static class StrictJson
         throw new DataFormatException(source, line, $"invalid UTF-8 (byte 0x{utf8[offset]:x2} at offset {offset})");
     }
 
-    /// <summary>System.Text.Json's messages end with the position, which the exception already names.</summary>
+    /// <summary>
+    /// System.Text.Json's messages end with the position, which the exception already names; the
+    /// token they quote may span lines, and errors are one line, so line breaks become spaces.
+    /// </summary>
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut].TrimEnd() : message;
+        var sentence = cut > 0 ? message[..cut].TrimEnd() : message;
+        return sentence.ReplaceLineEndings(" ");
     }
 }

@@ -25,14 +25,32 @@ public sealed class IndexSearcher
 
     public SparseIndex Index { get; }
 
-    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime)
+    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime) =>
+        Search(query, k, Plan.Of(algorithm));
+
+    /// <summary>
+    /// Approximate search with the index's approximate-search structures (<see cref="SparseIndex.HasAnn"/>):
+    /// may miss documents of the exact top k at the given operating point; scores are exact.
+    /// </summary>
+    public IndexHit[] Search(SearchQuery query, int k, ApproximateSearch approximate) =>
+        Search(query, k, Resolve(approximate));
+
+    /// <summary>Searches many queries on <paramref name="threads"/> threads; results in input order.</summary>
+    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime, int threads = 0, IProgress<long>? progress = null) =>
+        SearchBatch(queries, k, Plan.Of(algorithm), threads, progress);
+
+    /// <summary>Approximate search of many queries on <paramref name="threads"/> threads; results in input order.</summary>
+    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, ApproximateSearch approximate, int threads = 0, IProgress<long>? progress = null) =>
+        SearchBatch(queries, k, Resolve(approximate), threads, progress);
+
+    private IndexHit[] Search(SearchQuery query, int k, Plan plan)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!_pool.TryTake(out var scratch))
             scratch = new SearchScratch(Index, _rangeSize);
         try
         {
-            return Search(query, k, algorithm, scratch);
+            return Search(query, k, plan, scratch);
         }
         finally
         {
@@ -40,8 +58,7 @@ public sealed class IndexSearcher
         }
     }
 
-    /// <summary>Searches many queries on <paramref name="threads"/> threads; results in input order.</summary>
-    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime, int threads = 0, IProgress<long>? progress = null)
+    private IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, Plan plan, int threads, IProgress<long>? progress)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var results = new IndexHit[queries.Count][];
@@ -55,7 +72,7 @@ public sealed class IndexSearcher
                 () => new SearchScratch(Index, _rangeSize),
                 (i, _, scratch) =>
                 {
-                    results[i] = Search(queries[i], k, algorithm, scratch);
+                    results[i] = Search(queries[i], k, plan, scratch);
                     progress?.Report(1);
                     return scratch;
                 },
@@ -71,10 +88,22 @@ public sealed class IndexSearcher
         return results;
     }
 
-    private IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm, SearchScratch scratch)
+    /// <summary>The operating point of approximate search, with the index's defaults, checked before any query runs.</summary>
+    private Plan Resolve(ApproximateSearch approximate)
     {
-        switch (algorithm)
+        ArgumentNullException.ThrowIfNull(approximate);
+        var ann = Index.Ann?.Metadata ?? throw new DiscoException($"{Index.Directory}: the index has no approximate-search structures (build it with --ann, or add them with `disco index ann`)");
+        var (budget, terms) = approximate.Resolve(ann);
+        return new Plan(null, budget, terms);
+    }
+
+    private IndexHit[] Search(SearchQuery query, int k, Plan plan, SearchScratch scratch)
+    {
+        switch (plan.Algorithm)
         {
+            case null:
+                CandidateSearch.Run(query, scratch, Index, k, plan.Budget, plan.Terms);
+                break;
             case SearchAlgorithm.TermAtATime:
                 TermAtATime.Run(query, scratch, Index, k);
                 break;
@@ -85,8 +114,14 @@ public sealed class IndexSearcher
                 DocumentAtATime.Run(query, scratch, Index, k);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(algorithm));
+                throw new ArgumentOutOfRangeException(nameof(plan));
         }
         return scratch.Queue.ToSortedArray();
+    }
+
+    /// <summary>An exact algorithm, or (Algorithm null) approximate search at an operating point.</summary>
+    private readonly record struct Plan(SearchAlgorithm? Algorithm, int Budget, int Terms)
+    {
+        public static Plan Of(SearchAlgorithm algorithm) => new(algorithm, 0, 0);
     }
 }

@@ -30,6 +30,10 @@ internal sealed unsafe class SearchScratch
     private int[] _blockNext = [];
     private int[] _blockEnd = [];
     private float[] _lookup = [];
+    private AnnScratch? _ann;
+
+    /// <summary>State of approximate search (created on first use: only indexes with its structures need it).</summary>
+    public AnnScratch Ann => _ann ??= new AnnScratch(_index.Ann!, _index.TermCount);
 
     /// <summary>Per query term: the next block to scan and the end of its blocks.</summary>
     public (int[] Next, int[] End) BlockCursors(int terms)

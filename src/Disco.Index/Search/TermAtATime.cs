@@ -36,7 +36,7 @@ internal static unsafe class TermAtATime
     // Specialized per impact width (the JIT compiles one body per struct type argument), so the
     // scatter loop has no per-block dispatch on the encoding.
     private static void Run<TImpacts>(SearchQuery query, SearchScratch scratch, SparseIndex index, int k)
-        where TImpacts : struct, IImpacts
+        where TImpacts : struct, IImpactWidth
     {
         if (!scratch.Begin(query, k))
             return;
@@ -104,7 +104,7 @@ internal static unsafe class TermAtATime
     /// <summary>Adds one block's contributions <c>weight × impact</c> into the range accumulator.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scatter<TImpacts>(float* acc, byte* p, ushort* offsets, int n, int mask, float weight, float scale, float* table)
-        where TImpacts : struct, IImpacts
+        where TImpacts : struct, IImpactWidth
     {
         if (typeof(TImpacts) == typeof(Float32Impacts))
         {
@@ -143,26 +143,6 @@ internal static unsafe class TermAtATime
             for (var i = 0; i < n; i++)
                 acc[offsets[i] & mask] += table[p[i]];
         }
-    }
-
-    private interface IImpacts
-    {
-        static abstract int Bytes { get; }
-    }
-
-    private readonly struct Float32Impacts : IImpacts
-    {
-        public static int Bytes => 4;
-    }
-
-    private readonly struct UInt16Impacts : IImpacts
-    {
-        public static int Bytes => 2;
-    }
-
-    private readonly struct UInt8Impacts : IImpacts
-    {
-        public static int Bytes => 1;
     }
 
     /// <summary>

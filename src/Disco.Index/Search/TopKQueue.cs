@@ -59,8 +59,8 @@ internal sealed class TopKQueue
 
     /// <summary>
     /// False when a document whose score is at most <paramref name="bound"/> (an upper bound summed
-    /// in any order) can no longer enter: <c>bound × margin ≤ threshold</c>. With the margin the
-    /// test is safe against rounding, and a tie with the k-th score is kept as a candidate.
+    /// in any order) can no longer enter: <c>bound × margin ≤ threshold</c>.
+    /// With the margin the test is safe against rounding, and a tie with the k-th score is kept as a candidate.
     /// </summary>
     public bool WouldEnter(float bound) => bound * _margin > Threshold;
 

@@ -46,14 +46,19 @@ internal sealed class IndexDirectory : IDisposable
         Record(meta, docIds.OffsetsFile);
     }
 
-    /// <summary>Writes meta.json (with the common build fields and <paramref name="buildInfo"/>) and moves the index into place.</summary>
-    public void Complete(IndexMetadata meta, IReadOnlyDictionary<string, string> buildInfo)
+    /// <summary>
+    /// Writes meta.json (with the common build fields and <paramref name="buildInfo"/>) and moves the
+    /// index into place. <paramref name="beforeMove"/> runs on the complete temporary directory
+    /// first (adding a section that is built from the index itself, as approximate search is).
+    /// </summary>
+    public void Complete(IndexMetadata meta, IReadOnlyDictionary<string, string> buildInfo, Action<string>? beforeMove = null)
     {
         meta.Build["createdUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         meta.Build["software"] = $"disco {typeof(IndexDirectory).Assembly.GetName().Version}";
         foreach (var (k, v) in buildInfo)
             meta.Build[k] = v;
         meta.Write(Path.Combine(Temp, IndexFormat.MetaFile));
+        beforeMove?.Invoke(Temp);
         MoveIntoPlace();
         _done = true;
     }

@@ -59,6 +59,15 @@ public sealed partial class IndexMetadata
     /// <summary>Largest document weight seen in the input.</summary>
     public float MaxWeight { get; set; }
 
+    /// <summary>"input" or "clustered" (<see cref="Index.DocumentOrder"/>); absent in indexes built before reordering existed, which are in input order.</summary>
+    public string? DocumentOrder { get; set; }
+
+    /// <summary>Static pruning applied at build time and what it removed; absent when nothing was pruned.</summary>
+    public PruningMetadata? Pruning { get; set; }
+
+    /// <summary>The structures of approximate search (own format name and version); absent without them.</summary>
+    public AnnMetadata? Ann { get; set; }
+
     public Dictionary<string, string> Build { get; set; } = [];
 
     public Dictionary<string, IndexFileInfo> Files { get; set; } = [];
@@ -71,6 +80,9 @@ public sealed partial class IndexMetadata
 
     [JsonIgnore]
     public ImpactEncoding ImpactEncoding => ImpactEncodingNames.Parse(Impacts) ?? throw new InvalidOperationException($"unknown impacts {Impacts}");
+
+    [JsonIgnore]
+    public DocumentOrder Order => DocumentOrder == "clustered" ? Index.DocumentOrder.Clustered : Index.DocumentOrder.Input;
 
     /// <summary>Chunk checksums of files recorded while writing, for checksums.bin.</summary>
     [JsonIgnore]
@@ -213,6 +225,9 @@ public sealed partial class IndexMetadata
             if (info is null || info.Bytes < IndexFormat.HeaderBytes || info.Crc32C is null || !HexPattern().IsMatch(info.Crc32C) || !RelativePaths.IsPlain(name) || name.Contains('/', StringComparison.Ordinal))
                 throw Bad($"the entry of \"{name}\" under \"files\" is invalid");
         }
+        if (DocumentOrder is not (null or "input" or "clustered"))
+            throw Bad($"unknown document order \"{DocumentOrder}\"");
+        Ann?.Validate(path, Files);
         if (Integrity is { } integrity)
         {
             if (integrity.Version != IndexIntegrity.Version)

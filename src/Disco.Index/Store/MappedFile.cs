@@ -11,8 +11,19 @@ internal sealed unsafe class MappedFile : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private byte* _base;
 
+    private readonly string _magic;
+    private readonly uint _version;
+
     public MappedFile(string directory, string name, IndexFileInfo expected)
+        : this(directory, name, expected, IndexFormat.Magics[name], IndexFormat.Version)
     {
+    }
+
+    /// <summary>Maps a file whose header carries <paramref name="magic"/> and <paramref name="version"/> (files of a section with its own version).</summary>
+    public MappedFile(string directory, string name, IndexFileInfo expected, string magic, int version)
+    {
+        _magic = magic;
+        _version = (uint)version;
         Path = System.IO.Path.Combine(directory, name);
         if (!File.Exists(Path))
             throw new DiscoException($"{Path}: index file missing");
@@ -28,7 +39,7 @@ internal sealed unsafe class MappedFile : IDisposable
         Length = length;
         try
         {
-            CheckHeader(name);
+            CheckHeader();
         }
         catch
         {
@@ -37,14 +48,14 @@ internal sealed unsafe class MappedFile : IDisposable
         }
     }
 
-    private void CheckHeader(string name)
+    private void CheckHeader()
     {
         var magic = Encoding.ASCII.GetString(_base, 8);
-        if (magic != IndexFormat.Magics[name])
-            throw new DiscoException($"{Path}: wrong file header \"{magic}\" (expected \"{IndexFormat.Magics[name]}\")");
+        if (magic != _magic)
+            throw new DiscoException($"{Path}: wrong file header \"{magic}\" (expected \"{_magic}\")");
         var version = *(uint*)(_base + 8);
-        if (version != IndexFormat.Version)
-            throw new DiscoException($"{Path}: file format version {version} is not supported (this disco reads version {IndexFormat.Version})");
+        if (version != _version)
+            throw new DiscoException($"{Path}: file format version {version} is not supported (this disco reads version {_version})");
     }
 
     public string Path { get; }

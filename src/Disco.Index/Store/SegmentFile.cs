@@ -42,14 +42,14 @@ internal sealed class SegmentFile : IDisposable
         writer.Write(-1);
     }
 
-    /// <summary>Reads all postings of the current term into the sink, then moves to the next term.</summary>
-    public void CopyTerm(PostingsWriter sink)
+    /// <summary>Reads all postings (document, weight) of the current term into the sink, then moves to the next term.</summary>
+    public void CopyTerm(Action<int, float> sink)
     {
         while (_remaining > 0)
         {
             var doc = _reader.ReadInt32();
             var weight = _reader.ReadSingle();
-            sink.Add(doc, weight);
+            sink(doc, weight);
             _remaining--;
         }
         Advance();

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Approximate search, document reordering and exact search against SPLADE's numba reference, on a
+# topically clustered and an i.i.d. collection of 1M documents, in one run (docs/benchmarks.md,
+# "Approximate search and reordering"). Usage:
+#   bench/index/ann.sh [WORKDIR] [data|search|all]     (default /tmp/disco-ann-bench, all)
+# "data" generates the collections and builds the indexes (skipping what exists: the reordered
+# build takes minutes); "search" runs the peer, Disco's sweeps, the peer again (each k keeps the
+# peer's faster run), and prints WORKDIR/<collection>/report-ann.md. Needs /usr/bin/python3 with
+# numpy and numba. Run it on a quiet machine (flock /work/heavy.lock bench/index/ann.sh ...).
+set -eu
+cd "$(dirname "$0")/../.."
+WORK="${1:-/tmp/disco-ann-bench}"
+STEP="${2:-all}"
+dotnet build -c Release bench/Disco.Index.Bench >/dev/null
+BENCH="${BENCH:-bench/Disco.Index.Bench/bin/Release/net10.0/Disco.Index.Bench}"
+# name:seed:topics (topics 0: the i.i.d. generator)
+for SPEC in c1m:45:2000 i1m:43:0; do
+  NAME="${SPEC%%:*}"; REST="${SPEC#*:}"; SEED="${REST%%:*}"; TOPICS="${REST#*:}"
+  DIR="$WORK/$NAME"
+  mkdir -p "$DIR"
+  if [ "$STEP" != search ]; then
+    [ -f "$DIR/docs.indptr" ] || "$BENCH" generate "$DIR" 1000000 1000 "$SEED" "$TOPICS"
+    [ -f "$DIR/index-plain/meta.json" ] || "$BENCH" build "$DIR" plain float32 ann
+    [ -f "$DIR/index-cl/meta.json" ] || "$BENCH" build "$DIR" cl float32 clustered ann
+  fi
+  if [ "$STEP" != data ]; then
+    sync
+    echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" > "$DIR/load.txt"
+    /usr/bin/python3 bench/peers/splade_numba.py "$DIR" && cp "$DIR/results-numba.json" "$DIR/results-numba-1.json"
+    "$BENCH" sweep "$DIR" plain 10 1000
+    "$BENCH" sweep "$DIR" cl 10 1000
+    /usr/bin/python3 bench/peers/splade_numba.py "$DIR" && cp "$DIR/results-numba.json" "$DIR/results-numba-2.json"
+    echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$DIR/load.txt"
+    { cat "$DIR/load.txt"; "$BENCH" annreport "$DIR"; } | tee "$DIR/report-ann.md"
+  fi
+done

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Disco.Index;
+
+/// <summary>
+/// Writes the structures of approximate search (docs/index-format.md, "Approximate search") from
+/// an index's own postings, so they can be added to any index after the fact (<c>disco index ann</c>)
+/// as well as at build time: per term a head list (its postings of largest impact), and a forward
+/// index (every document's terms and impacts) for exact re-scoring. The files of a new generation
+/// are written beside the index's files, then meta.json is replaced atomically, then the files of
+/// the previous generation are deleted: a reader sees the old section or the new one, never a mix,
+/// and an interrupted run leaves only unreferenced files, which the next run removes.
+/// </summary>
+internal static unsafe class AnnBuilder
+{
+    /// <summary>Documents inverted at a time for the forward index (bounds memory: about 12 bytes per posting of a chunk).</summary>
+    private const int ChunkDocuments = 8192;
+
+    public static IndexMetadata Add(string directory, AnnBuildOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        AnnMetadata ann;
+        var written = new List<ChecksummedFile>();
+        try
+        {
+            using (var index = SparseIndex.OpenWithoutAnn(directory))
+            {
+                var generation = (index.Metadata.Ann?.Generation ?? 0) + 1;
+                RemoveUnreferenced(directory, index.Metadata);
+                ann = new AnnMetadata
+                {
+                    Generation = generation,
+                    ListSize = options.ListSize,
+                    TermBytes = index.TermCount <= 1 << 16 ? 2 : 4,
+                    DefaultBudget = ApproximateSearch.DefaultBudget,
+                    DefaultTerms = ApproximateSearch.DefaultTerms,
+                };
+                ChecksummedFile Create(string part)
+                {
+                    var name = AnnFormat.FileName(generation, part);
+                    ann.Files[part] = name;
+                    var f = new ChecksummedFile(Path.Combine(directory, name));
+                    written.Add(f);
+                    return f;
+                }
+                ann.Heads = WriteHeads(index, options.ListSize, Create("terms"), Create("heads"));
+                WriteForward(index, ann.TermBytes, Create("forward"), Create("forwardIndex"));
+            }
+            ann.BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+            var meta = IndexMetadata.Read(directory);
+            var previous = meta.Ann?.Files.Values.ToList() ?? [];
+            foreach (var name in previous)
+                meta.Files.Remove(name);
+            foreach (var f in written)
+                meta.Files[Path.GetFileName(f.Path)] = new IndexFileInfo(f.Length, f.Checksum.ToString("x8", CultureInfo.InvariantCulture));
+            meta.Ann = ann;
+            foreach (var f in written)
+                f.Dispose();
+            meta.Write(Path.Combine(directory, IndexFormat.MetaFile));
+            foreach (var name in previous)
+                TryDelete(Path.Combine(directory, name));
+            return meta;
+        }
+        catch
+        {
+            foreach (var f in written)
+            {
+                f.Dispose();
+                TryDelete(f.Path);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Removes section files that meta.json does not reference (left by an interrupted run).</summary>
+    private static void RemoveUnreferenced(string directory, IndexMetadata meta)
+    {
+        foreach (var path in Directory.EnumerateFiles(directory, "ann*.bin"))
+        {
+            if (!meta.Files.ContainsKey(Path.GetFileName(path)))
+                TryDelete(path);
+        }
+    }
+
+    /// <summary>
+    /// Per term, its <paramref name="listSize"/> postings of largest impact (ties: the earlier
+    /// document), in four tiers by impact rank (<see cref="AnnFormat.TierCapacity"/>), each tier in
+    /// document order.
+    /// </summary>
+    private static long WriteHeads(SparseIndex index, int listSize, ChecksummedFile terms, ChecksummedFile heads)
+    {
+        terms.Write(IndexFormat.Header(AnnFormat.TermsMagic, AnnFormat.Version));
+        heads.Write(IndexFormat.Header(AnnFormat.HeadsMagic, AnnFormat.Version));
+        var cursor = new PostingCursor(index);
+        var docs = new List<int>();
+        var impacts = new List<float>();
+        var keys = new List<ulong>();
+        var tier = new List<int>();
+        long count = 0;
+        for (var t = 0; t < index.TermCount; t++)
+        {
+            docs.Clear();
+            impacts.Clear();
+            keys.Clear();
+            for (cursor.Reset(t); cursor.Doc != int.MaxValue; cursor.Next())
+            {
+                // Impact descending (positive float bits order like the floats), then the earlier posting.
+                keys.Add(((ulong)~BitConverter.SingleToUInt32Bits(cursor.Impact) << 32) | (uint)docs.Count);
+                docs.Add(cursor.Doc);
+                impacts.Add(cursor.Impact);
+            }
+            keys.Sort();
+            var kept = Math.Min(keys.Count, listSize);
+            terms.WriteInt64(count);
+            var from = 0;
+            for (var i = 0; i < AnnFormat.Tiers; i++)
+            {
+                var to = Math.Min(kept, AnnFormat.TierCapacity(listSize, i));
+                tier.Clear();
+                for (var r = from; r < to; r++)
+                    tier.Add((int)(uint)keys[r]);
+                tier.Sort();
+                foreach (var at in tier)
+                {
+                    heads.WriteInt32(docs[at]);
+                    heads.WriteSingle(impacts[at]);
+                }
+                terms.WriteInt32(Math.Max(to, from));
+                from = Math.Max(to, from);
+            }
+            count += kept;
+        }
+        terms.Complete();
+        heads.Complete();
+        return count;
+    }
+
+    /// <summary>
+    /// Every document's terms (increasing id) and impacts (as stored in postings.bin), built by
+    /// inverting the postings a chunk of documents at a time.
+    /// </summary>
+    private static void WriteForward(SparseIndex index, int termBytes, ChecksummedFile forward, ChecksummedFile forwardIndex)
+    {
+        forward.Write(IndexFormat.Header(AnnFormat.ForwardMagic, AnnFormat.Version));
+        forwardIndex.Write(IndexFormat.Header(AnnFormat.ForwardIndexMagic, AnnFormat.Version));
+        var impactBytes = IndexFormat.ImpactBytes(index.Encoding);
+        var blocks = index.BlockEntries;
+        var rangeMask = ~((1 << index.RangeBits) - 1);
+        // Per term: the index block and position of its next posting not yet inverted.
+        var nextBlock = new int[index.TermCount];
+        var nextPos = new int[index.TermCount];
+        for (var t = 0; t < index.TermCount; t++)
+            nextBlock[t] = index.FirstBlock(t);
+        var termsOf = new int[1 << 16];
+        var docsOf = new int[1 << 16];
+        var impactsOf = new byte[(1 << 16) * 4];
+        var sortedTerms = new int[1 << 16];
+        var sortedImpacts = new byte[(1 << 16) * 4];
+        var starts = new int[ChunkDocuments + 1];
+        var record = new byte[1 << 12];
+        var documents = index.DocumentCount;
+        for (var lo = 0; lo < documents; lo += ChunkDocuments)
+        {
+            var hi = Math.Min(documents, lo + ChunkDocuments);
+            var count = 0;
+            for (var t = 0; t < index.TermCount; t++)
+            {
+                var end = index.FirstBlock(t) + index.BlockCount(t);
+                while (nextBlock[t] < end)
+                {
+                    var b = nextBlock[t];
+                    var n = index.BlockLength(b, out var p);
+                    var rangeStart = blocks[b].LastDoc & rangeMask;
+                    var offsets = (ushort*)(p + (n * impactBytes));
+                    var i = nextPos[t];
+                    for (; i < n && rangeStart + offsets[i] < hi; i++)
+                    {
+                        if (count == termsOf.Length)
+                        {
+                            Array.Resize(ref termsOf, count * 2);
+                            Array.Resize(ref docsOf, count * 2);
+                            Array.Resize(ref impactsOf, count * 2 * 4);
+                        }
+                        termsOf[count] = t;
+                        docsOf[count] = rangeStart + offsets[i] - lo;
+                        new ReadOnlySpan<byte>(p + (i * impactBytes), impactBytes).CopyTo(impactsOf.AsSpan(count * impactBytes));
+                        count++;
+                    }
+                    if (i < n)
+                    {
+                        nextPos[t] = i;
+                        break;
+                    }
+                    nextBlock[t]++;
+                    nextPos[t] = 0;
+                }
+            }
+            if (sortedTerms.Length < count)
+            {
+                sortedTerms = new int[termsOf.Length];
+                sortedImpacts = new byte[impactsOf.Length];
+            }
+            // Counting sort by document; stable, so each document's terms stay in increasing order.
+            Array.Clear(starts);
+            for (var i = 0; i < count; i++)
+                starts[docsOf[i] + 1]++;
+            for (var d = 0; d < ChunkDocuments; d++)
+                starts[d + 1] += starts[d];
+            var fill = starts[..ChunkDocuments];
+            for (var i = 0; i < count; i++)
+            {
+                var at = fill[docsOf[i]]++;
+                sortedTerms[at] = termsOf[i];
+                impactsOf.AsSpan(i * impactBytes, impactBytes).CopyTo(sortedImpacts.AsSpan(at * impactBytes));
+            }
+            for (var d = 0; d < hi - lo; d++)
+            {
+                forwardIndex.WriteInt64(forward.Length);
+                var from = starts[d];
+                var n = starts[d + 1] - from;
+                var bytes = n * (termBytes + impactBytes);
+                if (record.Length < bytes)
+                    record = new byte[bytes * 2];
+                var span = record.AsSpan(0, bytes);
+                for (var i = 0; i < n; i++)
+                {
+                    if (termBytes == 2)
+                        BitConverter.TryWriteBytes(span[(2 * i)..], (ushort)sortedTerms[from + i]);
+                    else
+                        BitConverter.TryWriteBytes(span[(4 * i)..], sortedTerms[from + i]);
+                }
+                sortedImpacts.AsSpan(from * impactBytes, n * impactBytes).CopyTo(span[(n * termBytes)..]);
+                forward.Write(span);
+            }
+        }
+        forwardIndex.WriteInt64(forward.Length);
+        forward.Complete();
+        forwardIndex.Complete();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Disco.Core;
+
+namespace Disco.Index;
+
+/// <summary>
+/// The approximate-search structures of an index, opened through memory maps (docs/index-format.md,
+/// "Approximate search"). Opening checks file sizes, headers and checksums of all four files (as
+/// the index checks every listed file it has no chunk checksums for) and every term's head range;
+/// document numbers in head lists and forward records are also checked where search reads them.
+/// </summary>
+internal sealed unsafe class AnnIndex : IDisposable
+{
+    private readonly MappedFile _terms;
+    private readonly MappedFile _heads;
+    private readonly MappedFile _forward;
+    private readonly MappedFile _forwardIndex;
+
+    private AnnIndex(string directory, IndexMetadata meta)
+    {
+        var ann = meta.Ann!;
+        Metadata = ann;
+        Documents = meta.Documents;
+        TermBytes = ann.TermBytes;
+        var opened = new List<MappedFile>();
+        try
+        {
+            MappedFile Map(string part, string magic)
+            {
+                var name = ann.Files[part];
+                if (!meta.Files.TryGetValue(name, out var info))
+                    throw new DiscoException($"{Path.Combine(directory, name)}: not listed in meta.json");
+                var f = new MappedFile(directory, name, info, magic, AnnFormat.Version);
+                opened.Add(f);
+                return f;
+            }
+
+            _terms = Map("terms", AnnFormat.TermsMagic);
+            _heads = Map("heads", AnnFormat.HeadsMagic);
+            _forward = Map("forward", AnnFormat.ForwardMagic);
+            _forwardIndex = Map("forwardIndex", AnnFormat.ForwardIndexMagic);
+            // Every file in full, as the index checks the files it has no chunk checksums for
+            // (docs/index-format.md, "Integrity"): about a second per GB when an index opens.
+            SparseIndex.Verify(_terms, meta, Remedy);
+            SparseIndex.Verify(_forwardIndex, meta, Remedy);
+            SparseIndex.Verify(_heads, meta, Remedy);
+            SparseIndex.Verify(_forward, meta, Remedy);
+            if (_terms.DataLength != (long)meta.Terms * sizeof(AnnTerm) || _heads.DataLength != ann.Heads * sizeof(AnnHead)
+                || _forwardIndex.DataLength != ((long)meta.Documents + 1) * sizeof(long))
+                throw new DiscoException($"{Path.Combine(directory, IndexFormat.MetaFile)}: the approximate-search files do not match its counts; {Remedy}");
+            Terms = (AnnTerm*)_terms.Data;
+            for (var t = 0; t < meta.Terms; t++)
+            {
+                var e = Terms[t];
+                if (e.FirstHead < 0 || e.Tier0End < 0 || e.Tier1End < e.Tier0End || e.Tier2End < e.Tier1End || e.Heads < e.Tier2End
+                    || e.Heads > ann.ListSize || e.FirstHead + e.Heads > ann.Heads)
+                    throw Corrupt(_terms, $"inconsistent record for term {t}");
+            }
+        }
+        catch
+        {
+            foreach (var f in opened)
+                f.Dispose();
+            throw;
+        }
+        Heads = (AnnHead*)_heads.Data;
+        ForwardBase = _forward.Data - IndexFormat.HeaderBytes;
+        ForwardLength = _forward.Length;
+        ForwardOffsets = (long*)_forwardIndex.Data;
+    }
+
+    /// <summary>What a damaged or missing section asks the user to do.</summary>
+    public const string Remedy = "run `disco index ann` again";
+
+    public AnnMetadata Metadata { get; }
+
+    public int Documents { get; }
+
+    public int TermBytes { get; }
+
+    public AnnTerm* Terms { get; }
+
+    public AnnHead* Heads { get; }
+
+    /// <summary>Start of forward.bin (offsets count from the file start).</summary>
+    public byte* ForwardBase { get; }
+
+    public long ForwardLength { get; }
+
+    public long* ForwardOffsets { get; }
+
+    public static AnnIndex Open(string directory, IndexMetadata meta) => new(directory, meta);
+
+    public DiscoException Corrupt(string problem) => Corrupt(_forward, problem);
+
+    public void Dispose()
+    {
+        _terms.Dispose();
+        _heads.Dispose();
+        _forward.Dispose();
+        _forwardIndex.Dispose();
+    }
+
+    private static DiscoException Corrupt(MappedFile file, string problem) => new($"{file.Path}: {problem}; the approximate-search files are damaged, {Remedy}");
+}

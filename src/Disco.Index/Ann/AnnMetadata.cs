@@ -1,0 +1,49 @@
+using Disco.Core;
+
+namespace Disco.Index;
+
+/// <summary>The <c>ann</c> section of meta.json (docs/index-format.md, "Approximate search").</summary>
+public sealed class AnnMetadata
+{
+    public string Format { get; set; } = AnnFormat.FormatName;
+
+    public int Version { get; set; } = AnnFormat.Version;
+
+    /// <summary>Files of this section carry this number in their names, so a rebuild never overwrites files a reader may have open.</summary>
+    public int Generation { get; set; } = 1;
+
+    /// <summary>Postings kept per term in the head lists (<see cref="AnnBuildOptions.ListSize"/>).</summary>
+    public int ListSize { get; set; }
+
+    /// <summary>Postings in all head lists.</summary>
+    public long Heads { get; set; }
+
+    /// <summary>Bytes of a term id in the forward index: 2 when the index has at most 65536 terms, else 4.</summary>
+    public int TermBytes { get; set; }
+
+    /// <summary>Default of <see cref="ApproximateSearch.Budget"/> for this index.</summary>
+    public int DefaultBudget { get; set; }
+
+    /// <summary>Default of <see cref="ApproximateSearch.Terms"/> for this index.</summary>
+    public int DefaultTerms { get; set; }
+
+    public double BuildSeconds { get; set; }
+
+    /// <summary>File names of the section by part ("terms", "heads", "forward", "forwardIndex"); sizes and checksums are in <c>files</c>.</summary>
+    public Dictionary<string, string> Files { get; set; } = [];
+
+    internal void Validate(string path, IReadOnlyDictionary<string, IndexFileInfo> files)
+    {
+        if (Format != AnnFormat.FormatName)
+            throw new DataFormatException(path, 0, $"unknown approximate-search section \"{Format}\" (expected \"{AnnFormat.FormatName}\")");
+        if (Version != AnnFormat.Version)
+            throw new DataFormatException(path, 0, $"approximate-search section version {Version} is not supported (this disco reads version {AnnFormat.Version}); run `disco index ann` again");
+        if (Generation < 1 || ListSize < 1 || Heads < 0 || TermBytes is not (2 or 4) || DefaultBudget < 1 || DefaultTerms < 1)
+            throw new DataFormatException(path, 0, "invalid approximate-search section");
+        foreach (var part in AnnFormat.Parts)
+        {
+            if (!Files.TryGetValue(part, out var name) || name != AnnFormat.FileName(Generation, part) || !files.ContainsKey(name))
+                throw new DataFormatException(path, 0, $"the approximate-search section does not name its {part} file");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Disco.Index;
+
+/// <summary>
+/// The operating point of approximate search (docs/index-format.md, "Approximate search"; the
+/// trade-offs are measured in docs/benchmarks.md). Candidates are the documents with the highest
+/// partial scores over the head lists of the query's heaviest terms; they are then scored exactly,
+/// so an approximate search may miss documents of the exact top k but never misreports a score.
+/// </summary>
+/// <param name="Budget">
+/// How many candidates are scored exactly per query (more: higher recall, slower; the cost is
+/// about linear). <see cref="Everything"/> makes the search exact. Null: the index's default.
+/// </param>
+/// <param name="Terms">
+/// How many of the query's terms, the heaviest, give candidates, each read to a depth of its head
+/// list proportional to its weight (more: higher recall, slower). Null: the index's default.
+/// </param>
+public sealed record ApproximateSearch(int? Budget = null, int? Terms = null)
+{
+    /// <summary>A budget that scores every document that matches the query: exact search.</summary>
+    public const int Everything = int.MaxValue;
+
+    /// <summary>The default budget written into new indexes (recall@10 ≥ 0.97 on the clustered benchmark collection, docs/benchmarks.md).</summary>
+    public const int DefaultBudget = 200;
+
+    /// <summary>
+    /// The recall@10 against exact search that the default operating point is meant to reach on
+    /// topically clustered collections (docs/benchmarks.md); a target, not a guarantee: an i.i.d.
+    /// collection, where no document shares much with a query, gets less.
+    /// </summary>
+    public const double DocumentedRecall = 0.97;
+
+    /// <summary>The default number of query terms written into new indexes.</summary>
+    public const int DefaultTerms = 30;
+
+    public int? Budget { get; init; } = Budget is < 1
+        ? throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "the budget must be at least 1 document")
+        : Budget;
+
+    public int? Terms { get; init; } = Terms is < 1
+        ? throw new ArgumentOutOfRangeException(nameof(Terms), Terms, "use at least one query term")
+        : Terms;
+
+    /// <summary>Exact search through the approximate-search entry point.</summary>
+    public static ApproximateSearch Exact { get; } = new(Everything);
+
+    /// <summary>This operating point with the index's defaults filled in.</summary>
+    internal (int Budget, int Terms) Resolve(AnnMetadata ann) => (Budget ?? ann.DefaultBudget, Terms ?? ann.DefaultTerms);
+}
