@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Disco.Core.IO;
 
 namespace Disco.Cli;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Disco.Cli.Configuration;
 using Disco.Cli.Options;
-using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Core.Texts;
 using Disco.Datasets;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Disco.Cli.Options;
-using Disco.Core.IO;
 using Disco.Core.Queries;
 using Disco.Core.Texts;
 using Disco.Core.Vectors;

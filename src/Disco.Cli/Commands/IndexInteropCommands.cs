@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Disco.Core;
-using Disco.Core.IO;
 using Disco.Index;
 using Disco.Interop;
 using Disco.Interop.Ciff;

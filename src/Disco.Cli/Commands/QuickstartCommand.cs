@@ -5,7 +5,6 @@ using Disco.Cli.Options;
 using Disco.Cli.Retrieval;
 using Disco.Core;
 using Disco.Core.Conversations;
-using Disco.Core.IO;
 using Disco.Core.Queries;
 using Disco.Core.Texts;
 using Disco.Evaluation;

@@ -4,7 +4,6 @@ using Disco.Cli.Configuration;
 using Disco.Cli.Options;
 using Disco.Cli.Retrieval;
 using Disco.Core;
-using Disco.Core.IO;
 using Disco.Core.Queries;
 using Disco.Evaluation;
 using Disco.Index;

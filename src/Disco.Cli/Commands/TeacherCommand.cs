@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Disco.Cli.Options;
 using Disco.Core;
-using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Retrieval;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Disco.Core.IO;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;

@@ -1,4 +1,3 @@
-using Disco.Core.IO;
 using Disco.Hub;
 
 namespace Disco.Cli.Options;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Disco.Core.IO;
+namespace Disco.Cli;
 
 /// <summary>
 /// A progress bar on stderr with rate and ETA. Silent when stderr is not a terminal, so logs and
