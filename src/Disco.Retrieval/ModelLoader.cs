@@ -18,16 +18,21 @@ namespace Disco.Retrieval;
 public sealed class ModelLoader
 {
     /// <param name="hub">Cache, endpoint, token and revision; default <see cref="HubOptions.FromEnvironment"/>.</param>
-    /// <param name="factories">Backends asked in order; default <see cref="EncoderFactories.Default"/>.</param>
-    public ModelLoader(HubOptions? hub = null, IReadOnlyList<IEncoderFactory>? factories = null)
+    /// <param name="factories">Backends asked in order; default <see cref="EncoderFactories.Default"/> (<see cref="EncoderFactories.Create"/> picks a backend).</param>
+    /// <param name="queryFactories">Asked before <paramref name="factories"/> for queries only; default <see cref="EncoderFactories.QueryOnly"/> (doc-only models' idf.json).</param>
+    public ModelLoader(HubOptions? hub = null, IReadOnlyList<IEncoderFactory>? factories = null, IReadOnlyList<IEncoderFactory>? queryFactories = null)
     {
         Hub = hub ?? HubOptions.FromEnvironment();
         Factories = factories ?? EncoderFactories.Default;
+        QueryFactories = queryFactories ?? EncoderFactories.QueryOnly;
     }
 
     public HubOptions Hub { get; }
 
     public IReadOnlyList<IEncoderFactory> Factories { get; }
+
+    /// <summary>Factories for <see cref="EncoderRole.Query"/> only, asked first (a doc-only model's query side is not its network).</summary>
+    public IReadOnlyList<IEncoderFactory> QueryFactories { get; }
 
     /// <summary>Where load-time warnings go (HuggingFace's missing/unexpected weights); null: nowhere.</summary>
     public TextWriter? Warnings { get; init; }
@@ -48,19 +53,20 @@ public sealed class ModelLoader
     {
         var directory = await LocateAsync(model, role, cancellationToken).ConfigureAwait(false);
         // Reading weights is blocking work; keep it off the caller's (request) thread.
-        return await Task.Run(() => LoadDirectory(directory, options), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => LoadDirectory(directory, options, role), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Blocking form of <see cref="LoadAsync"/>.</summary>
     public ISparseEncoder Load(string model, EncoderRole role, SpladeEncoderOptions? options = null)
-        => LoadDirectory(Locate(model, role), options);
+        => LoadDirectory(Locate(model, role), options, role);
 
-    /// <summary>Loads the encoder in a local folder with the first factory that can.</summary>
-    public ISparseEncoder LoadDirectory(string directory, SpladeEncoderOptions? options = null)
+    /// <summary>Loads the encoder for <paramref name="role"/> in a local folder with the first factory that can.</summary>
+    public ISparseEncoder LoadDirectory(string directory, SpladeEncoderOptions? options = null, EncoderRole role = EncoderRole.Document)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var factory = Factories.FirstOrDefault(f => f.CanLoad(directory))
-            ?? throw new DiscoException($"{directory}: no model this build can load (tried {string.Join(", ", Factories.Select(f => f.Name))}); a HuggingFace folder needs {HfCheckpoint.ConfigFile}");
+        var factories = FactoriesFor(role);
+        var factory = factories.FirstOrDefault(f => f.CanLoad(directory))
+            ?? throw new DiscoException($"{directory}: no model this build can load (tried {string.Join(", ", factories.Select(f => f.Name))}); a HuggingFace folder needs {HfCheckpoint.ConfigFile} with {HfCheckpoint.SafetensorsFile} or {HfCheckpoint.PyTorchFile}, an ONNX one onnx/model.onnx or model.onnx");
         return factory.Load(directory, options ?? new SpladeEncoderOptions(), Warnings);
     }
 
@@ -72,6 +78,8 @@ public sealed class ModelLoader
     {
         ArgumentNullException.ThrowIfNull(directory);
         var query = Path.Combine(directory, DiscoModelLayout.QueryFolder);
-        return role == EncoderRole.Query && Directory.Exists(query) && Factories.Any(f => f.CanLoad(query)) ? query : directory;
+        return role == EncoderRole.Query && Directory.Exists(query) && FactoriesFor(role).Any(f => f.CanLoad(query)) ? query : directory;
     }
+
+    private IReadOnlyList<IEncoderFactory> FactoriesFor(EncoderRole role) => role == EncoderRole.Query ? [.. QueryFactories, .. Factories] : Factories;
 }

@@ -48,6 +48,9 @@ public sealed class DiscoSearchOptions
     /// <summary>Where HuggingFace ids resolve; default <see cref="HubOptions.FromEnvironment"/>.</summary>
     public HubOptions? Hub { get; set; }
 
+    /// <summary>Which runtime loads the models (torch, ONNX, or what each folder holds) and on which device.</summary>
+    public EncoderBackendOptions Backend { get; set; } = new();
+
     /// <summary>Searches running at once (default: the number of cores); more wait their turn.</summary>
     public int SearchWorkers { get; set; } = Environment.ProcessorCount;
 

@@ -276,7 +276,7 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
 
         public static async Task<Loaded> LoadAsync(DiscoSearchOptions options, CancellationToken cancellationToken)
         {
-            var loader = new ModelLoader(options.Hub);
+            var loader = new ModelLoader(options.Hub, EncoderFactories.Create(options.Backend));
             var owned = new List<IDisposable>();
             try
             {
@@ -285,13 +285,14 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
                 if (queryEncoder is null && options.QueryModel is { } queryModel)
                 {
                     queryDirectory = await loader.LocateAsync(queryModel, EncoderRole.Query, cancellationToken).ConfigureAwait(false);
-                    queryEncoder = await Task.Run(() => loader.LoadDirectory(queryDirectory, options.Encoder), cancellationToken).ConfigureAwait(false);
+                    queryEncoder = await Task.Run(() => loader.LoadDirectory(queryDirectory, options.Encoder, EncoderRole.Query), cancellationToken).ConfigureAwait(false);
                     owned.Add(queryEncoder);
                 }
                 var documentModel = options.DocumentModel ?? (options.QueryEncoder is null ? options.QueryModel : null);
                 var documentDirectory = documentModel is null ? null : await loader.LocateAsync(documentModel, EncoderRole.Document, cancellationToken).ConfigureAwait(false);
                 DocumentEncoding? documentEncoder = null;
-                if (documentDirectory is not null && documentDirectory != queryDirectory)
+                // A doc-only model's query side (idf.json) cannot encode documents: its network does.
+                if (documentDirectory is not null && (documentDirectory != queryDirectory || queryEncoder is IdfQueryEncoder))
                 {
                     var encoder = await Task.Run(() => loader.LoadDirectory(documentDirectory, options.Encoder), cancellationToken).ConfigureAwait(false);
                     owned.Add(encoder);

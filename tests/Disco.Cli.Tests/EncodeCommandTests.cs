@@ -20,11 +20,11 @@ public class EncodeCommandTests
         return CliErrors.Run(root, args);
     }
 
-    private static IEnumerable<JsonElement> Golden(string name) =>
+    internal static IEnumerable<JsonElement> Golden(string name) =>
         File.ReadLines(Fixtures.Golden(name)).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone());
 
     /// <summary>Compares a written vector (token strings) with a golden {indices, values} at the fixture tolerances.</summary>
-    private static void AssertClose(JsonElement expected, TermVector actual)
+    internal static void AssertClose(JsonElement expected, TermVector actual)
     {
         var want = expected.GetProperty("indices").EnumerateArray().Zip(expected.GetProperty("values").EnumerateArray())
             .ToDictionary(p => Vocabulary[p.First.GetInt32()], p => p.Second.GetDouble());

@@ -62,7 +62,7 @@ public static class QuickstartCommand
                 : conversations.FirstOrDefault(c => c.Id == wanted)
                   ?? throw new UsageException($"no sample conversation '{wanted}'; choose one of {string.Join(", ", conversations.Select(c => c.Id))}");
 
-            using var queryEncoder = loader.LoadDirectory(queryDir, encoderOptions);
+            using var queryEncoder = loader.LoadDirectory(queryDir, encoderOptions, EncoderRole.Query);
             using var index = SparseIndex.Open(indexDir);
             var retriever = new ConversationalRetriever(queryEncoder, index);
             var results = retriever.SearchMany([.. conversations.Select(Query.FromConversation)], batch: new BatchSearchOptions(Latencies: true, EncodeBatchSize: encoderOptions.BatchSize));

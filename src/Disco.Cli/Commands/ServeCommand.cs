@@ -55,6 +55,7 @@ public static class ServeCommand
                     searching.Create(parse, o.MaxK),
                     new MicroBatchOptions(parse.GetValue(window), o.Encoder.BatchSize));
                 o.Hub = encoding.Encoder.Loader(parse).Hub;
+                o.Backend = encoding.Encoder.BuildBackend(parse);
                 o.SearchWorkers = parse.GetValue(workers);
                 o.MaxK = parse.GetValue(maxK);
                 o.RequestTimeout = TimeSpan.FromMilliseconds(parse.GetValue(timeout));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.Hub;
 using Disco.Modeling;
@@ -8,8 +9,9 @@ namespace Disco.Cli.Options;
 
 /// <summary>
 /// The options that choose and configure a sparse encoder: model (folder or HuggingFace id),
-/// pooling, wordpieces per text, texts per forward pass, precision and hub revision. Defaults come
-/// from <see cref="SpladeEncoderOptions"/> and <see cref="HubOptions"/>.
+/// pooling, wordpieces per text, texts per forward pass, precision, hub revision, and the runtime
+/// (backend, ONNX graph file, device). Defaults come from <see cref="SpladeEncoderOptions"/>,
+/// <see cref="EncoderBackendOptions"/> and <see cref="HubOptions"/>.
 /// </summary>
 internal sealed class EncoderOptionGroup
 {
@@ -22,6 +24,7 @@ internal sealed class EncoderOptionGroup
             Model = new Option<string?>("--model", modelAliases) { Description = modelDescription, Required = modelRequired };
         Aggregation.AcceptOnlyFromAmong("max", "sum");
         Precision.AcceptOnlyFromAmong("float32", "bfloat16");
+        Backend.AcceptOnlyFromAmong("auto", "torch", "onnx");
     }
 
     public Option<string?>? Model { get; }
@@ -36,10 +39,16 @@ internal sealed class EncoderOptionGroup
 
     public Option<string> Revision { get; } = new("--revision") { Description = "Branch, tag or commit of a HuggingFace model id", DefaultValueFactory = _ => HubOptions.DefaultRevision };
 
+    public Option<string> Backend { get; } = new("--backend") { Description = "Runtime: torch (PyTorch weights through TorchSharp), onnx (an ONNX graph through ONNX Runtime), or auto: what the folder holds, torch when it has both", DefaultValueFactory = _ => "auto" };
+
+    public Option<string?> OnnxFile { get; } = new("--onnx-file") { Description = "The ONNX graph to run, e.g. model_quantized.onnx, looked for in onnx/ then at the top of the model folder (default: model.onnx); implies --backend onnx" };
+
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N; CUDA encodes through ONNX Runtime's CUDA execution provider (a build with -p:OnnxRuntimeBackend=cuda)", DefaultValueFactory = _ => ComputeDevice.Cpu.ToString() };
+
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var o in new Option?[] { Model, Aggregation, MaxLength, BatchSize, Precision, Revision })
+        foreach (var o in new Option?[] { Model, Aggregation, MaxLength, BatchSize, Precision, Revision, Backend, OnnxFile, Device })
         {
             if (o is not null)
                 command.Options.Add(o);
@@ -55,7 +64,30 @@ internal sealed class EncoderOptionGroup
         parse.GetValue(Precision) == "bfloat16" ? SpladePrecision.Bf16 : SpladePrecision.Fp32);
 
     /// <summary>The CLI's model loader: the HuggingFace environment at --revision, download bars and load warnings on stderr.</summary>
-    public ModelLoader Loader(ParseResult parse) => CliModels.Loader(parse.GetValue(Revision)!);
+    public ModelLoader Loader(ParseResult parse) => CliModels.Loader(parse.GetValue(Revision)!, BuildBackend(parse));
+
+    /// <summary>The runtime choice: --backend, --onnx-file, --device.</summary>
+    public EncoderBackendOptions BuildBackend(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var backend = parse.GetValue(Backend) switch
+        {
+            "torch" => EncoderBackend.Torch,
+            "onnx" => EncoderBackend.Onnx,
+            _ => EncoderBackend.Auto,
+        };
+        ComputeDevice device;
+        try
+        {
+            // A verb that adds only part of the group (export) leaves these unset: CPU, auto.
+            device = parse.GetValue(Device) is { } name ? ComputeDevice.Parse(name) : ComputeDevice.Cpu;
+        }
+        catch (DiscoException e)
+        {
+            throw new UsageException($"--device: {e.Message}");
+        }
+        return new EncoderBackendOptions(backend, parse.GetValue(OnnxFile), device);
+    }
 
     /// <summary>Loads --model (or <paramref name="model"/>) for <paramref name="role"/>.</summary>
     public ISparseEncoder Load(ParseResult parse, EncoderRole role, string? model = null)
