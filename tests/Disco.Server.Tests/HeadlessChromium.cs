@@ -38,6 +38,9 @@ public sealed class HeadlessChromium : IAsyncDisposable
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+            // No network beyond loopback: no proxy from the environment, and every host name but
+            // 127.0.0.1 fails to resolve, so the test passes offline and fails if the page reaches out.
+            "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "--window-size=1280,1500", $"--user-data-dir={profile.Path}", "about:blank",
         })
         {

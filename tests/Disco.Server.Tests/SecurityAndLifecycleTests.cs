@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Disco.TestSupport;
 
 namespace Disco.Server.Tests;
@@ -23,6 +25,7 @@ public sealed class SecurityAndLifecycleTests(TinyCorpus collection) : IClassFix
             Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.PostAsync("/v1/search", """{"text": "paris"}""", configure: r => r.Headers.Add("X-API-Key", Key))).Status);
         Assert.Equal(HttpStatusCode.OK, (await server.PostAsync("/v1/search", """{"text": "paris"}""", configure: r => r.Headers.Authorization = new("Bearer", Key))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.PostAsync("/v1/admin/reload", "{}", configure: r => r.Headers.Add("X-API-Key", Key))).Status);
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/healthz")).Status);
         using var page = await server.Client.GetAsync("/", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -91,6 +94,30 @@ public sealed class SecurityAndLifecycleTests(TinyCorpus collection) : IClassFix
         Assert.Equal(HttpStatusCode.InternalServerError, failed);
         Assert.Contains("still serving the previous index", error.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/v1/search", """{"text": "paris"}""")).Status);
+    }
+
+    [Fact]
+    public async Task SIGHUP_reloads_the_index_as_the_admin_endpoint_does()
+    {
+        var served = collection.File("hup-" + Guid.NewGuid().ToString("N"));
+        collection.BuildIndex(served, 40);
+        await using var server = await RunningServer.StartAsync(collection.Options(index: served), s => s.ReloadOnHangup = true);
+        collection.BuildIndex(served, 12);
+        // The signal goes to this test process, which the server's handler keeps alive (unhandled, SIGHUP would end it).
+        using (var kill = Process.Start("kill", ["-HUP", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, kill.ExitCode);
+        }
+        var clock = Stopwatch.StartNew();
+        JsonElement index;
+        while ((index = (await server.GetAsync("/v1/index")).Body).GetProperty("generation").GetInt64() < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "SIGHUP did not reload the index");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(12, index.GetProperty("documents").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await server.PostAsync("/v1/search", """{"text": "paris"}""")).Status);
     }
 
     [Fact]

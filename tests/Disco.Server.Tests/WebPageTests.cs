@@ -55,6 +55,12 @@ public sealed class WebPageTests(SharedServer shared) : IClassFixture<SharedServ
         Assert.Equal(apiTerms.Where(t => !t.GetProperty("expansion").GetBoolean()).Select(t => t.GetProperty("term").GetString()), page["own"]!.AsArray().Select(n => (string?)n));
         Assert.Matches(@"^10 passages in [0-9.]+ ms \(encoding [0-9.]+ ms, search [0-9.]+ ms\)$", (string?)page["latency"]);
 
+        // Offline: everything the page loaded or called came from the server itself.
+        var origin = server.Address.GetLeftPart(UriPartial.Authority);
+        var fetched = (await browser.EvaluateAsync("performance.getEntriesByType('resource').map(e => e.name)"))!.AsArray().Select(n => (string)n!).ToList();
+        Assert.Contains(fetched, u => u.StartsWith(origin + "/v1/search", StringComparison.Ordinal));
+        Assert.All(fetched, u => Assert.StartsWith(origin + "/", u, StringComparison.Ordinal));
+
         // Highlights: words of the passage, each holding matched terms of that passage.
         var texts = GoldenFixture.Documents.ToDictionary(d => d.Id, d => d.Text);
         var marks = 0;
