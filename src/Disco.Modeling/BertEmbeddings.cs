@@ -34,7 +34,12 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 
     public Parameter WordEmbeddings => _wordEmbeddings.weight!;
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => Embed(inputIds, null);
+
+    /// <param name="inputIds">[B, T] token ids.</param>
+    /// <param name="tokenTypeIds">[B, T] segment ids (a cross-encoder's 0 for the query, 1 for the
+    /// passage); null means token type 0 everywhere, as SPLADE and DiSCo encode single segments.</param>
+    public Tensor Embed(Tensor inputIds, Tensor? tokenTypeIds)
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
@@ -42,8 +47,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"sequence length {length} exceeds max_position_embeddings {_positionEmbeddings.weight.shape[0]}");
         var words = _wordEmbeddings.call(inputIds);
         var positions = _positionEmbeddings.weight.narrow(0, 0, length);
-        // SPLADE and DiSCo encode single segments: every token has token type 0.
-        var tokenType = _tokenTypeEmbeddings.weight![0];
+        var tokenType = tokenTypeIds is null ? _tokenTypeEmbeddings.weight![0] : _tokenTypeEmbeddings.call(tokenTypeIds);
         var summed = words + positions + tokenType;
         return _dropout.call(_layerNorm.call(summed)).MoveToOuterDisposeScope();
     }

@@ -25,7 +25,7 @@ public sealed class BertForMaskedLM : nn.Module<Tensor, Tensor, Tensor>
         _bert = new BertModel(config);
         _cls = new BertLmHead(config);
         RegisterComponents();
-        InitializeWeights();
+        HfInitialization.Apply(this, config, WordEmbeddings);
     }
 
     public BertConfig Config { get; }
@@ -59,21 +59,4 @@ public sealed class BertForMaskedLM : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Projects head states [..., H] onto the vocabulary: [..., V] logits (tied decoder + bias).</summary>
     public Tensor VocabularyLogits(Tensor headStates) => nn.functional.linear(headStates, WordEmbeddings, DecoderBias);
-
-    private void InitializeWeights()
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, p) in named_parameters())
-        {
-            if (name.EndsWith("LayerNorm.weight", StringComparison.Ordinal))
-                p.fill_(1);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal))
-                p.zero_();
-            else
-                p.normal_(0, Config.InitializerRange);
-        }
-        // HF's nn.Embedding(padding_idx=pad_token_id) keeps the padding row at zero.
-        if (Config.PadTokenId >= 0 && Config.PadTokenId < Config.VocabSize)
-            WordEmbeddings[Config.PadTokenId].zero_();
-    }
 }

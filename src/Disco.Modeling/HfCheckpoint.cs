@@ -22,8 +22,9 @@ public static class HfCheckpoint
     public static readonly IReadOnlyList<string> TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
 
     private const string TiedDecoderWeight = "cls.predictions.decoder.weight";
-    private const string DecoderBias = "cls.predictions.bias";
-    private const string LegacyDecoderBias = "cls.predictions.decoder.bias";
+
+    /// <summary>Older checkpoints store the MLM decoder bias under the decoder; HF ties the two.</summary>
+    private static readonly Dictionary<string, string> MaskedLmLegacyNames = new(StringComparer.Ordinal) { ["cls.predictions.bias"] = "cls.predictions.decoder.bias" };
 
     /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
     public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
@@ -37,42 +38,59 @@ public static class HfCheckpoint
         var model = new BertForMaskedLM(config);
         try
         {
-            var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            var origin = new Dictionary<string, string>(StringComparer.Ordinal);
-            try
-            {
-                foreach (var file in files)
-                {
-                    foreach (var (key, tensor) in ReadWeights(file))
-                    {
-                        if (!stored.TryAdd(key, tensor))
-                        {
-                            tensor.Dispose();
-                            throw new DiscoException($"{file}: tensor '{key}' also appears in {origin[key]}");
-                        }
-                        origin[key] = file;
-                    }
-                }
-                report = Apply(model, stored, modelDir, files, origin);
-            }
-            finally
-            {
-                foreach (var t in stored.Values)
-                    t.Dispose();
-            }
+            report = LoadInto(model, modelDir, files, IsIgnored, MaskedLmLegacyNames, nameof(BertForMaskedLM));
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        if (warnings is not null)
-        {
-            foreach (var line in report.Warnings)
-                warnings.WriteLine($"warning: {line}");
-        }
+        Warn(report, warnings);
         model.eval();
         return model;
+    }
+
+    /// <summary>Writes a load report's warnings, one line each, to <paramref name="warnings"/> (null: nowhere).</summary>
+    internal static void Warn(CheckpointLoadReport report, TextWriter? warnings)
+    {
+        if (warnings is null)
+            return;
+        foreach (var line in report.Warnings)
+            warnings.WriteLine($"warning: {line}");
+    }
+
+    /// <summary>
+    /// Copies the tensors of <paramref name="files"/> into <paramref name="model"/>'s parameters by
+    /// HuggingFace name (<see cref="CanonicalName"/>); stored keys for which <paramref name="isIgnored"/>
+    /// holds are dropped silently, and <paramref name="legacyNames"/> (parameter → older name) are
+    /// used only when the current name is absent.
+    /// </summary>
+    internal static CheckpointLoadReport LoadInto(nn.Module model, string modelDir, IReadOnlyList<string> files, Func<string, bool> isIgnored,
+        IReadOnlyDictionary<string, string> legacyNames, string architecture)
+    {
+        var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var origin = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var file in files)
+            {
+                foreach (var (key, tensor) in ReadWeights(file))
+                {
+                    if (!stored.TryAdd(key, tensor))
+                    {
+                        tensor.Dispose();
+                        throw new DiscoException($"{file}: tensor '{key}' also appears in {origin[key]}");
+                    }
+                    origin[key] = file;
+                }
+            }
+            return Apply(model, stored, modelDir, files, origin, isIgnored, legacyNames, architecture);
+        }
+        finally
+        {
+            foreach (var t in stored.Values)
+                t.Dispose();
+        }
     }
 
     /// <summary>
@@ -81,6 +99,13 @@ public static class HfCheckpoint
     /// the tokenizer files found in <paramref name="tokenizerDir"/> when it is given.
     /// </summary>
     public static void Save(BertForMaskedLM model, string modelDir, string? tokenizerDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Save(model, model.Config.ToJson(), modelDir, tokenizerDir);
+    }
+
+    /// <summary>Writes any module's parameters (float32, HF names) with <paramref name="configJson"/> as config.json.</summary>
+    internal static void Save(nn.Module model, string configJson, string modelDir, string? tokenizerDir)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelDir);
@@ -98,7 +123,7 @@ public static class HfCheckpoint
             foreach (var (_, t) in tensors)
                 t.Dispose();
         }
-        AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), model.Config.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), configJson);
         if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(modelDir))
         {
             foreach (var name in TokenizerFiles)
@@ -169,29 +194,36 @@ public static class HfCheckpoint
         return name;
     }
 
+    /// <summary>Buffers HuggingFace's BERT models drop without a warning, whatever the head.</summary>
+    internal static bool IsBuffer(string canonical) => canonical.EndsWith("position_ids", StringComparison.Ordinal);
+
     /// <summary>Keys HuggingFace's BertForMaskedLM drops without a warning.</summary>
     private static bool IsIgnored(string canonical) =>
-        canonical.EndsWith("position_ids", StringComparison.Ordinal)
+        IsBuffer(canonical)
         || canonical.StartsWith("bert.pooler.", StringComparison.Ordinal)
         // Tied to the word embeddings; HF re-ties after loading, so the embedding matrix wins.
         || canonical == TiedDecoderWeight;
 
-    private static CheckpointLoadReport Apply(BertForMaskedLM model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin)
+    private static CheckpointLoadReport Apply(nn.Module model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin,
+        Func<string, bool> isIgnored, IReadOnlyDictionary<string, string> legacyNames, string architecture)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
+        var legacy = legacyNames.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var key in stored.Keys)
         {
             var canonical = CanonicalName(key);
-            if (IsIgnored(canonical) || canonical == LegacyDecoderBias)
+            if (isIgnored(canonical) || legacy.Contains(canonical))
                 continue;
             if (!byName.TryAdd(canonical, key))
                 unexpected.Add(key);
         }
-        // Older checkpoints store the decoder bias under the decoder; HF ties the two.
-        var legacyBias = stored.Keys.FirstOrDefault(k => CanonicalName(k) == LegacyDecoderBias);
-        if (legacyBias is not null && !byName.ContainsKey(DecoderBias))
-            byName[DecoderBias] = legacyBias;
+        foreach (var (name, oldName) in legacyNames)
+        {
+            var old = stored.Keys.FirstOrDefault(k => CanonicalName(k) == oldName);
+            if (old is not null && !byName.ContainsKey(name))
+                byName[name] = old;
+        }
 
         var missing = new List<string>();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -223,6 +255,6 @@ public static class HfCheckpoint
         }
         unexpected.Sort(StringComparer.Ordinal);
         var dtypes = stored.Values.Select(t => t.dtype.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes);
+        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes, architecture);
     }
 }

@@ -21,6 +21,12 @@ public static class Fixtures
 
     public static string Golden(string name) => Fixture("golden", name);
 
+    /// <summary>A fixture kept in this repository (tests/fixtures), made by a dev-only script in tests/fixtures/scripts.</summary>
+    public static string RepoFixture(params string[] parts) => Path.Combine([RepoRoot, "tests", "fixtures", .. parts]);
+
+    /// <summary>A tiny random one-logit BertForSequenceClassification with golden pair logits and training steps (tests/fixtures/scripts/make_tiny_cross_encoder.py).</summary>
+    public static string TinyCrossEncoder => RepoFixture("tiny-cross-encoder");
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
