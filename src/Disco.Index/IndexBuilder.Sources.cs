@@ -13,27 +13,39 @@ public sealed partial class IndexBuilder
     public static IndexMetadata FromVectors(string vectorsPath, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(vectorsPath);
-        if (!File.Exists(vectorsPath))
-            throw new DiscoException($"{vectorsPath}: file not found");
+        return FromVectors([vectorsPath], outputDirectory, options, progress);
+    }
+
+    /// <summary>
+    /// Indexes vectors files and folders of them (<see cref="VectorInputs"/>: Disco's vectors JSONL
+    /// or Anserini's JsonVectorCollection) in the order given, folders in natural name order, so
+    /// the shards of a collection give the index one pass over it gives. Document ids must be
+    /// unique across all inputs.
+    /// </summary>
+    public static IndexMetadata FromVectors(IReadOnlyList<string> vectorPaths, string outputDirectory, IndexBuildOptions? options = null, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(vectorPaths);
+        var files = VectorInputs.Expand(vectorPaths);
         using var builder = new IndexBuilder(outputDirectory, options);
         builder.BuildInfo["source"] = "vectors";
-        builder.BuildInfo["vectors"] = Path.GetFullPath(vectorsPath);
-        long lineNo = 0;
-        foreach (var line in File.ReadLines(vectorsPath))
+        builder.BuildInfo["vectors"] = string.Join(";", vectorPaths.Select(Path.GetFullPath));
+        if (files.Count > 1)
+            builder.BuildInfo["vectorFiles"] = files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var file in files)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            var vector = VectorFile.ParseLine(line, vectorsPath, lineNo);
-            try
+            builder.BeginSource(file, record => VectorInputs.DescribeRecord(file, record));
+            foreach (var (vector, position) in VectorInputs.Read(file))
             {
-                builder.Add(vector);
+                try
+                {
+                    builder.Add(vector);
+                }
+                catch (DiscoException e) when (e is not DataFormatException and not DuplicateDocumentIdException)
+                {
+                    throw new DataFormatException(file, position, e.Message);
+                }
+                progress?.Report(1);
             }
-            catch (DiscoException e) when (e is not DataFormatException)
-            {
-                throw new DataFormatException(vectorsPath, lineNo, e.Message);
-            }
-            progress?.Report(1);
         }
         return builder.Complete();
     }
@@ -72,6 +84,8 @@ public sealed partial class IndexBuilder
         ArgumentNullException.ThrowIfNull(encoder);
         using var builder = new IndexBuilder(outputDirectory, options);
         AddInfo(builder, "records", buildInfo);
+        var name = buildInfo?.GetValueOrDefault("collection") ?? "input";
+        builder.BeginSource(name, record => $"{name} record {record + 1}");
         var vocabulary = encoder.Vocabulary;
         var chunk = new List<TextRecord>(EncodeChunk);
         void Flush()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Disco.Core;
 using Disco.Core.Vectors;
 
@@ -16,14 +15,12 @@ namespace Disco.Index;
 /// </summary>
 public sealed partial class IndexBuilder : IDisposable
 {
-    private readonly string _target;
-    private readonly string _temp;
+    private readonly IndexDirectory _directory;
     private readonly IndexBuildOptions _options;
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<string> _termStrings = [];
     private readonly List<string> _segments = [];
-    private readonly ChecksummedFile _docIds;
-    private readonly ChecksummedFile _docOffsets;
+    private readonly DocumentIdWriter _docIds;
     private readonly int _capacity;
     private int[] _segTerms;
     private int[] _segDocs;
@@ -31,7 +28,6 @@ public sealed partial class IndexBuilder : IDisposable
     private int[] _lastDocOfTerm = [];
     private int[] _slotOfTerm = [];
     private int _segCount;
-    private int _documents;
     private long _postings;
     private float _maxWeight;
     private bool _completed;
@@ -46,29 +42,25 @@ public sealed partial class IndexBuilder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "SegmentPostings must be at least 1024");
         if (_options.RangeBits is < IndexFormat.MinRangeBits or > IndexFormat.MaxRangeBits)
             throw new ArgumentOutOfRangeException(nameof(options), $"RangeBits must be between {IndexFormat.MinRangeBits} and {IndexFormat.MaxRangeBits}");
-        _target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
-        if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any()
-            && !File.Exists(Path.Combine(_target, IndexFormat.MetaFile)))
-            throw new DiscoException($"{directory}: exists and is not a Disco index; refusing to replace it");
-        if (File.Exists(_target))
-            throw new DiscoException($"{directory}: is a file; the index is a directory");
-        _temp = $"{_target}.tmp-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(_temp);
+        _directory = new IndexDirectory(directory);
         _capacity = (int)Math.Min(_options.SegmentPostings, Array.MaxLength / 2);
         _segTerms = new int[Math.Min(_capacity, 1 << 16)];
         _segDocs = new int[_segTerms.Length];
         _segWeights = new float[_segTerms.Length];
-        _docIds = new ChecksummedFile(Path.Combine(_temp, IndexFormat.DocIdsFile));
-        _docOffsets = new ChecksummedFile(Path.Combine(_temp, IndexFormat.DocOffsetsFile));
-        _docIds.Write(IndexFormat.Header(IndexFormat.DocIdsFile));
-        _docOffsets.Write(IndexFormat.Header(IndexFormat.DocOffsetsFile));
-        _docOffsets.WriteInt64(IndexFormat.HeaderBytes);
+        _docIds = new DocumentIdWriter(_directory.Temp);
     }
 
     /// <summary>Free-form description of the build (source files, model) recorded in meta.json.</summary>
     public Dictionary<string, string> BuildInfo { get; } = [];
 
-    public int DocumentCount => _documents;
+    public int DocumentCount => _docIds.Count;
+
+    /// <summary>
+    /// Starts a new source of documents (a vectors file, a collection). Document ids must be
+    /// unique across the whole build; a repeated id is refused with the words
+    /// <paramref name="describe"/> gives for both records (0-based record number within a source).
+    /// </summary>
+    public void BeginSource(string name, Func<long, string>? describe = null) => _docIds.BeginSource(name, describe);
 
     /// <summary>Adds a document whose terms are vocabulary strings (a vectors JSONL record).</summary>
     public void Add(TermVector vector)
@@ -109,21 +101,19 @@ public sealed partial class IndexBuilder : IDisposable
         ObjectDisposedException.ThrowIf(_completed, this);
         FlushSegment();
         _docIds.Complete();
-        _docOffsets.Complete();
         var encoding = _options.Impacts;
         float? scale = encoding == ImpactEncoding.Float32 ? null
             : _maxWeight > 0 ? _maxWeight / IndexFormat.MaxCode(encoding) : 1f;
         var meta = new IndexMetadata
         {
-            Documents = _documents,
+            Documents = _docIds.Count,
             Terms = _termStrings.Count,
             Impacts = ImpactEncodingNames.Name(encoding),
             Scale = scale,
             MaxWeight = _maxWeight,
             RangeBits = _options.RangeBits,
         };
-        ChecksummedFile termsFile;
-        using (var writer = new PostingsWriter(_temp, encoding, scale ?? 1f, _options.RangeBits))
+        using (var writer = new PostingsWriter(_directory.Temp, encoding, scale ?? 1f, _options.RangeBits))
         {
             var readers = _segments.Select(SegmentFile.Open).ToList();
             try
@@ -144,28 +134,14 @@ public sealed partial class IndexBuilder : IDisposable
                 foreach (var r in readers)
                     r.Dispose();
             }
-            writer.Complete(_temp, out termsFile);
-            meta.Postings = writer.PostingCount;
-            meta.Blocks = writer.BlockCount;
-            Record(meta, writer.PostingsFile);
-            Record(meta, writer.BlocksFile);
+            _directory.CompleteFiles(meta, writer, _docIds);
         }
-        using (termsFile)
-            Record(meta, termsFile);
-        Record(meta, _docIds);
-        Record(meta, _docOffsets);
         _docIds.Dispose();
-        _docOffsets.Dispose();
         foreach (var s in _segments)
             File.Delete(s);
         meta.Build["segmentPostings"] = _options.SegmentPostings.ToString(CultureInfo.InvariantCulture);
         meta.Build["segments"] = _segments.Count.ToString(CultureInfo.InvariantCulture);
-        meta.Build["createdUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        meta.Build["software"] = $"disco {typeof(IndexBuilder).Assembly.GetName().Version}";
-        foreach (var (k, v) in BuildInfo)
-            meta.Build[k] = v;
-        meta.Write(Path.Combine(_temp, IndexFormat.MetaFile));
-        MoveIntoPlace();
+        _directory.Complete(meta, BuildInfo);
         _completed = true;
         return meta;
     }
@@ -173,34 +149,17 @@ public sealed partial class IndexBuilder : IDisposable
     public void Dispose()
     {
         _docIds.Dispose();
-        _docOffsets.Dispose();
-        if (!_completed)
-        {
-            _completed = true;
-            try
-            {
-                Directory.Delete(_temp, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        _completed = true;
+        _directory.Dispose();
     }
-
-    private static void Record(IndexMetadata meta, ChecksummedFile file) =>
-        meta.Files[Path.GetFileName(file.Path)] = new IndexFileInfo(file.Length, file.Checksum.ToString("x8", CultureInfo.InvariantCulture));
 
     private int BeginDocument(string id)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         ArgumentNullException.ThrowIfNull(id);
-        if (_documents == int.MaxValue)
-            throw new DiscoException("too many documents for one index (2^31 - 1)");
         if (_segCount >= _capacity)
             FlushSegment();
-        _docIds.Write(Encoding.UTF8.GetBytes(id));
-        _docOffsets.WriteInt64(_docIds.Length);
-        return _documents++;
+        return _docIds.Add(id);
     }
 
     private int TermId(string term)
@@ -274,24 +233,9 @@ public sealed partial class IndexBuilder : IDisposable
             docs[at] = _segDocs[i];
             weights[at] = _segWeights[i];
         }
-        var path = Path.Combine(_temp, $"segment-{_segments.Count:D5}.tmp");
+        var path = Path.Combine(_directory.Temp, $"segment-{_segments.Count:D5}.tmp");
         SegmentFile.Write(path, termCount, starts, docs, weights);
         _segments.Add(path);
         _segCount = 0;
-    }
-
-    private void MoveIntoPlace()
-    {
-        if (!Directory.Exists(_target))
-        {
-            Directory.Move(_temp, _target);
-            return;
-        }
-        // Swap: the old index moves aside, the new one in, then the old one is deleted. If the
-        // process dies between the two moves the old index survives as DIR.old-<guid>.
-        var old = $"{_target}.old-{Guid.NewGuid():N}";
-        Directory.Move(_target, old);
-        Directory.Move(_temp, _target);
-        Directory.Delete(old, recursive: true);
     }
 }

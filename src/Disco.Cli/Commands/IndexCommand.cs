@@ -15,7 +15,7 @@ public static class IndexCommand
 {
     public static Command Create()
     {
-        var vectors = new Option<string?>("--vectors") { Description = "Document vectors JSONL (from 'disco encode')" };
+        var vectors = new Option<string[]>("--vectors") { Description = "Document vectors: files or folders of Disco vectors JSONL (from 'disco encode') or Anserini JsonVectorCollection (.jsonl/.json, optionally .gz); folders in natural name order", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--out") { Description = "Index directory to create (replaced only once the new index is complete)" };
         var impacts = new Option<string>("--impacts")
         {
@@ -39,6 +39,9 @@ public static class IndexCommand
             vectors, model, collection, output, impacts, segment, agg, maxLength, batchSize, modelThreads,
         };
         command.Subcommands.Add(CreateStats());
+        command.Subcommands.Add(IndexInteropCommands.Import());
+        command.Subcommands.Add(IndexInteropCommands.Export());
+        command.Subcommands.Add(IndexInteropCommands.Merge());
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output) ?? throw new UsageException("--out DIR is required");
@@ -47,7 +50,7 @@ public static class IndexCommand
                 throw new UsageException("--segment-postings must be at least 1024");
             var clock = Stopwatch.StartNew();
             IndexMetadata meta;
-            if (parse.GetValue(vectors) is string vectorsPath)
+            if (parse.GetValue(vectors) is { Length: > 0 } vectorsPath)
             {
                 using var progress = new ConsoleProgress("indexing");
                 meta = IndexBuilder.FromVectors(vectorsPath, outDir, options, progress);
@@ -74,7 +77,7 @@ public static class IndexCommand
             {
                 throw new UsageException("give --vectors FILE, or --model DIR with --collection FILE");
             }
-            if (parse.GetValue(vectors) is not null && parse.GetValue(model) is not null)
+            if (parse.GetValue(vectors) is { Length: > 0 } && parse.GetValue(model) is not null)
                 Console.Error.WriteLine("note: --vectors given, --model ignored");
             Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
             return 0;

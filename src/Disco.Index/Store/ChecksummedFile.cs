@@ -15,7 +15,7 @@ internal sealed class ChecksummedFile : IDisposable
     public ChecksummedFile(string path)
     {
         Path = path;
-        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1);
     }
 
     public string Path { get; }
@@ -58,6 +58,9 @@ internal sealed class ChecksummedFile : IDisposable
         BitConverter.TryWriteBytes(b, value);
         Write(b);
     }
+
+    /// <summary>Hands buffered bytes to the OS so that another handle can read them (no fsync).</summary>
+    public void Flush() => Drain();
 
     /// <summary>Flushes to disk; the file is complete after this.</summary>
     public void Complete()
