@@ -18,6 +18,7 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(BeirCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Disco.Modeling;
 
-/// <summary>Word + absolute position + token-type embeddings, then LayerNorm and dropout.</summary>
+/// <summary>
+/// Word + absolute position (+ token-type, in BERT) embeddings, then LayerNorm and dropout.
+/// DistilBERT's embeddings are the same without token types.
+/// </summary>
 internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "word_embeddings")]
@@ -13,8 +16,9 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "position_embeddings")]
     private readonly Embedding _positionEmbeddings;
 
+    /// <summary>Null where the architecture has no token types (a null field is not registered).</summary>
     [ComponentName(Name = "token_type_embeddings")]
-    private readonly Embedding _tokenTypeEmbeddings;
+    private readonly Embedding? _tokenTypeEmbeddings;
 
     [ComponentName(Name = "LayerNorm")]
     private readonly LayerNorm _layerNorm;
@@ -22,11 +26,12 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "dropout")]
     private readonly Dropout _dropout;
 
-    public BertEmbeddings(BertConfig config) : base("embeddings")
+    /// <param name="typeVocabSize">Token types (BERT's <c>type_vocab_size</c>); 0 for none.</param>
+    public BertEmbeddings(MaskedLmConfig config, int typeVocabSize) : base("embeddings")
     {
         _wordEmbeddings = nn.Embedding(config.VocabSize, config.HiddenSize);
         _positionEmbeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
-        _tokenTypeEmbeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
+        _tokenTypeEmbeddings = typeVocabSize > 0 ? nn.Embedding(typeVocabSize, config.HiddenSize) : null;
         _layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         _dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
@@ -45,10 +50,11 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         var length = inputIds.shape[1];
         if (length > _positionEmbeddings.weight!.shape[0])
             throw new ArgumentException($"sequence length {length} exceeds max_position_embeddings {_positionEmbeddings.weight.shape[0]}");
-        var words = _wordEmbeddings.call(inputIds);
-        var positions = _positionEmbeddings.weight.narrow(0, 0, length);
-        var tokenType = tokenTypeIds is null ? _tokenTypeEmbeddings.weight![0] : _tokenTypeEmbeddings.call(tokenTypeIds);
-        var summed = words + positions + tokenType;
+        var summed = _wordEmbeddings.call(inputIds) + _positionEmbeddings.weight.narrow(0, 0, length);
+        if (_tokenTypeEmbeddings is not null)
+            summed = summed + (tokenTypeIds is null ? _tokenTypeEmbeddings.weight![0] : _tokenTypeEmbeddings.call(tokenTypeIds));
+        else if (tokenTypeIds is not null)
+            throw new ArgumentException("this architecture has no token types", nameof(tokenTypeIds));
         return _dropout.call(_layerNorm.call(summed)).MoveToOuterDisposeScope();
     }
 }

@@ -14,7 +14,7 @@ namespace Disco.Modeling;
 public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "bert")]
-    private readonly BertModel _bert;
+    private readonly TransformerBody<BertLayer> _bert;
 
     [ComponentName(Name = "dropout")]
     private readonly Dropout _dropout;
@@ -29,7 +29,7 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
         ArgumentOutOfRangeException.ThrowIfLessThan(numLabels, 1);
         Config = config;
         NumLabels = numLabels;
-        _bert = new BertModel(config, withPooler: true);
+        _bert = new TransformerBody<BertLayer>("bert", config, config.TypeVocabSize, "encoder", () => new BertLayer(config), new BertPooler(config.HiddenSize));
         // HF uses classifier_dropout when the config sets it, else hidden_dropout_prob.
         _dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
         _classifier = nn.Linear(config.HiddenSize, numLabels);

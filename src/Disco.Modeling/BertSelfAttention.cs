@@ -17,7 +17,6 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear _value;
 
     private readonly int _heads;
-    private readonly int _headSize;
     private readonly double _dropout;
 
     public BertSelfAttention(BertConfig config) : base("self")
@@ -26,21 +25,12 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         _key = nn.Linear(config.HiddenSize, config.HiddenSize);
         _value = nn.Linear(config.HiddenSize, config.HiddenSize);
         _heads = config.NumAttentionHeads;
-        _headSize = config.HeadSize;
         _dropout = config.AttentionProbsDropoutProb;
         RegisterComponents();
     }
 
     /// <param name="hidden">[B, T, H].</param>
     /// <param name="additiveMask">[B, 1, 1, T]: 0 for tokens, a large negative number for padding.</param>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var b = hidden.shape[0];
-        var t = hidden.shape[1];
-        Tensor Heads(Linear projection) => projection.call(hidden).view(b, t, _heads, _headSize).transpose(1, 2);
-        var context = nn.functional.scaled_dot_product_attention(
-            Heads(_query), Heads(_key), Heads(_value), additiveMask, p: training ? _dropout : 0.0);
-        return context.transpose(1, 2).reshape(b, t, _heads * _headSize).MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) =>
+        MultiHeadAttention.Attend(hidden, _query, _key, _value, additiveMask, _heads, training ? _dropout : 0.0);
 }

@@ -15,6 +15,14 @@ public static class CrossEncoderCheckpoint
 
     private const string ClassifierWeight = "classifier.weight";
 
+    private static readonly BertArchitecture Bert = new();
+
+    /// <summary>
+    /// BERT's key names (a bare encoder's keys get <c>bert.</c>), but the pooler is used here and only
+    /// buffers are dropped silently: a masked-LM head is reported as unused.
+    /// </summary>
+    private static readonly HfCheckpoint.KeyRules KeyRules = new(Bert.CanonicalName, c => c.EndsWith("position_ids", StringComparison.Ordinal), new Dictionary<string, string>());
+
     /// <summary>
     /// Loads a cross-encoder for scoring: its classifier must be in the checkpoint and have one
     /// label. Warnings (unused or missing keys) go to <paramref name="warnings"/> (null: nowhere).
@@ -84,7 +92,7 @@ public static class CrossEncoderCheckpoint
         var model = new BertForSequenceClassification(config, numLabels: 1);
         try
         {
-            report = HfCheckpoint.LoadInto(model, modelDir, files, HfCheckpoint.IsBuffer, new Dictionary<string, string>(), ClassName);
+            report = HfCheckpoint.LoadInto(model, modelDir, files, KeyRules, ClassName);
             if (requireHead && report.MissingKeys.Contains(ClassifierWeight))
             {
                 throw new DiscoException($"{modelDir}: not a cross-encoder: the checkpoint has no '{ClassifierWeight}' "

@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace Disco.Modeling;
 
 /// <summary>
-/// Reads and writes HuggingFace <c>BertForMaskedLM</c> model directories (docs/checkpoints.md):
+/// Reads and writes HuggingFace masked-language-model directories (docs/checkpoints.md) of every
+/// architecture in <see cref="MaskedLmArchitectures"/> (<c>BertForMaskedLM</c>, <c>DistilBertForMaskedLM</c>):
 /// <c>config.json</c> plus <c>model.safetensors</c> (single or sharded) or <c>pytorch_model.bin</c>.
 /// </summary>
 public static class HfCheckpoint
@@ -21,24 +22,20 @@ public static class HfCheckpoint
     /// <summary>Tokenizer files copied next to saved weights when a tokenizer directory is given.</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
 
-    private const string TiedDecoderWeight = "cls.predictions.decoder.weight";
-
-    /// <summary>Older checkpoints store the MLM decoder bias under the decoder; HF ties the two.</summary>
-    private static readonly Dictionary<string, string> MaskedLmLegacyNames = new(StringComparer.Ordinal) { ["cls.predictions.bias"] = "cls.predictions.decoder.bias" };
-
     /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
+    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
 
     /// <summary>Loads the model; warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
-    public static BertForMaskedLM Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
+    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
-        var config = BertConfig.FromDirectory(modelDir);
+        var config = MaskedLmConfig.FromDirectory(modelDir);
+        var architecture = MaskedLmArchitectures.ForModelType(config.ModelType, config.Source);
         var files = WeightFiles(modelDir);
-        var model = new BertForMaskedLM(config);
+        var model = architecture.Create(config);
         try
         {
-            report = LoadInto(model, modelDir, files, IsIgnored, MaskedLmLegacyNames, nameof(BertForMaskedLM));
+            report = LoadInto(model, modelDir, files, new KeyRules(architecture.CanonicalName, architecture.IsIgnored, architecture.LegacyNames), architecture.ClassName);
         }
         catch
         {
@@ -50,6 +47,12 @@ public static class HfCheckpoint
         return model;
     }
 
+    /// <summary>How stored keys map onto a model's parameters (an architecture's rules, or a head's variant of them).</summary>
+    /// <param name="CanonicalName">The parameter name a stored key means.</param>
+    /// <param name="IsIgnored">Canonical names dropped without a warning.</param>
+    /// <param name="LegacyNames">Parameter → older name, used only when the current name is absent.</param>
+    internal sealed record KeyRules(Func<string, string> CanonicalName, Func<string, bool> IsIgnored, IReadOnlyDictionary<string, string> LegacyNames);
+
     /// <summary>Writes a load report's warnings, one line each, to <paramref name="warnings"/> (null: nowhere).</summary>
     internal static void Warn(CheckpointLoadReport report, TextWriter? warnings)
     {
@@ -59,14 +62,9 @@ public static class HfCheckpoint
             warnings.WriteLine($"warning: {line}");
     }
 
-    /// <summary>
-    /// Copies the tensors of <paramref name="files"/> into <paramref name="model"/>'s parameters by
-    /// HuggingFace name (<see cref="CanonicalName"/>); stored keys for which <paramref name="isIgnored"/>
-    /// holds are dropped silently, and <paramref name="legacyNames"/> (parameter → older name) are
-    /// used only when the current name is absent.
-    /// </summary>
-    internal static CheckpointLoadReport LoadInto(nn.Module model, string modelDir, IReadOnlyList<string> files, Func<string, bool> isIgnored,
-        IReadOnlyDictionary<string, string> legacyNames, string architecture)
+    /// <summary>Copies the tensors of <paramref name="files"/> into <paramref name="model"/>'s parameters by HuggingFace name.</summary>
+    /// <param name="architecture">HuggingFace's class name of the model, for the report's warnings.</param>
+    internal static CheckpointLoadReport LoadInto(nn.Module model, string modelDir, IReadOnlyList<string> files, KeyRules rules, string architecture)
     {
         var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var origin = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -84,7 +82,7 @@ public static class HfCheckpoint
                     origin[key] = file;
                 }
             }
-            return Apply(model, stored, modelDir, files, origin, isIgnored, legacyNames, architecture);
+            return Apply(rules, model, stored, modelDir, files, origin, architecture);
         }
         finally
         {
@@ -98,7 +96,7 @@ public static class HfCheckpoint
     /// decoder weight omitted as <c>save_pretrained</c> does) into <paramref name="modelDir"/>, and copies
     /// the tokenizer files found in <paramref name="tokenizerDir"/> when it is given.
     /// </summary>
-    public static void Save(BertForMaskedLM model, string modelDir, string? tokenizerDir = null)
+    public static void Save(MaskedLanguageModel model, string modelDir, string? tokenizerDir = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Save(model, model.Config.ToJson(), modelDir, tokenizerDir);
@@ -124,14 +122,22 @@ public static class HfCheckpoint
                 t.Dispose();
         }
         AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), configJson);
-        if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(modelDir))
+        if (tokenizerDir is not null)
+            CopyTokenizerFiles(tokenizerDir, modelDir);
+    }
+
+    /// <summary>Copies the tokenizer files of <paramref name="tokenizerDir"/> that exist into <paramref name="modelDir"/>.</summary>
+    public static void CopyTokenizerFiles(string tokenizerDir, string modelDir)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerDir);
+        ArgumentNullException.ThrowIfNull(modelDir);
+        if (Path.GetFullPath(tokenizerDir) == Path.GetFullPath(modelDir))
+            return;
+        foreach (var name in TokenizerFiles)
         {
-            foreach (var name in TokenizerFiles)
-            {
-                var source = Path.Combine(tokenizerDir, name);
-                if (File.Exists(source))
-                    AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
-            }
+            var source = Path.Combine(tokenizerDir, name);
+            if (File.Exists(source))
+                AtomicFile.Write(Path.Combine(modelDir, name), s => { using var f = File.OpenRead(source); f.CopyTo(s); });
         }
     }
 
@@ -178,49 +184,23 @@ public static class HfCheckpoint
             : TorchCheckpointFile.Read(file);
     }
 
-    /// <summary>
-    /// The parameter name a stored key means, following HuggingFace's loading rules: legacy LayerNorm
-    /// <c>gamma</c>/<c>beta</c>, an optional <c>bert.</c> prefix (checkpoints of a bare BertModel).
-    /// </summary>
-    internal static string CanonicalName(string key)
-    {
-        var name = key;
-        if (name.EndsWith("LayerNorm.gamma", StringComparison.Ordinal))
-            name = name[..^"gamma".Length] + "weight";
-        else if (name.EndsWith("LayerNorm.beta", StringComparison.Ordinal))
-            name = name[..^"beta".Length] + "bias";
-        if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal) || name.StartsWith("pooler.", StringComparison.Ordinal))
-            name = "bert." + name;
-        return name;
-    }
-
-    /// <summary>Buffers HuggingFace's BERT models drop without a warning, whatever the head.</summary>
-    internal static bool IsBuffer(string canonical) => canonical.EndsWith("position_ids", StringComparison.Ordinal);
-
-    /// <summary>Keys HuggingFace's BertForMaskedLM drops without a warning.</summary>
-    private static bool IsIgnored(string canonical) =>
-        IsBuffer(canonical)
-        || canonical.StartsWith("bert.pooler.", StringComparison.Ordinal)
-        // Tied to the word embeddings; HF re-ties after loading, so the embedding matrix wins.
-        || canonical == TiedDecoderWeight;
-
-    private static CheckpointLoadReport Apply(nn.Module model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin,
-        Func<string, bool> isIgnored, IReadOnlyDictionary<string, string> legacyNames, string architecture)
+    private static CheckpointLoadReport Apply(KeyRules rules, nn.Module model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin, string architecture)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
-        var legacy = legacyNames.Values.ToHashSet(StringComparer.Ordinal);
+        var legacy = rules.LegacyNames.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var key in stored.Keys)
         {
-            var canonical = CanonicalName(key);
-            if (isIgnored(canonical) || legacy.Contains(canonical))
+            var canonical = rules.CanonicalName(key);
+            if (rules.IsIgnored(canonical) || legacy.Contains(canonical))
                 continue;
             if (!byName.TryAdd(canonical, key))
                 unexpected.Add(key);
         }
-        foreach (var (name, oldName) in legacyNames)
+        // Older checkpoints store some tensors under former names (BERT's decoder bias under the decoder).
+        foreach (var (name, oldName) in rules.LegacyNames)
         {
-            var old = stored.Keys.FirstOrDefault(k => CanonicalName(k) == oldName);
+            var old = stored.Keys.FirstOrDefault(k => rules.CanonicalName(k) == oldName);
             if (old is not null && !byName.ContainsKey(name))
                 byName[name] = old;
         }

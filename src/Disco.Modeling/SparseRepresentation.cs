@@ -11,33 +11,10 @@ namespace Disco.Modeling;
 public static class SparseRepresentation
 {
     /// <summary>
-    /// The entries of <paramref name="dense"/> that are positive and at least
-    /// <paramref name="minWeight"/>, in increasing term order. SPLADE weights are never negative;
-    /// NaN is dropped.
+    /// The entries of <paramref name="dense"/> that are positive and at least <paramref name="minWeight"/>
+    /// (<see cref="SparseVector.FromDense"/>, which the ONNX encoder shares).
     /// </summary>
-    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0)
-    {
-        var count = 0;
-        foreach (var w in dense)
-        {
-            if (Keeps(w, minWeight))
-                count++;
-        }
-        if (count == 0)
-            return SparseVector.Empty;
-        var indices = new int[count];
-        var values = new float[count];
-        var k = 0;
-        for (var i = 0; i < dense.Length && k < count; i++)
-        {
-            if (Keeps(dense[i], minWeight))
-            {
-                indices[k] = i;
-                values[k++] = dense[i];
-            }
-        }
-        return new SparseVector(indices, values);
-    }
+    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0) => SparseVector.FromDense(dense, minWeight);
 
     /// <summary>One vector per row of a [B, V] representation (any device or floating type).</summary>
     public static SparseVector[] FromDense(Tensor dense, float minWeight = 0)
@@ -56,6 +33,4 @@ public static class SparseRepresentation
             result[r] = FromDense(values.AsSpan(r * vocabulary, vocabulary), minWeight);
         return result;
     }
-
-    private static bool Keeps(float weight, float minWeight) => weight > 0 && weight >= minWeight;
 }

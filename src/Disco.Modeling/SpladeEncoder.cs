@@ -17,12 +17,12 @@ public sealed class SpladeEncoder : ISparseEncoder
     private readonly bool _ownsModel;
 
     /// <summary>Wraps an existing model (not disposed with the encoder), e.g. one being trained.</summary>
-    public SpladeEncoder(BertForMaskedLM model, WordPieceTokenizer tokenizer, SpladeEncoderOptions? options = null)
+    public SpladeEncoder(MaskedLanguageModel model, WordPieceTokenizer tokenizer, SpladeEncoderOptions? options = null)
         : this(model, tokenizer, options ?? new SpladeEncoderOptions(), ownsModel: false)
     {
     }
 
-    private SpladeEncoder(BertForMaskedLM model, WordPieceTokenizer tokenizer, SpladeEncoderOptions options, bool ownsModel)
+    private SpladeEncoder(MaskedLanguageModel model, WordPieceTokenizer tokenizer, SpladeEncoderOptions options, bool ownsModel)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -39,7 +39,7 @@ public sealed class SpladeEncoder : ISparseEncoder
 
     public WordPieceTokenizer Tokenizer { get; }
 
-    public BertForMaskedLM Model { get; }
+    public MaskedLanguageModel Model { get; }
 
     public SpladeEncoderOptions Options { get; }
 
@@ -49,7 +49,7 @@ public sealed class SpladeEncoder : ISparseEncoder
     public static SpladeEncoder Load(string modelDir, SpladeEncoderOptions? options = null)
     {
         // The config is the clearest sign of a wrong directory, so check it before the vocabulary.
-        (options ?? new SpladeEncoderOptions()).Validate(BertConfig.FromDirectory(modelDir));
+        (options ?? new SpladeEncoderOptions()).Validate(MaskedLmConfig.FromDirectory(modelDir));
         var tokenizer = WordPieceTokenizer.FromDirectory(modelDir);
         var model = HfCheckpoint.Load(modelDir, out _);
         try

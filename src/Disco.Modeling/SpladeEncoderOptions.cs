@@ -1,4 +1,5 @@
 using Disco.Core;
+using Disco.Core.Vectors;
 
 namespace Disco.Modeling;
 
@@ -22,13 +23,13 @@ public sealed record SpladeEncoderOptions(
     int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
-    /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference).</summary>
-    public const int DefaultMaxLength = 256;
+    /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference); shared with the ONNX encoder through <see cref="EncoderDefaults"/>.</summary>
+    public const int DefaultMaxLength = EncoderDefaults.MaxLength;
 
     /// <summary>Texts per forward pass.</summary>
-    public const int DefaultBatchSize = 32;
+    public const int DefaultBatchSize = EncoderDefaults.BatchSize;
 
-    internal void Validate(BertConfig config)
+    internal void Validate(MaskedLmConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)
             throw new DiscoException($"max length {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");

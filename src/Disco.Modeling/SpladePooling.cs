@@ -1,3 +1,4 @@
+using Disco.Core.Vectors;
 using static TorchSharp.torch;
 
 namespace Disco.Modeling;

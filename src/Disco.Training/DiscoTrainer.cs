@@ -32,8 +32,8 @@ public sealed class DiscoTrainer : IDisposable
     private readonly Device _device;
     private readonly Dictionary<string, string> _collection;
     private readonly DistillationSampler _sampler;
-    private readonly BertForMaskedLM _queryModel;
-    private readonly BertForMaskedLM _documentModel;
+    private readonly MaskedLanguageModel _queryModel;
+    private readonly MaskedLanguageModel _documentModel;
     private readonly RepresentationEncoder _queryEncoder;
     private readonly DocumentRepresentationCache _documents;
     private readonly CandidateValidation? _validation;

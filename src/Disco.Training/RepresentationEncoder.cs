@@ -8,7 +8,7 @@ namespace Disco.Training;
 /// <summary>Text → SPLADE representation [B, V] with one encoder, keeping the graph when grad is on.</summary>
 public sealed class RepresentationEncoder
 {
-    public RepresentationEncoder(BertForMaskedLM model, WordPieceTokenizer tokenizer, int maxLength, Device device, SpladeAggregation aggregation = SpladeAggregation.Max)
+    public RepresentationEncoder(MaskedLanguageModel model, WordPieceTokenizer tokenizer, int maxLength, Device device, SpladeAggregation aggregation = SpladeAggregation.Max)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
@@ -17,7 +17,7 @@ public sealed class RepresentationEncoder
         Aggregation = aggregation;
     }
 
-    public BertForMaskedLM Model { get; }
+    public MaskedLanguageModel Model { get; }
 
     public WordPieceTokenizer Tokenizer { get; }
 

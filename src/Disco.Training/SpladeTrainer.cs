@@ -20,7 +20,7 @@ public sealed class SpladeTrainer : IDisposable
     private readonly TextWriter _status;
     private readonly List<TrainingTriplet>? _triplets;
     private readonly HardNegativeSampler? _hardNegatives;
-    private readonly BertForMaskedLM _model;
+    private readonly MaskedLanguageModel _model;
     private readonly RepresentationEncoder _encoder;
     private readonly AdamW _optimizer;
     private readonly List<Parameter> _parameters;

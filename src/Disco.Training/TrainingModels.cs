@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Disco.Core;
 using Disco.Modeling;
 using TorchSharp;
@@ -30,7 +29,7 @@ public static class TrainingModels
     /// hidden/attention dropout, rebuilds the model with that dropout and copies the weights over
     /// (HuggingFace training applies config dropout the same way).
     /// </summary>
-    public static BertForMaskedLM Load(string modelDir, double? dropout, Device device)
+    public static MaskedLanguageModel Load(string modelDir, double? dropout, Device device)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         if (!Directory.Exists(modelDir))
@@ -38,10 +37,7 @@ public static class TrainingModels
         var model = HfCheckpoint.Load(modelDir, out _);
         if (dropout is { } p && (p != model.Config.HiddenDropoutProb || p != model.Config.AttentionProbsDropoutProb))
         {
-            var json = JsonNode.Parse(model.Config.ToJson())!.AsObject();
-            json["hidden_dropout_prob"] = p;
-            json["attention_probs_dropout_prob"] = p;
-            var rebuilt = new BertForMaskedLM(BertConfig.FromJson(json.ToJsonString(), model.Config.Source));
+            var rebuilt = MaskedLmArchitectures.Create(model.Config.WithDropout(p));
             using (no_grad())
                 rebuilt.load_state_dict(model.state_dict());
             model.Dispose();

@@ -7,7 +7,7 @@ namespace Disco.Training;
 /// <summary>AdamW as HuggingFace's Trainer sets it up (β 0.9/0.999, ε 1e-8, decoupled weight decay).</summary>
 public static class TrainingOptimizer
 {
-    public static AdamW Create(BertForMaskedLM model, double learningRate, double weightDecay)
+    public static AdamW Create(MaskedLanguageModel model, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(model);
         // HuggingFace's Trainer exempts biases and LayerNorm weights from weight decay.

@@ -1,3 +1,4 @@
+using Disco.Core.Vectors;
 using Disco.TestSupport;
 
 namespace Disco.Modeling.Tests;

@@ -29,6 +29,6 @@ public static class CheckpointCopies
         }
     }
 
-    public static Dictionary<string, float[]> Parameters(BertForMaskedLM model) =>
+    public static Dictionary<string, float[]> Parameters(MaskedLanguageModel model) =>
         model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().data<float>().ToArray());
 }

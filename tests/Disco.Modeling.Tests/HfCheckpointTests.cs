@@ -16,7 +16,7 @@ public class HfCheckpointTests
         return CheckpointCopies.Parameters(model);
     }
 
-    private static void AssertParametersEqual(Dictionary<string, float[]> expected, BertForMaskedLM model)
+    private static void AssertParametersEqual(Dictionary<string, float[]> expected, MaskedLanguageModel model)
     {
         var actual = CheckpointCopies.Parameters(model);
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());

@@ -6,7 +6,7 @@ namespace Disco.Modeling.Tests;
 /// <summary>Runs the model the plain way (full logits, then pooling), as the golden reference does.</summary>
 public static class ModelRunner
 {
-    public static SparseVector[] Represent(BertForMaskedLM model, IReadOnlyList<int[]> sequences, SpladeAggregation aggregation)
+    public static SparseVector[] Represent(MaskedLanguageModel model, IReadOnlyList<int[]> sequences, SpladeAggregation aggregation)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,4 +1,5 @@
 using Disco.Core.Conversations;
+using Disco.Core.Vectors;
 using Disco.TestSupport;
 
 namespace Disco.Modeling.Tests;

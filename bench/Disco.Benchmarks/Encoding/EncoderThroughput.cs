@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Disco.Core.Vectors;
 using Disco.Modeling;
+using Disco.Modeling.Onnx;
+using Disco.Onnx;
 using Disco.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,6 +33,8 @@ public static class EncoderThroughput
         var batch = Arg("--batch", 8);
         var threads = Arg("--threads", 2);
         var experiments = args.Contains("--experiments");
+        var bf16Only = args.Contains("--bf16");
+        var onnx = args.Contains("--onnx");
 
         set_num_threads(threads);
         manual_seed(0);
@@ -53,6 +57,13 @@ public static class EncoderThroughput
         encoder.EncodeTokenIds([Passage(32), Passage(32)]);
         var (seconds, fp32) = Time(() => encoder.EncodeTokenIds(fixedLength));
         Report("fp32", passages, tokens, batch, threads, seconds, passages * GflopPerPassage256 * tokens / 256);
+        if (onnx)
+            OnnxVariants(model, tokenizer, fixedLength, fp32, batch, threads, tokens);
+        if (bf16Only)
+        {
+            Bf16(model, encoder, fixedLength, fp32, passages, tokens, batch, threads);
+            return 0;
+        }
         if (!experiments)
             return 0;
 
@@ -64,12 +75,44 @@ public static class EncoderThroughput
         var (unsorted, _) = Time(() => variable.Chunk(batch).SelectMany(chunk => encoder.EncodeTokenIds(chunk)).ToList());
         Report("fp32 variable-length, input order", passages, tokens, batch, threads, unsorted, flop);
 
-        // bfloat16 weights and activations (TorchSharp has no CPU autocast): speed and agreement with fp32.
+        Bf16(model, encoder, fixedLength, fp32, passages, tokens, batch, threads);
+        return 0;
+    }
+
+    /// <summary>bfloat16 weights and activations (TorchSharp has no CPU autocast): speed and agreement with fp32.</summary>
+    private static void Bf16(BertForMaskedLM model, SpladeEncoder encoder, List<int[]> fixedLength, IReadOnlyList<SparseVector> fp32, int passages, int tokens, int batch, int threads)
+    {
         model.to(ScalarType.BFloat16);
-        encoder.EncodeTokenIds([Passage(32), Passage(32)]);
+        encoder.EncodeTokenIds([.. fixedLength.Take(2).Select(p => p[..32])]);
         var (bfSeconds, bf16) = Time(() => encoder.EncodeTokenIds(fixedLength));
         Report("bf16", passages, tokens, batch, threads, bfSeconds, passages * GflopPerPassage256 * tokens / 256, Agreement(fp32, bf16));
-        return 0;
+        model.to(ScalarType.Float32);
+    }
+
+    /// <summary>
+    /// The same model exported by <see cref="OnnxExporter"/> (float32, and int8 dynamic quantization) and run by
+    /// ONNX Runtime with all graph optimizations, on the same passages and threads.
+    /// </summary>
+    private static void OnnxVariants(BertForMaskedLM model, WordPieceTokenizer tokenizer, List<int[]> passages, IReadOnlyList<SparseVector> fp32, int batch, int threads, int tokens)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"disco-bench-onnx-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllLines(Path.Combine(dir, "vocab.txt"), tokenizer.Vocabulary);
+            foreach (var (name, quantization) in new[] { ("onnx fp32", OnnxQuantization.None), ("onnx int8", OnnxQuantization.DynamicInt8) })
+            {
+                var file = OnnxExporter.Export(model, dir, new OnnxExportOptions(Quantization: quantization));
+                using var encoder = OnnxSpladeEncoder.Load(dir, new OnnxEncoderOptions(BatchSize: batch, MaxLength: tokens, Threads: threads, OnnxFile: Path.GetFileName(file)));
+                encoder.EncodeTokenIds([.. passages.Take(2).Select(p => p[..32])]);
+                var (seconds, vectors) = Time(() => encoder.EncodeTokenIds(passages));
+                Report(name, passages.Count, tokens, batch, threads, seconds, passages.Count * GflopPerPassage256 * tokens / 256, Agreement(fp32, vectors));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static (double Seconds, IReadOnlyList<SparseVector> Vectors) Time(Func<IReadOnlyList<SparseVector>> run)

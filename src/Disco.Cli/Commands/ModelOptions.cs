@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Core.Vectors;
 using Disco.Hub;
 using Disco.Modeling;
 using Disco.Retrieval;

@@ -95,4 +95,36 @@ public sealed class SparseVector
             return this;
         return new SparseVector([.. chosen.Select(i => Indices[i])], [.. chosen.Select(i => Values[i])]);
     }
+
+    /// <summary>
+    /// The one dense → sparse kernel: the entries of <paramref name="dense"/> (index = term id) that are
+    /// positive and at least <paramref name="minWeight"/>, in increasing term order. SPLADE weights are
+    /// never negative; NaN is dropped. Every encoder (TorchSharp through
+    /// <c>Disco.Modeling.SparseRepresentation</c>, ONNX Runtime) turns its pooled output into a vector here.
+    /// </summary>
+    public static SparseVector FromDense(ReadOnlySpan<float> dense, float minWeight = 0f)
+    {
+        var count = 0;
+        foreach (var w in dense)
+        {
+            if (Keeps(w, minWeight))
+                count++;
+        }
+        if (count == 0)
+            return Empty;
+        var indices = new int[count];
+        var values = new float[count];
+        var k = 0;
+        for (var i = 0; i < dense.Length && k < count; i++)
+        {
+            if (Keeps(dense[i], minWeight))
+            {
+                indices[k] = i;
+                values[k++] = dense[i];
+            }
+        }
+        return new SparseVector(indices, values);
+    }
+
+    private static bool Keeps(float weight, float minWeight) => weight > 0 && weight >= minWeight;
 }

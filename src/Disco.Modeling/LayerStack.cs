@@ -4,15 +4,20 @@ using static TorchSharp.torch;
 
 namespace Disco.Modeling;
 
-/// <summary>The stack of transformer layers.</summary>
-internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+/// <summary>
+/// A stack of transformer blocks under the key <c>layer</c> (HuggingFace's <c>encoder.layer.N</c> in
+/// BERT, <c>transformer.layer.N</c> in DistilBERT); each block takes the hidden states and the
+/// additive attention mask.
+/// </summary>
+internal sealed class LayerStack<TLayer> : nn.Module<Tensor, Tensor, Tensor>
+    where TLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "layer")]
-    private readonly ModuleList<BertLayer> _layers;
+    private readonly ModuleList<TLayer> _layers;
 
-    public BertEncoder(BertConfig config) : base("encoder")
+    public LayerStack(string name, int count, Func<TLayer> create) : base(name)
     {
-        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
+        _layers = nn.ModuleList(Enumerable.Range(0, count).Select(_ => create()).ToArray());
         RegisterComponents();
     }
 

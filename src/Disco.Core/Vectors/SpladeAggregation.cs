@@ -1,4 +1,4 @@
-namespace Disco.Modeling;
+namespace Disco.Core.Vectors;
 
 /// <summary>How SPLADE pools per-token term weights into one vector.</summary>
 public enum SpladeAggregation

@@ -1,0 +1,23 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Disco.Modeling;
+
+/// <summary>The attention arithmetic BERT and DistilBERT share; their modules differ only in names.</summary>
+internal static class MultiHeadAttention
+{
+    /// <summary>
+    /// softmax(Q Kᵀ / √d + mask) V over <paramref name="heads"/> heads through libtorch's fused
+    /// scaled-dot-product attention; returns the context [B, T, H] before the output projection.
+    /// </summary>
+    public static Tensor Attend(Tensor hidden, Linear query, Linear key, Linear value, Tensor additiveMask, int heads, double dropout)
+    {
+        using var scope = NewDisposeScope();
+        var b = hidden.shape[0];
+        var t = hidden.shape[1];
+        var headSize = hidden.shape[2] / heads;
+        Tensor Heads(Linear projection) => projection.call(hidden).view(b, t, heads, headSize).transpose(1, 2);
+        var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p: dropout);
+        return context.transpose(1, 2).reshape(b, t, heads * headSize).MoveToOuterDisposeScope();
+    }
+}
