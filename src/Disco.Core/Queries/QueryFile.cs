@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Disco.Core.Conversations;
+using Disco.Core.IO;
 using Disco.Core.Texts;
 using Disco.Core.Vectors;
 
@@ -15,6 +16,7 @@ public static class QueryFile
     public static QueryFileKind Detect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         foreach (var line in File.ReadLines(path))
@@ -41,8 +43,8 @@ public static class QueryFile
     /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds.</summary>
     public static IReadOnlyList<Query> Read(string path) => Detect(path) switch
     {
-        QueryFileKind.Vectors => [.. VectorFile.Read(path).Select(Query.FromTerms)],
-        QueryFileKind.Conversations => [.. ConversationFile.Read(path).Select(Query.FromConversation)],
+        QueryFileKind.Vectors => [.. VectorFile.Read(DataPaths.Resolve(path)).Select(Query.FromTerms)],
+        QueryFileKind.Conversations => [.. ConversationFile.Read(DataPaths.Resolve(path)).Select(Query.FromConversation)],
         _ => [.. TextRecordFile.Read(path).Select(r => Query.FromText(r.Id, r.Text))],
     };
 
@@ -53,7 +55,7 @@ public static class QueryFile
     public static IEnumerable<TextRecord> ReadTexts(string path, FlatteningOptions? flattening = null) => Detect(path) switch
     {
         QueryFileKind.Vectors => throw new DiscoException($"{path}: holds encoded vectors, not texts or conversations"),
-        QueryFileKind.Conversations => ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
+        QueryFileKind.Conversations => ConversationFile.Read(DataPaths.Resolve(path)).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
         _ => TextRecordFile.Read(path),
     };
 }

@@ -22,8 +22,10 @@ public static class TextRecordFile
         return false;
     }
 
+    /// <param name="path">A TSV or JSONL file, or a folder holding SPLADE's <c>raw.tsv</c>.</param>
     public static IEnumerable<TextRecord> Read(string path, bool skipHeader = false)
     {
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         return LooksLikeJsonl(path) ? ReadJsonl(path) : ReadTsv(path, skipHeader);
