@@ -16,6 +16,7 @@ root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(BeirCommand.Create());
+root.Subcommands.Add(AllCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());

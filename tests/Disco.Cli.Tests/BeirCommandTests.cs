@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Disco.Cli.Commands;
 using Disco.Core.Runs;
@@ -46,7 +45,7 @@ public sealed class BeirCommandTests
         var run = Run.Read(temp.File("out/toy/run.json"));
         Assert.DoesNotContain(run["2"].Documents, d => d.DocId == "2");
         Assert.Equal(9, run.Count); // 11 lines, 9 distinct ids (two listed twice), all judged
-        var evaluated = EvaluateWithCli(temp.File("qrels.trec"), temp.File("out/toy/run.json"));
+        var evaluated = CommandRunner.Evaluate(temp.File("qrels.trec"), temp.File("out/toy/run.json"), "ndcg_cut.10", "recall.100");
         Assert.Equal(evaluated["ndcg_cut_10"], toy.GetProperty("ndcg_cut_10").GetDouble(), 4);
         Assert.Equal(evaluated["recall_100"], toy.GetProperty("recall_100").GetDouble(), 4);
         Assert.Equal(toy.GetProperty("ndcg_cut_10").GetDouble(), report.GetProperty("mean").GetProperty("ndcg_cut_10").GetDouble());
@@ -55,14 +54,5 @@ public sealed class BeirCommandTests
         var built = Directory.GetLastWriteTimeUtc(index);
         Assert.Equal(0, CommandRunner.Run(BeirCommand.Create(), args));
         Assert.Equal(built, Directory.GetLastWriteTimeUtc(index));
-    }
-
-    private static Dictionary<string, double> EvaluateWithCli(string qrels, string run)
-    {
-        var output = Path.Combine(Path.GetDirectoryName(run)!, "evaluate.txt");
-        Assert.Equal(0, CommandRunner.Run(EvaluateCommand.Create(), "evaluate", "--qrels", qrels, "--run", run, "-m", "ndcg_cut.10", "-m", "recall.100", "--out", output));
-        // trec_eval lines: measure, "all", value (whitespace-separated).
-        return File.ReadLines(output).Select(l => l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length == 3 && f[1] == "all").ToDictionary(f => f[0], f => double.Parse(f[2], CultureInfo.InvariantCulture));
     }
 }

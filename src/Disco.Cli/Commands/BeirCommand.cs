@@ -50,17 +50,17 @@ public static class BeirCommand
             using (var evaluation = new BeirEvaluation(ModelOptions.Loader(), parse.GetValue(docModel)!, parse.GetValue(queryModel), options))
             {
                 foreach (var path in parse.GetValue(datasets)!)
-            {
-                var dataset = BeirDataset.Open(path, options.Split);
-                string? runPath = null;
-                if (outDir is not null)
                 {
-                    Directory.CreateDirectory(Path.Combine(outDir, dataset.Name));
-                    runPath = Path.Combine(outDir, dataset.Name, "run.json");
-                }
-                var result = evaluation.Evaluate(dataset, runPath);
-                Console.Error.WriteLine($"{result.Dataset}: nDCG@10 {result.NdcgAt10:F4}, R@100 {result.RecallAt100:F4} ({result.Queries} queries; index {(result.IndexReused ? "reused from" : "built in")} {result.IndexDirectory})");
-                results.Add(result);
+                    var dataset = BeirDataset.Open(path, options.Split);
+                    string? runPath = null;
+                    if (outDir is not null)
+                    {
+                        Directory.CreateDirectory(Path.Combine(outDir, dataset.Name));
+                        runPath = Path.Combine(outDir, dataset.Name, "run.json");
+                    }
+                    var result = evaluation.Evaluate(dataset, runPath);
+                    Console.Error.WriteLine($"{result.Dataset}: nDCG@10 {result.NdcgAt10:F4}, R@100 {result.RecallAt100:F4} ({result.Queries} queries; index {(result.IndexReused ? "reused from" : "built in")} {result.IndexDirectory})");
+                    results.Add(result);
                 }
             }
             var report = new BeirReport(results, parse.GetValue(docModel)!, parse.GetValue(queryModel) ?? parse.GetValue(docModel)!);

@@ -57,7 +57,7 @@ public static class IndexCommand
             }
             else if (parse.GetValue(model) is string modelDir)
             {
-                var collectionPath = parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE");
+                var collectionPath = Core.IO.DataPaths.Resolve(parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE"));
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
                 var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));

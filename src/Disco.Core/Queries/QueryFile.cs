@@ -45,8 +45,25 @@ public static class QueryFile
     {
         QueryFileKind.Vectors => [.. VectorFile.Read(DataPaths.Resolve(path)).Select(Query.FromTerms)],
         QueryFileKind.Conversations => [.. ConversationFile.Read(DataPaths.Resolve(path)).Select(Query.FromConversation)],
-        _ => [.. TextRecordFile.Read(path).Select(r => Query.FromText(r.Id, r.Text))],
+        _ => [.. DistinctTexts(path).Select(r => Query.FromText(r.Id, r.Text))],
     };
+
+    /// <summary>
+    /// Text records, a repeated id read once (its first line). SPLADE's toy <c>dev_queries</c> lists
+    /// two ids twice (once with another text); SPLADE retrieves both lines and merges their results
+    /// under the one id. Deviation, on purpose: a run holds one ranking per query, so disco keeps
+    /// the first line's query.
+    /// </summary>
+    private static IEnumerable<TextRecord> DistinctTexts(string path)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in TextRecordFile.Read(path))
+        {
+            if (!seen.Add(record.Id))
+                continue;
+            yield return record;
+        }
+    }
 
     /// <summary>
     /// Reads query texts as an encoder sees them: texts as they are, conversations flattened with
