@@ -15,7 +15,7 @@ for mode in recompute cached; do
   flag=""; [ "$mode" = recompute ] && flag="--no-doc-cache"
   rm -rf "$WORK/out-$mode"
   # Steps 2..5 are timed (step 1 also fills the cache); batch 2 x 4 candidates, as the peer.
-  $DISCO train --queries "$D/queries.tsv" --collection "$D/collection.tsv" --qrels "$D/qrels.txt" \
+  $DISCO train disco --queries "$D/queries.tsv" --collection "$D/collection.tsv" --qrels "$D/qrels.txt" \
     --teacher-run "$D/teacher.json" --query-model "$WORK/model" --out "$WORK/out-$mode" \
     --batch-size 2 --negatives 3 --rank-window 0:10 --max-steps 5 --warmup-ratio 0 $flag >/dev/null
 done

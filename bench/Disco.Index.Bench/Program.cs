@@ -63,13 +63,17 @@ switch (verb)
         {
             var dir = args[1];
             var impacts = args.Length > 2 ? args[2] : "float32";
-            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"));
+            // VERIFY=1 checks every byte when opening (search --verify); the open time is reported either way.
+            var opening = Stopwatch.StartNew();
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{impacts}"), Environment.GetEnvironmentVariable("VERIFY") == "1");
+            Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["openMs"] = opening.Elapsed.TotalMilliseconds }));
             var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
             var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
             var searcher = new IndexSearcher(index);
             var results = new List<Dictionary<string, object>>();
             // QUICK=1 (for development): term-at-a-time only, no peer comparison.
             var quick = Environment.GetEnvironmentVariable("QUICK") != null;
+            var cpuTime = Environment.GetEnvironmentVariable("CPUTIME") == "1";
             const int Passes = 3;
             foreach (var k in new[] { 10, 1000 })
             {
@@ -83,9 +87,11 @@ switch (verb)
                     {
                         for (var i = 0; i < queries.Count; i++)
                         {
+                            // CPUTIME=1: the thread's CPU time instead of wall time (for A/B runs on a loaded machine).
+                            var cpu0 = cpuTime ? ThreadCpuClock.NowMs() : 0;
                             var t = Stopwatch.GetTimestamp();
                             searcher.Search(queries[i], k, algorithm);
-                            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                            var ms = cpuTime ? ThreadCpuClock.NowMs() - cpu0 : Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                             latencies[i] = pass == 0 ? ms : Math.Min(ms, latencies[i]);
                         }
                     }

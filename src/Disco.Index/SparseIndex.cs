@@ -24,6 +24,8 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly int[] _termBlockCount;
     private readonly float[] _termMaxImpact;
     private readonly int _blockStride;
+    private readonly ChunkVerifier _postingsCheck;
+    private readonly ChunkVerifier _docIdsCheck;
 
     private SparseIndex(string directory, IndexMetadata meta, bool verifyAll)
     {
@@ -56,15 +58,10 @@ public sealed unsafe class SparseIndex : IDisposable
             Verify(termsPath, Crc32C.Compute(termBytes), termsInfo);
             Verify(_blocks, meta);
             Verify(_docOffsets, meta);
-            if (verifyAll)
-            {
-                Verify(_postings, meta);
-                Verify(_docIds, meta);
-            }
-            if (_blocks.DataLength != (meta.Blocks + 1) * sizeof(BlockEntry))
-                throw new DiscoException($"{_blocks.Path}: size does not match {meta.Blocks} blocks");
-            if (_docOffsets.DataLength != ((long)meta.Documents + 1) * sizeof(long))
-                throw new DiscoException($"{_docOffsets.Path}: size does not match {meta.Documents} documents");
+            (_postingsCheck, _docIdsCheck) = ChunkVerifiers(directory, meta, verifyAll);
+            VerifyOtherFiles(directory, meta);
+            _blockStride = IndexFormat.ImpactBytes(meta.ImpactEncoding) + IndexFormat.DocBytes;
+            CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
             _termIds = new Dictionary<string, int>(_terms.Length, StringComparer.Ordinal);
             for (var i = 0; i < _terms.Length; i++)
@@ -79,7 +76,6 @@ public sealed unsafe class SparseIndex : IDisposable
         Encoding = meta.ImpactEncoding;
         Scale = meta.Scale ?? 1f;
         RangeBits = meta.RangeBits;
-        _blockStride = IndexFormat.ImpactBytes(Encoding) + IndexFormat.DocBytes;
         BlockEntries = (BlockEntry*)_blocks.Data;
         PostingsBase = _postings.Data - IndexFormat.HeaderBytes;
         PostingsEnd = _postings.Length - IndexFormat.PostingsPadding;
@@ -111,15 +107,77 @@ public sealed unsafe class SparseIndex : IDisposable
     internal long PostingsEnd { get; }
 
     /// <summary>
-    /// Opens an index. <paramref name="verifyChecksums"/> also checks the CRC of postings and
-    /// document ids (reads every byte once); the small files are always checked.
+    /// Opens an index. Corruption is always detected: meta.json and the small files are checked
+    /// now, postings and document ids chunk by chunk the first time a search reads them.
+    /// <paramref name="verifyChecksums"/> checks every byte of every file now instead (reads the
+    /// whole index once). An index replaced by a concurrent build while it is opened is opened
+    /// again, so the result is always one whole index, the old or the new one.
     /// </summary>
     public static SparseIndex Open(string directory, bool verifyChecksums = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var meta = IndexMetadata.Read(directory);
-        return new SparseIndex(directory, meta, verifyChecksums);
+        var metaPath = Path.Combine(directory, IndexFormat.MetaFile);
+        for (var attempt = 1; ; attempt++)
+        {
+            // A swap replaces the whole directory; the files are opened by path one by one, so
+            // the index is valid only if meta.json is the same before and after: then every file
+            // opened in between belongs to it (a new build always writes different metadata).
+            var before = IndexMetadata.TryReadBytes(directory);
+            if (before is null)
+            {
+                if (attempt < OpenAttempts && SwapInProgress(directory))
+                {
+                    WaitForSwap(attempt);
+                    continue;
+                }
+                throw IndexMetadata.NotAnIndex(directory);
+            }
+            SparseIndex index;
+            try
+            {
+                index = new SparseIndex(directory, IndexMetadata.Parse(before, metaPath), verifyChecksums);
+            }
+            catch (DiscoException) when (attempt < OpenAttempts && Replaced(directory, before))
+            {
+                WaitForSwap(attempt);
+                continue;
+            }
+            if (!Replaced(directory, before))
+                return index;
+            index.Dispose();
+            if (attempt >= OpenAttempts)
+                throw new DiscoException($"{directory}: the index was replaced {OpenAttempts} times while it was being opened; try again");
+            WaitForSwap(attempt);
+        }
     }
+
+    /// <summary>How often opening starts over when a concurrent build replaces the index.</summary>
+    private const int OpenAttempts = 20;
+
+    private static bool Replaced(string directory, byte[] before)
+    {
+        try
+        {
+            return IndexMetadata.TryReadBytes(directory) is not { } now || !now.AsSpan().SequenceEqual(before);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DiscoException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>A build writes <c>DIR.tmp-*</c> and swaps through <c>DIR.old-*</c>; either beside DIR means DIR may be about to appear.</summary>
+    private static bool SwapInProgress(string directory)
+    {
+        var full = Path.GetFullPath(directory.TrimEnd('/', '\\'));
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || !System.IO.Directory.Exists(parent))
+            return false;
+        var name = Path.GetFileName(full);
+        return System.IO.Directory.EnumerateDirectories(parent, name + ".tmp-*").Any() || System.IO.Directory.EnumerateDirectories(parent, name + ".old-*").Any();
+    }
+
+    private static void WaitForSwap(int attempt) => Thread.Sleep(Math.Min(5 * attempt, 50));
 
     public int? TermId(string term) => _termIds.TryGetValue(term, out var id) ? id : null;
 
@@ -147,6 +205,8 @@ public sealed unsafe class SparseIndex : IDisposable
         var n = bytes / stride;
         if (offset < IndexFormat.HeaderBytes || end > PostingsEnd || n < 1 || n > IndexFormat.BlockSize || n * stride != bytes)
             throw Corrupt($"block {block} has an invalid extent");
+        // Every read of postings passes here: the bytes are checked before they are used.
+        _postingsCheck.Ensure(offset, end);
         start = PostingsBase + offset;
         return (int)n;
     }
@@ -176,6 +236,7 @@ public sealed unsafe class SparseIndex : IDisposable
         var end = offsets[doc + 1];
         if (start < IndexFormat.HeaderBytes || end < start || end > _docIds.Length || end - start > int.MaxValue)
             throw new DiscoException($"{_docOffsets.Path}: corrupt offset for document {doc}; rebuild the index");
+        _docIdsCheck.Ensure(start, end);
         return System.Text.Encoding.UTF8.GetString(_docIds.Span(start, (int)(end - start)));
     }
 
@@ -208,11 +269,114 @@ public sealed unsafe class SparseIndex : IDisposable
 
     private static void Verify(MappedFile file, IndexMetadata meta) => Verify(file.Path, file.Checksum(), meta.Files[Path.GetFileName(file.Path)]);
 
+    /// <summary>
+    /// Chunk-by-chunk checks of postings.bin and docids.bin from checksums.bin; both files are
+    /// checked in full now instead when asked to, and for indexes written before checksums.bin
+    /// existed (which have nothing finer to check against).
+    /// </summary>
+    private (ChunkVerifier Postings, ChunkVerifier DocIds) ChunkVerifiers(string directory, IndexMetadata meta, bool verifyAll)
+    {
+        ChunkVerifier postings, docIds;
+        if (meta.Integrity is null)
+        {
+            postings = ChunkVerifier.AllVerified(_postings.Data - IndexFormat.HeaderBytes, _postings.Length, _postings.Path);
+            docIds = ChunkVerifier.AllVerified(_docIds.Data - IndexFormat.HeaderBytes, _docIds.Length, _docIds.Path);
+            verifyAll = true;
+        }
+        else
+        {
+            var path = Path.Combine(directory, IndexIntegrity.ChecksumsFile);
+            var info = meta.Files[IndexIntegrity.ChecksumsFile];
+            if (!File.Exists(path))
+                throw new DiscoException($"{path}: index file missing");
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length != info.Bytes)
+                throw new DiscoException($"{path}: {bytes.Length} bytes, meta.json records {info.Bytes}; the index is truncated or damaged, rebuild it");
+            Verify(path, Crc32C.Compute(bytes), info);
+            var checksums = IndexIntegrity.ReadChecksums(directory, meta, bytes);
+            postings = new ChunkVerifier(_postings.Data - IndexFormat.HeaderBytes, _postings.Length, checksums[IndexFormat.PostingsFile], _postings.Path);
+            docIds = new ChunkVerifier(_docIds.Data - IndexFormat.HeaderBytes, _docIds.Length, checksums[IndexFormat.DocIdsFile], _docIds.Path);
+        }
+        if (verifyAll)
+        {
+            Verify(_postings, meta);
+            Verify(_docIds, meta);
+            postings.MarkAllVerified();
+            docIds.MarkAllVerified();
+        }
+        return (postings, docIds);
+    }
+
+    /// <summary>Files listed in meta.json that this type does not read itself are checked in full, so no listed file goes unchecked.</summary>
+    private static void VerifyOtherFiles(string directory, IndexMetadata meta)
+    {
+        foreach (var (name, info) in meta.Files)
+        {
+            if (name is IndexFormat.PostingsFile or IndexFormat.BlocksFile or IndexFormat.TermsFile or IndexFormat.DocIdsFile or IndexFormat.DocOffsetsFile or IndexIntegrity.ChecksumsFile)
+                continue;
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+                throw new DiscoException($"{path}: index file missing");
+            var crc = new Crc32C();
+            long length = 0;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            {
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    crc.Append(buffer.AsSpan(0, read));
+                    length += read;
+                }
+            }
+            if (length != info.Bytes)
+                throw new DiscoException($"{path}: {length} bytes, meta.json records {info.Bytes}; the index is truncated or damaged, rebuild it");
+            Verify(path, crc.Value, info);
+        }
+    }
+
+    /// <summary>
+    /// meta.json's counts and impact encoding against the files' sizes, so a metadata file that
+    /// does not belong to these files (or was edited) is refused before any search.
+    /// </summary>
+    private void CrossCheckSizes(IndexMetadata meta)
+    {
+        if (_blocks.DataLength != (meta.Blocks + 1) * sizeof(BlockEntry))
+            throw new DiscoException($"{_blocks.Path}: size does not match {meta.Blocks} blocks");
+        if (_docOffsets.DataLength != ((long)meta.Documents + 1) * sizeof(long))
+            throw new DiscoException($"{_docOffsets.Path}: size does not match {meta.Documents} documents");
+        var postingBytes = meta.Postings * _blockStride;
+        if (_postings.Length != IndexFormat.HeaderBytes + postingBytes + IndexFormat.PostingsPadding
+            || ((BlockEntry*)_blocks.Data)[meta.Blocks].Offset != IndexFormat.HeaderBytes + postingBytes)
+            throw new DiscoException($"{_postings.Path}: size does not match {meta.Postings} postings of {meta.Impacts} impacts; the index is damaged, rebuild it");
+        var offsets = (long*)_docOffsets.Data;
+        if (offsets[0] != IndexFormat.HeaderBytes || offsets[meta.Documents] != _docIds.Length)
+            throw new DiscoException($"{_docOffsets.Path}: document offsets do not span {IndexFormat.DocIdsFile}; the index is damaged, rebuild it");
+    }
+
     private static void Verify(string path, uint actual, IndexFileInfo expected)
     {
         var hex = actual.ToString("x8", CultureInfo.InvariantCulture);
         if (!string.Equals(hex, expected.Crc32C, StringComparison.OrdinalIgnoreCase))
             throw new DiscoException($"{path}: checksum {hex} does not match meta.json ({expected.Crc32C}); the file is corrupted, rebuild the index");
+    }
+
+    /// <summary>
+    /// A term's largest impact is a stored impact: at most maxWeight for float32, and for
+    /// quantized impacts exactly <c>code × scale</c> with a code in [1, maxCode], which checks the
+    /// scale in meta.json against every term of the index.
+    /// </summary>
+    private static bool PlausibleMaxImpact(float max, long postings, IndexMetadata meta)
+    {
+        if (postings == 0)
+            return max == 0;
+        if (!float.IsFinite(max) || max <= 0)
+            return false;
+        if (meta.ImpactEncoding == ImpactEncoding.Float32)
+            return max <= meta.MaxWeight;
+        var scale = meta.Scale!.Value;
+        var code = MathF.Round(max / scale);
+        return code >= 1 && code <= IndexFormat.MaxCode(meta.ImpactEncoding) && ImpactCodec.Decode((int)code, scale) == max;
     }
 
     private static (string[], long[], int[], int[], float[]) ReadTerms(string path, byte[] bytes, IndexMetadata meta)
@@ -228,6 +392,8 @@ public sealed unsafe class SparseIndex : IDisposable
         if (count != meta.Terms)
             throw new DiscoException($"{path}: {count} terms, meta.json records {meta.Terms}");
         var terms = new string[count];
+        long nextBlock = 0;
+        long totalPostings = 0;
         var postings = new long[count];
         var first = new int[count];
         var blocks = new int[count];
@@ -247,10 +413,15 @@ public sealed unsafe class SparseIndex : IDisposable
             terms[i] = System.Text.Encoding.UTF8.GetString(span.Slice(pos, len));
             pos += len;
             // A term has at least one block per 128 postings and at most one per posting (blocks also end at range boundaries).
+            // Terms' blocks follow each other in term order, so each term starts where the last ended.
             if (postings[i] < 0 || blocks[i] < (postings[i] + IndexFormat.BlockSize - 1) / IndexFormat.BlockSize || blocks[i] > postings[i]
-                || first[i] < 0 || (long)first[i] + blocks[i] > meta.Blocks)
+                || first[i] != nextBlock || (long)first[i] + blocks[i] > meta.Blocks || !PlausibleMaxImpact(max[i], postings[i], meta))
                 throw new DiscoException($"{path}: inconsistent entry for term {i}");
+            nextBlock += blocks[i];
+            totalPostings += postings[i];
         }
+        if (nextBlock != meta.Blocks || totalPostings != meta.Postings)
+            throw new DiscoException($"{path}: terms hold {totalPostings} postings in {nextBlock} blocks, meta.json records {meta.Postings} in {meta.Blocks}");
         return (terms, postings, first, blocks, max);
     }
 }

@@ -132,7 +132,9 @@ public sealed class SpladeEncoder : ISparseEncoder
                 mask[b * length + t] = 1;
             }
         }
-        var states = Model.HeadStates(tensor(ids, [rows.Length, length]), tensor(mask, [rows.Length, length]));
+        // Inputs go where the model is (a model being trained may live on a GPU).
+        var device = Model.WordEmbeddings.device;
+        var states = Model.HeadStates(tensor(ids, [rows.Length, length]).to(device), tensor(mask, [rows.Length, length]).to(device));
         var pooled = new Tensor[rows.Length];
         for (var b = 0; b < rows.Length; b++)
         {

@@ -8,7 +8,6 @@ public static class SpladePooling
 {
     /// <summary>
     /// <c>w_j = agg_t log(1 + relu(logits[t, j])) · mask_t</c>, differentiable.
-    /// Multiplying by the mask works for max too because every term is ≥ 0.
     /// </summary>
     /// <param name="logits">[B, T, V].</param>
     /// <param name="attentionMask">[B, T] (any numeric type), 1 for tokens, 0 for padding.</param>
@@ -18,8 +17,21 @@ public static class SpladePooling
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(attentionMask);
         using var scope = NewDisposeScope();
-        var weights = log1p(nn.functional.relu(logits)) * attentionMask.to_type(logits.dtype).unsqueeze(-1);
-        var pooled = aggregation == SpladeAggregation.Max ? weights.amax([1]) : weights.sum(dim: 1);
+        Tensor pooled;
+        if (aggregation == SpladeAggregation.Max)
+        {
+            // log(1 + relu(·)) is monotone, so the max over tokens of the weights is the weight of
+            // the max logit: the transform runs on [B, V] instead of [B, T, V], forward and backward
+            // (the pass the training step spends most memory traffic on). Padding gets the lowest
+            // logit, so a row without tokens pools to 0 as with the mask product. Same values, and
+            // the gradient reaches the same (arg-max) token.
+            var padding = attentionMask.eq(0).unsqueeze(-1);
+            pooled = log1p(nn.functional.relu(logits.masked_fill(padding, float.NegativeInfinity).amax([1])));
+        }
+        else
+        {
+            pooled = (log1p(nn.functional.relu(logits)) * attentionMask.to_type(logits.dtype).unsqueeze(-1)).sum(dim: 1);
+        }
         return pooled.MoveToOuterDisposeScope();
     }
 }

@@ -63,8 +63,7 @@ public static class DiscoLoss
             flopsValue,
             l1Value,
             SparseRegularizer.L0(queries),
-            SparseRegularizer.L0(flatDocuments),
-            student.detach());
+            SparseRegularizer.L0(flatDocuments));
     }
 
     /// <summary>Rescales each row to [0, 1]; a constant row becomes all zeros.</summary>

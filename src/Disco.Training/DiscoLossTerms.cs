@@ -14,5 +14,4 @@ public sealed record DiscoLossTerms(
     double Flops,
     double L1,
     double L0Query,
-    double L0Document,
-    torch.Tensor StudentScores);
+    double L0Document);

@@ -1,56 +1,39 @@
 namespace Disco.Training;
 
 /// <summary>
-/// Everything `disco train --recipe disco` needs. Defaults are DiSCo's effective settings
-/// (spec §2.1): batch 10, 16 negatives, window 10:960, AdamW lr 2e-5 with linear decay after 1%
-/// warmup, no weight decay, clipping at 1.0, 5 epochs, dropout 0.1, seed 123, max length 256.
+/// Everything DiSCo distillation (<see cref="DiscoRecipe"/>) needs. The defaults are DiSCo's
+/// effective settings (spec §2.1): 16 negatives from teacher ranks 10:960, dropout 0.1, 256
+/// tokens, and in <see cref="DefaultLoop"/> batch 10, AdamW lr 2e-5 with linear decay after 1%
+/// warmup, no weight decay, clipping at 1.0, 5 epochs, seed 123.
 /// </summary>
 public sealed record DiscoTrainingOptions
 {
-    public required string QueriesPath { get; init; }
+    /// <summary>Training queries: TSV <c>id&lt;TAB&gt;text</c> (flattened conversations) or conversations JSONL.</summary>
+    public string? QueriesPath { get; init; }
 
-    public required string CollectionPath { get; init; }
+    /// <summary>Passages, TSV <c>id&lt;TAB&gt;text</c> or JSONL.</summary>
+    public string? CollectionPath { get; init; }
 
-    public required string QrelsPath { get; init; }
+    /// <summary>Training qrels (TREC or JSON); relevance ≥ 1 marks a positive.</summary>
+    public string? QrelsPath { get; init; }
 
-    public required string TeacherRunPath { get; init; }
+    /// <summary>The teacher's scores <c>{qid: {docid: score}}</c> (JSON) or a TREC run.</summary>
+    public string? TeacherRunPath { get; init; }
 
-    public required string QueryModelDir { get; init; }
+    /// <summary>HuggingFace checkpoint directory the query encoder starts from.</summary>
+    public string? QueryModelDir { get; init; }
 
-    public required string DocumentModelDir { get; init; }
-
-    public required string OutputDir { get; init; }
-
-    public int BatchSize { get; init; } = 10;
+    /// <summary>The frozen document encoder; null means <see cref="QueryModelDir"/>.</summary>
+    public string? DocumentModelDir { get; init; }
 
     public int Negatives { get; init; } = 16;
 
     public RankWindow Window { get; init; } = RankWindow.Disco;
 
-    public double LearningRate { get; init; } = 2e-5;
-
-    public LearningRateShape Schedule { get; init; } = LearningRateShape.Linear;
-
-    public double WarmupRatio { get; init; } = 0.01;
-
-    /// <summary>Warmup in steps; overrides <see cref="WarmupRatio"/> when set.</summary>
-    public long? WarmupSteps { get; init; }
-
-    public double WeightDecay { get; init; }
-
-    public double MaxGradNorm { get; init; } = 1.0;
-
-    public int GradientAccumulation { get; init; } = 1;
-
-    public int Epochs { get; init; } = 5;
-
-    /// <summary>Stops after this many optimizer steps; also sets the schedule's length (as HuggingFace).</summary>
-    public long? MaxSteps { get; init; }
-
+    /// <summary>Dropout of the trained query encoder (the model is rebuilt when it differs from config.json).</summary>
     public double Dropout { get; init; } = 0.1;
 
-    public long Seed { get; init; } = 123;
-
+    /// <summary>Wordpieces per query and passage, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; init; } = 256;
 
     public DiscoLossOptions Loss { get; init; } = new();
@@ -58,21 +41,16 @@ public sealed record DiscoTrainingOptions
     /// <summary>Keep frozen document representations between steps instead of re-encoding them.</summary>
     public bool CacheDocuments { get; init; } = true;
 
-    /// <summary>Also checkpoint every N steps (epoch ends and the end always are).</summary>
-    public long? SaveSteps { get; init; }
+    /// <summary>Loop settings: optimisation, checkpoints, resume, validation.</summary>
+    public TrainingLoopOptions Loop { get; init; } = DefaultLoop;
 
-    public string Device { get; init; } = "cpu";
-
-    /// <summary>JSONL log; default <c>OutputDir/log.jsonl</c>.</summary>
-    public string? LogPath { get; init; }
-
-    /// <summary>A <c>checkpoint-N</c> directory of this run to continue from.</summary>
-    public string? ResumeFrom { get; init; }
-
-    public string? DevQueriesPath { get; init; }
-
-    public string? DevQrelsPath { get; init; }
-
-    /// <summary>The candidates re-ranked for validation (e.g. a first-stage run), qid → docid → score.</summary>
-    public string? DevRunPath { get; init; }
+    /// <summary>DiSCo's loop defaults (HuggingFace Trainer settings of the reference, spec §2.1).</summary>
+    public static TrainingLoopOptions DefaultLoop => new()
+    {
+        BatchSize = 10,
+        WarmupRatio = 0.01,
+        WeightDecay = 0,
+        MaxGradNorm = 1.0,
+        Epochs = 5,
+    };
 }

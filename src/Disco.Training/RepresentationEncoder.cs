@@ -8,6 +8,8 @@ namespace Disco.Training;
 /// <summary>Text → SPLADE representation [B, V] with one encoder, keeping the graph when grad is on.</summary>
 public sealed class RepresentationEncoder
 {
+    private SpladeEncoder? _inference;
+
     public RepresentationEncoder(MaskedLanguageModel model, WordPieceTokenizer tokenizer, int maxLength, Device device, SpladeAggregation aggregation = SpladeAggregation.Max)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
@@ -41,11 +43,12 @@ public sealed class RepresentationEncoder
         return SpladePooling.Represent(logits, mask, Aggregation).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes texts without gradient into sparse vectors, one per text, in order.</summary>
-    public SparseVector[] Sparse(IReadOnlyList<string> texts)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        return SparseRepresentation.FromDense(Represent(texts));
-    }
+    /// <summary>
+    /// Encodes texts into sparse vectors, one per text, in order, through the inference encoder
+    /// (no gradient, evaluation mode for the call, vocabulary projection on real tokens only).
+    /// </summary>
+    public IReadOnlyList<SparseVector> Sparse(IReadOnlyList<string> texts) => Inference.Encode(texts);
+
+    /// <summary>The inference encoder over the same (not owned) model.</summary>
+    private SpladeEncoder Inference => _inference ??= new SpladeEncoder(Model, Tokenizer, new SpladeEncoderOptions(Aggregation, MaxLength));
 }

@@ -35,4 +35,18 @@ public static class SparseRegularizer
         var ramp = (double)step / (warmupSteps + 1);
         return Math.Min(lambda, lambda * ramp * ramp);
     }
+
+    /// <summary>
+    /// SPLADE's RegWeightScheduler: λ·(t/T)² until step T, then λ. (DiSCo's variant differs by the
+    /// +1 in the denominator; see <see cref="WarmedUpLambda"/>.)
+    /// </summary>
+    public static double RampedLambda(double lambda, int warmupSteps, long step)
+    {
+        if (lambda == 0)
+            return 0;
+        if (warmupSteps <= 0 || step >= warmupSteps)
+            return lambda;
+        var ramp = (double)step / warmupSteps;
+        return lambda * ramp * ramp;
+    }
 }

@@ -1,8 +1,10 @@
 namespace Disco.Training;
 
 /// <summary>
-/// `disco train --recipe splade` (spec §3): one shared encoder trained on triplets (TSV, with or
-/// without teacher scores) or on hard negatives (queries + collection + qrels + a scored run).
+/// Classic SPLADE training (<see cref="SpladeRecipe"/>, spec §3): one shared encoder trained on
+/// triplets (TSV, with or without teacher scores) or on hard negatives (queries + collection +
+/// qrels + a scored run). <see cref="DefaultLoop"/> holds SPLADE's loop defaults: batch 16,
+/// AdamW lr 2e-5 with linear decay and no warmup, weight decay 0.01, no clipping, 1 epoch.
 /// </summary>
 public sealed record SpladeTrainingOptions
 {
@@ -11,6 +13,7 @@ public sealed record SpladeTrainingOptions
 
     public string? QueriesPath { get; init; }
 
+    /// <summary>Passages (hard negatives, and the candidates' texts for validation).</summary>
     public string? CollectionPath { get; init; }
 
     public string? QrelsPath { get; init; }
@@ -18,33 +21,12 @@ public sealed record SpladeTrainingOptions
     /// <summary>Scored candidates {qid: {docid: score}} (JSON or TREC) to draw hard negatives from.</summary>
     public string? HardNegativesPath { get; init; }
 
-    public required string ModelDir { get; init; }
-
-    public required string OutputDir { get; init; }
+    /// <summary>HuggingFace checkpoint directory the shared encoder starts from.</summary>
+    public string? ModelDir { get; init; }
 
     public PairwiseLoss Loss { get; init; } = PairwiseLoss.InBatchNll;
 
-    public int BatchSize { get; init; } = 16;
-
-    public double LearningRate { get; init; } = 2e-5;
-
-    public LearningRateShape Schedule { get; init; } = LearningRateShape.Linear;
-
-    public double WarmupRatio { get; init; }
-
-    public long? WarmupSteps { get; init; }
-
-    public double WeightDecay { get; init; } = 0.01;
-
-    public double MaxGradNorm { get; init; }
-
-    public int Epochs { get; init; } = 1;
-
-    public long? MaxSteps { get; init; }
-
     public double Dropout { get; init; } = 0.1;
-
-    public long Seed { get; init; } = 123;
 
     public int MaxLength { get; init; } = 256;
 
@@ -54,11 +36,22 @@ public sealed record SpladeTrainingOptions
     /// <summary>L1 weight on queries.</summary>
     public double LambdaQuery { get; init; }
 
+    /// <summary>Steps of SPLADE's quadratic warmup of <see cref="LambdaDocument"/>.</summary>
     public int WarmupDocument { get; init; }
 
+    /// <summary>Steps of SPLADE's quadratic warmup of <see cref="LambdaQuery"/>.</summary>
     public int WarmupQuery { get; init; }
 
-    public string Device { get; init; } = "cpu";
+    /// <summary>Loop settings: optimisation, checkpoints, resume, validation.</summary>
+    public TrainingLoopOptions Loop { get; init; } = DefaultLoop;
 
-    public string? LogPath { get; init; }
+    /// <summary>SPLADE's loop defaults (<c>transformers.AdamW</c> with a linear schedule, spec §3).</summary>
+    public static TrainingLoopOptions DefaultLoop => new()
+    {
+        BatchSize = 16,
+        WarmupRatio = 0,
+        WeightDecay = 0.01,
+        MaxGradNorm = 0,
+        Epochs = 1,
+    };
 }

@@ -10,15 +10,10 @@ namespace Disco.Training;
 /// </summary>
 public sealed class TeacherScorer
 {
-    private readonly RepresentationEncoder _encoder;
-    private readonly int _batchSize;
+    private readonly ISparseEncoder _encoder;
 
-    public TeacherScorer(RepresentationEncoder encoder, int batchSize = 32)
-    {
-        _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        _batchSize = batchSize;
-    }
+    /// <param name="encoder">the teacher's SPLADE encoder (e.g. <c>SpladeEncoder.Load</c>), for rewrites and passages alike</param>
+    public TeacherScorer(ISparseEncoder encoder) => _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
 
     /// <summary>
     /// Returns <paramref name="existing"/> plus a score for every pair of <paramref name="pairs"/> it lacks.
@@ -62,14 +57,7 @@ public sealed class TeacherScorer
 
     private Dictionary<string, SparseVector> Encode(string[] ids, IReadOnlyDictionary<string, string> texts, IProgress<long>? progress)
     {
-        var vectors = new Dictionary<string, SparseVector>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Chunk(_batchSize))
-        {
-            var encoded = _encoder.Sparse([.. chunk.Select(id => texts[id])]);
-            for (var row = 0; row < chunk.Length; row++)
-                vectors[chunk[row]] = encoded[row];
-            progress?.Report(chunk.Length);
-        }
-        return vectors;
+        var vectors = _encoder.Encode([.. ids.Select(id => texts[id])], progress);
+        return ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => vectors[p.i], StringComparer.Ordinal);
     }
 }

@@ -48,7 +48,7 @@ public sealed record TrainerState
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
-            throw new DiscoException($"{path}: not found; --resume expects a checkpoint-N directory written by disco train");
+            throw new DiscoException($"{path}: not found; resume from a checkpoint-N folder written by the training loop");
         TrainerState? state;
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Disco.Core.IO;
 
 namespace Disco.Training;
 
@@ -24,6 +25,36 @@ public sealed class TrainingLogWriter : IDisposable
         if (_writer is null)
             return;
         _writer.WriteLine(JsonSerializer.Serialize(fields));
+    }
+
+    /// <summary>
+    /// Drops the lines of steps after <paramref name="step"/> (written by a run that went on past
+    /// the checkpoint a resume starts from), so the resumed log reads as one run. Lines that are not
+    /// JSON objects with a numeric <c>step</c> are kept.
+    /// </summary>
+    public static void TruncateAfter(string path, long step)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            return;
+        var lines = File.ReadAllLines(path);
+        var kept = lines.Where(line => StepOf(line) is not { } s || s <= step).ToArray();
+        if (kept.Length != lines.Length)
+            AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
+    }
+
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("step", out var s) && s.TryGetInt64(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _writer?.Dispose();

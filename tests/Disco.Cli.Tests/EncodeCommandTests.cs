@@ -6,6 +6,7 @@ using Disco.TestSupport;
 
 namespace Disco.Cli.Tests;
 
+[Collection(ConsoleCaptureTests.Name)]
 public class EncodeCommandTests
 {
     private static readonly string[] Vocabulary = File.ReadAllLines(Path.Combine(Fixtures.TinySplade, "vocab.txt"));

@@ -58,9 +58,12 @@ public sealed class HydraArgumentsTests
         Assert.Equal("10:960", flags["--rank-window"]);
         Assert.Equal("0.0", flags["--lambda-d"]);
         Assert.Equal("0.0", flags["--lambda-q"]);
+        // The rewritten line runs through the `train` alias as `train disco ...`; every flag must parse there.
         var root = new RootCommand();
         root.Subcommands.Add(TrainCommand.Create());
-        Assert.Empty(root.Parse(args).Errors);
+        var parse = root.Parse(["train", "disco", .. args.Skip(1)]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal("disco", parse.CommandResult.Command.Name);
     }
 
     [Fact]

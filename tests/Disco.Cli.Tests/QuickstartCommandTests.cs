@@ -4,6 +4,7 @@ using Disco.TestSupport;
 
 namespace Disco.Cli.Tests;
 
+[Collection(ConsoleCaptureTests.Name)]
 public sealed class QuickstartCommandTests
 {
     internal static int Run(params string[] args) => CommandRunner.Run(QuickstartCommand.Create(), args);

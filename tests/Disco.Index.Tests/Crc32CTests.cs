@@ -22,7 +22,7 @@ public sealed class Crc32CTests
     }
 
     /// <summary>The textbook bit-at-a-time definition (reflected polynomial 0x82F63B78).</summary>
-    private static uint Bitwise(byte[] data)
+    internal static uint Bitwise(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in data)

@@ -136,8 +136,10 @@ public sealed class IndexFormatTests
         using var dir = new TempDirectory();
         var path = new RandomCollection(seed: 4, maxDocs: 100).Build(dir.File("index"));
         var metaPath = Path.Combine(path, "meta.json");
-        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!;
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
         meta[key] = JsonValue.Create(value);
+        // Resealed, as a deliberate edit would be: the values themselves are refused.
+        IndexMetadata.Seal(meta);
         File.WriteAllText(metaPath, meta.ToJsonString());
         var e = Assert.Throws<DataFormatException>(() => SparseIndex.Open(path));
         Assert.Contains(message, e.Message);

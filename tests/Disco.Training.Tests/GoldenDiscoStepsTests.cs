@@ -8,25 +8,29 @@ namespace Disco.Training.Tests;
 
 /// <summary>
 /// The two DiSCo steps of golden_disco_steps.json, made by an independent PyTorch implementation,
-/// reproduced through `disco train`.
+/// reproduced by the DiSCo recipe in the shared training loop.
 /// </summary>
 public sealed class GoldenDiscoStepsTests
 {
     [Fact]
-    public void TwoStepsThroughTheCliMatchTheGolden()
+    public void TwoStepsMatchTheGolden()
     {
         using var golden = JsonDocument.Parse(File.ReadAllText(Fixtures.Golden("golden_disco_steps.json")));
         using var dir = new TempDirectory();
         var data = GoldenTrainingData.Write(golden.RootElement, dir);
 
-        var exit = CliRunner.Run(
-            "train", "--recipe", "disco",
-            "--queries", data.Queries, "--collection", data.Collection, "--qrels", data.Qrels, "--teacher-run", data.TeacherRun,
-            "--query-model", Fixtures.TinySplade, "--doc-model", Fixtures.TinySplade, "--out", dir.File("out"),
-            "--negatives", "3", "--rank-window", "0:1000", "--batch-size", "2", "--lr", "1e-3",
-            "--lr-schedule", "constant", "--warmup-ratio", "0", "--weight-decay", "0", "--dropout", "0",
-            "--max-steps", "2", "--log", dir.File("log.jsonl"));
-        Assert.Equal(0, exit);
+        var loop = DiscoTrainingOptions.DefaultLoop with
+        {
+            OutputDir = dir.File("out"),
+            BatchSize = 2,
+            LearningRate = 1e-3,
+            Schedule = LearningRateShape.Constant,
+            WarmupRatio = 0,
+            WeightDecay = 0,
+            MaxSteps = 2,
+            LogPath = dir.File("log.jsonl"),
+        };
+        Train.Disco(data.Disco(loop) with { DocumentModelDir = Fixtures.TinySplade, Negatives = 3, Window = new RankWindow(0, 1000), Dropout = 0 });
 
         var lines = File.ReadAllLines(dir.File("log.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var steps = golden.RootElement.GetProperty("steps").EnumerateArray().ToArray();

@@ -12,6 +12,32 @@ namespace Disco.Training.Tests;
 /// </summary>
 internal sealed record GoldenTrainingData(string Queries, string Collection, string Qrels, string TeacherRun)
 {
+    /// <summary>DiSCo on the golden data from tiny-splade (other settings at DiSCo's defaults).</summary>
+    public DiscoTrainingOptions Disco(TrainingLoopOptions loop) => new()
+    {
+        QueriesPath = Queries,
+        CollectionPath = Collection,
+        QrelsPath = Qrels,
+        TeacherRunPath = TeacherRun,
+        QueryModelDir = Fixtures.TinySplade,
+        Loop = loop,
+    };
+
+    /// <summary>SPLADE's hard-negative mode on the golden data: the teacher run is the scored candidates.</summary>
+    public SpladeTrainingOptions Splade(TrainingLoopOptions loop) => new()
+    {
+        QueriesPath = Queries,
+        CollectionPath = Collection,
+        QrelsPath = Qrels,
+        HardNegativesPath = TeacherRun,
+        ModelDir = Fixtures.TinySplade,
+        Loop = loop,
+    };
+
+    /// <summary>Validation on the training data itself: each query re-ranks its four candidates.</summary>
+    public TrainingLoopOptions Validating(TrainingLoopOptions loop) =>
+        loop with { DevQueriesPath = Queries, DevQrelsPath = Qrels, DevRunPath = TeacherRun };
+
     public static GoldenTrainingData Write(JsonElement golden, TempDirectory dir)
     {
         var queries = new StringBuilder();

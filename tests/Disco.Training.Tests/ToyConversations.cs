@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Disco.Core.Texts;
 using Disco.TestSupport;
 
@@ -29,7 +27,9 @@ internal sealed class ToyConversations
 
     public IReadOnlyList<string> HeldOutIds { get; private set; } = [];
 
-    public string Pairs => Directory.File("pairs.tsv");
+    private IReadOnlyList<string> TrainIds { get; set; } = [];
+
+    private IReadOnlyList<string> PassageIds { get; set; } = [];
 
     public string TeacherRun => Directory.File("teacher.json");
 
@@ -48,13 +48,14 @@ internal sealed class ToyConversations
         WriteConversations(toy.HeldOutQueries, heldOut, passages, salt: 2);
         File.WriteAllLines(toy.Rewrites, train.Concat(heldOut).Select(q => $"{q.Id}\t{q.Text}"));
         toy.HeldOutIds = heldOut.Select(q => q.Id).ToArray();
-        var pairs = new StringBuilder();
-        foreach (var q in train.Concat(heldOut))
-            foreach (var p in passages)
-                pairs.Append(CultureInfo.InvariantCulture, $"{q.Id} 0 {p.Id} 1\n");
-        File.WriteAllText(toy.Pairs, pairs.ToString());
+        toy.TrainIds = train.Select(q => q.Id).ToArray();
+        toy.PassageIds = passages.Select(p => p.Id).ToArray();
         return toy;
     }
+
+    /// <summary>Every (query, passage) pair, train and held-out: what the teacher scores.</summary>
+    public IEnumerable<(string QueryId, string DocumentId)> AllPairs() =>
+        TrainIds.Concat(HeldOutIds).SelectMany(q => PassageIds.Select(p => (q, p)));
 
     /// <summary>Writes qrels marking each query's teacher top-1 as relevant.</summary>
     public void WriteQrelsFromTeacher(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> teacher) =>

@@ -15,11 +15,15 @@ public sealed class ValidationTests
         using var dir = new TempDirectory();
         var data = GoldenTrainingData.Write(golden.RootElement, dir);
         var output = dir.File("out");
-        Assert.Equal(0, CliRunner.Run(
-            "train", "--queries", data.Queries, "--collection", data.Collection, "--qrels", data.Qrels, "--teacher-run", data.TeacherRun,
-            "--query-model", Fixtures.TinySplade, "--out", output, "--negatives", "3", "--rank-window", "0:10", "--batch-size", "2",
-            "--lr", "1e-3", "--dropout", "0", "--max-steps", "2", "--warmup-ratio", "0",
-            "--dev-queries", data.Queries, "--dev-qrels", data.Qrels, "--dev-run", data.TeacherRun));
+        var loop = DiscoTrainingOptions.DefaultLoop with
+        {
+            OutputDir = output,
+            BatchSize = 2,
+            LearningRate = 1e-3,
+            WarmupRatio = 0,
+            MaxSteps = 2,
+        };
+        Train.Disco(data.Disco(data.Validating(loop)) with { Negatives = 3, Window = new RankWindow(0, 10), Dropout = 0 });
 
         var validations = File.ReadLines(Path.Combine(output, "log.jsonl"))
             .Select(l => JsonDocument.Parse(l).RootElement)

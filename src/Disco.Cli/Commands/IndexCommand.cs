@@ -93,15 +93,16 @@ public static class IndexCommand
         var output = new Option<string?>("--out") { Description = "Where to write index_stats.json, index_dist.json, index_dist.svg, flops.json (default DIR/stats)" };
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
+        var verify = new Option<bool>("--verify") { Description = "Check every byte of every index file (by default the files the statistics read are checked as they are read)" };
         var command = new Command("stats", "Index statistics (SPLADE's L0_d, index_dist.json and its plot) and the FLOPS estimate for a query set")
         {
-            directory, queries, output, maxTerms, minWeight,
+            directory, queries, output, maxTerms, minWeight, verify,
         };
         encoding.AddTo(command);
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(directory)!;
-            using var index = SparseIndex.Open(dir);
+            using var index = SparseIndex.Open(dir, parse.GetValue(verify));
             var stats = IndexStatistics.Compute(index);
             var outDir = parse.GetValue(output) ?? Path.Combine(dir, "stats");
             Directory.CreateDirectory(outDir);

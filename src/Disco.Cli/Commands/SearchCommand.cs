@@ -24,7 +24,7 @@ public static class SearchCommand
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
         var tag = new Option<string>("--tag") { Description = "Run tag (TREC column 6)", DefaultValueFactory = _ => "disco" };
-        var verify = new Option<bool>("--verify") { Description = "Check the checksums of every index file before searching" };
+        var verify = new Option<bool>("--verify") { Description = "Check every byte of every index file before searching (by default each part is checked when a search first reads it)" };
         var command = new Command("search", "Retrieve the top k documents for each query (exact sparse dot product)")
         {
             index, queries, output, k, format, threads, algorithm, maxTerms, minWeight, tag, verify,

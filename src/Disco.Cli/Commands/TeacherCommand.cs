@@ -5,7 +5,6 @@ using Disco.Core.IO;
 using Disco.Core.Runs;
 using Disco.Modeling;
 using Disco.Retrieval;
-using Disco.Text;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -67,10 +66,8 @@ public static class TeacherCommand
         command.SetAction(parse =>
         {
             var modelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
-            var device = TrainingModels.ResolveDevice("cpu");
-            using var bert = TrainingModels.Load(modelDir, null, device);
-            var encoder = new RepresentationEncoder(bert, WordPieceTokenizer.FromDirectory(modelDir), parse.GetValue(maxLength), device);
-            var scorer = new TeacherScorer(encoder, parse.GetValue(batchSize));
+            using var encoder = SpladeEncoder.Load(modelDir, new SpladeEncoderOptions(MaxLength: parse.GetValue(maxLength), BatchSize: parse.GetValue(batchSize)));
+            var scorer = new TeacherScorer(encoder);
             var needed = ReadPairs(parse.GetValue(pairs)!);
             var existing = parse.GetValue(run) is { } runPath ? Run.Read(runPath) : null;
             using var progress = new ConsoleProgress("score");

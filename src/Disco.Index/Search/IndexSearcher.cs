@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using Disco.Core;
 
 namespace Disco.Index;
 
@@ -44,18 +46,28 @@ public sealed class IndexSearcher
         ArgumentNullException.ThrowIfNull(queries);
         var results = new IndexHit[queries.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
-        Parallel.For(
-            0,
-            queries.Count,
-            options,
-            () => new SearchScratch(Index, _rangeSize),
-            (i, _, scratch) =>
-            {
-                results[i] = Search(queries[i], k, algorithm, scratch);
-                progress?.Report(1);
-                return scratch;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(
+                0,
+                queries.Count,
+                options,
+                () => new SearchScratch(Index, _rangeSize),
+                (i, _, scratch) =>
+                {
+                    results[i] = Search(queries[i], k, algorithm, scratch);
+                    progress?.Report(1);
+                    return scratch;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<DiscoException>().FirstOrDefault() is { } damage)
+        {
+            // A damaged index found by one of the threads: the caller gets that one error, as
+            // from a single search, not an aggregate of one per thread.
+            ExceptionDispatchInfo.Capture(damage).Throw();
+            throw;
+        }
         return results;
     }
 

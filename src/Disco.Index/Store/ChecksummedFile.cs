@@ -2,13 +2,17 @@ namespace Disco.Index;
 
 /// <summary>
 /// A buffered output file that tracks its length and CRC-32C as it is written, so checksums
-/// cost no second pass over multi-gigabyte postings.
+/// cost no second pass over multi-gigabyte postings; it also keeps the CRC-32C of every
+/// <see cref="IndexIntegrity.ChunkBytes"/> chunk, which readers check on first touch.
 /// </summary>
 internal sealed class ChecksummedFile : IDisposable
 {
     private readonly FileStream _stream;
     private readonly byte[] _buffer = new byte[1 << 16];
     private readonly Crc32C _crc = new();
+    private readonly List<uint> _chunks = [];
+    private Crc32C _chunk = new();
+    private int _chunkFill;
     private int _used;
     private long _flushed;
 
@@ -24,6 +28,9 @@ internal sealed class ChecksummedFile : IDisposable
     public long Length => _flushed + _used;
 
     public uint Checksum => _crc.Value;
+
+    /// <summary>CRC-32C of each chunk of the file (the last one may be shorter); complete after <see cref="Complete"/>.</summary>
+    public IReadOnlyList<uint> ChunkChecksums => _chunks;
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -66,6 +73,12 @@ internal sealed class ChecksummedFile : IDisposable
     public void Complete()
     {
         Drain();
+        if (_chunkFill > 0)
+        {
+            _chunks.Add(_chunk.Value);
+            _chunk = new Crc32C();
+            _chunkFill = 0;
+        }
         _stream.Flush(flushToDisk: true);
     }
 
@@ -76,6 +89,19 @@ internal sealed class ChecksummedFile : IDisposable
         if (_used == 0)
             return;
         _crc.Append(_buffer.AsSpan(0, _used));
+        for (var at = 0; at < _used;)
+        {
+            var n = Math.Min(_used - at, IndexIntegrity.ChunkBytes - _chunkFill);
+            _chunk.Append(_buffer.AsSpan(at, n));
+            _chunkFill += n;
+            at += n;
+            if (_chunkFill == IndexIntegrity.ChunkBytes)
+            {
+                _chunks.Add(_chunk.Value);
+                _chunk = new Crc32C();
+                _chunkFill = 0;
+            }
+        }
         _stream.Write(_buffer, 0, _used);
         _flushed += _used;
         _used = 0;

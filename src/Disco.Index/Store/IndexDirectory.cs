@@ -5,7 +5,7 @@ namespace Disco.Index;
 
 /// <summary>
 /// Where an index is written and how it replaces an older one: everything goes into a sibling
-/// <c>DIR.tmp-&lt;guid&gt;</c>, meta.json last, and only a complete index is renamed to <c>DIR</c>.
+/// <c>DIR.tmp-&lt;guid&gt;</c>, checksums.bin and meta.json last, and only a complete index is moved to <c>DIR</c>.
 /// Shared by every writer (build, import, merge) so they all leave nothing half-written at DIR.
 /// </summary>
 internal sealed class IndexDirectory : IDisposable
@@ -29,8 +29,8 @@ internal sealed class IndexDirectory : IDisposable
 
     public string Temp { get; }
 
-    private static void Record(IndexMetadata meta, ChecksummedFile file) =>
-        meta.Files[Path.GetFileName(file.Path)] = new IndexFileInfo(file.Length, file.Checksum.ToString("x8", CultureInfo.InvariantCulture));
+    /// <summary>Size and checksum in meta.json, and chunk checksums for checksums.bin (<see cref="IndexIntegrity"/>).</summary>
+    private static void Record(IndexMetadata meta, ChecksummedFile file) => IndexIntegrity.Record(meta, file);
 
     /// <summary>Completes the postings (sentinel, padding, terms.bin) and records the size and checksum of all five files.</summary>
     public void CompleteFiles(IndexMetadata meta, PostingsWriter postings, DocumentIdWriter docIds)
@@ -73,18 +73,6 @@ internal sealed class IndexDirectory : IDisposable
         }
     }
 
-    private void MoveIntoPlace()
-    {
-        if (!Directory.Exists(Target))
-        {
-            Directory.Move(Temp, Target);
-            return;
-        }
-        // Swap: the old index moves aside, the new one in, then the old one is deleted. If the
-        // process dies between the two moves the old index survives as DIR.old-<guid>.
-        var old = $"{Target}.old-{Guid.NewGuid():N}";
-        Directory.Move(Target, old);
-        Directory.Move(Temp, Target);
-        Directory.Delete(old, recursive: true);
-    }
+    /// <summary>An atomic exchange where the platform has one (docs/index-format.md, "Replacing an index").</summary>
+    private void MoveIntoPlace() => IndexSwap.MoveIntoPlace(Temp, Target);
 }

@@ -45,11 +45,14 @@ internal static class IndexFormat
         [DocOffsetsFile] = "DSCDOCOF",
     };
 
-    public static byte[] Header(string file)
+    public static byte[] Header(string file) => Header(Magics[file], Version);
+
+    /// <summary>A header with an explicit magic and version (files of a section with its own version).</summary>
+    public static byte[] Header(string magic, int version)
     {
         var header = new byte[HeaderBytes];
-        Encoding.ASCII.GetBytes(Magics[file]).CopyTo(header, 0);
-        BitConverter.TryWriteBytes(header.AsSpan(8), (uint)Version);
+        Encoding.ASCII.GetBytes(magic).CopyTo(header, 0);
+        BitConverter.TryWriteBytes(header.AsSpan(8), (uint)version);
         return header;
     }
 
