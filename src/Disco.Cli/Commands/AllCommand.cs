@@ -82,6 +82,15 @@ public static class AllCommand
             return new ExperimentPlan(tree, checkpoint, index, outDir, train ? recipe : null);
         }
 
+        /// <summary>SPLADE's classic training keys → <c>disco train splade</c> flags (the FLOPS warmup T serves both sides, as in SPLADE).</summary>
+        private static readonly (string Flag, string Key)[] SpladeTrainingFlags =
+        [
+            ("--lr", "config.lr"), ("--batch-size", "config.train_batch_size"), ("--seed", "config.seed"), ("--max-length", "config.max_length"),
+            ("--max-steps", "config.nb_iterations"), ("--warmup-steps", "config.warmup_steps"),
+            ("--lambda-d", "config.regularizer.FLOPS.lambda_d"), ("--lambda-q", "config.regularizer.FLOPS.lambda_q"),
+            ("--reg-warmup-d", "config.regularizer.FLOPS.T"), ("--reg-warmup-q", "config.regularizer.FLOPS.T"),
+        ];
+
         public IEnumerable<(string Name, string[] Arguments, string[] Outputs)> Stages(string composed)
         {
             string[] hydra = ["--config-name", composed];
@@ -89,8 +98,10 @@ public static class AllCommand
             if (Recipe == "splade")
             {
                 var model = Text(Tree, "init_dict.model_type_or_dir") ?? throw new UsageException("init_dict.model_type_or_dir: the model to train is not set");
-                List<string> args = ["train", .. hydra, "--recipe", "splade", "--model", model];
-                // SPLADE's own trainer keys, which DiSCo's files (the train verb's Hydra map) do not use.
+                // SPLADE's classic trainer reads keys DiSCo's files (the train verb's Hydra map) do not use, so its flags are spelled out.
+                List<string> args = ["train", "splade", "--model", model, "--out", CheckpointDir];
+                foreach (var (flag, key) in SpladeTrainingFlags)
+                    AddFlag(args, flag, key);
                 if (Text(Tree, "data.TRAIN_DATA_DIR") is { } triplets)
                 {
                     args.AddRange(["--triplets", triplets]);
@@ -106,15 +117,13 @@ public static class AllCommand
                 {
                     throw new UsageException("the splade recipe needs data.TRAIN_DATA_DIR (triplets) or data.TRAIN.DATASET_PATH (scored negatives)");
                 }
-                AddFlag(args, "--max-steps", "config.nb_iterations");
-                AddFlag(args, "--warmup-steps", "config.warmup_steps");
                 if (Text(Tree, "config.loss") is { } loss)
                     args.AddRange(["--loss", Loss(loss)]);
                 yield return ("train", [.. args], [Path.Combine(trainedModel, "config.json")]);
             }
             else if (Recipe == "disco")
             {
-                yield return ("train", ["train", .. hydra, "--recipe", "disco"], [trainedModel]);
+                yield return ("train", ["train", "disco", .. hydra], [trainedModel]);
             }
             // After SPLADE-recipe training both sides use the trained model; DiSCo's files name
             // checkpoint_dir/model and model/query themselves (config.hf_training), read by the verbs.
