@@ -23,7 +23,8 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
     private readonly Linear _classifier;
 
     /// <summary>Builds the model with HuggingFace's initialisation (normal(0, initializer_range) weights, zero biases).</summary>
-    public BertForSequenceClassification(BertConfig config, int numLabels = 1) : base(nameof(BertForSequenceClassification))
+    /// <param name="classifierDropout">Dropout before the classifier; null: config.json's <c>classifier_dropout</c>, else <c>hidden_dropout_prob</c>, as HuggingFace.</param>
+    public BertForSequenceClassification(BertConfig config, int numLabels = 1, double? classifierDropout = null) : base(nameof(BertForSequenceClassification))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(numLabels, 1);
@@ -31,7 +32,7 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
         NumLabels = numLabels;
         _bert = new TransformerBody<BertLayer>("bert", config, config.TypeVocabSize, "encoder", () => new BertLayer(config), new BertPooler(config.HiddenSize));
         // HF uses classifier_dropout when the config sets it, else hidden_dropout_prob.
-        _dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        _dropout = nn.Dropout(classifierDropout ?? config.ClassifierDropout ?? config.HiddenDropoutProb);
         _classifier = nn.Linear(config.HiddenSize, numLabels);
         RegisterComponents();
         HfInitialization.Apply(this, config, _bert.WordEmbeddings);

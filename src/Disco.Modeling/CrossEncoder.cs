@@ -42,6 +42,9 @@ public sealed class CrossEncoder : ICrossEncoder
 
     public CrossEncoderOptions Options { get; }
 
+    /// <summary>Where the model's weights are (inputs go there).</summary>
+    public Device Device => Model.parameters().First().device;
+
     /// <summary>Loads a cross-encoder (config.json, weights, vocab.txt) from a HuggingFace model directory.</summary>
     /// <param name="warnings">Where checkpoint load warnings go (null: nowhere).</param>
     public static CrossEncoder Load(string modelDir, CrossEncoderOptions? options = null, TextWriter? warnings = null)
@@ -97,7 +100,7 @@ public sealed class CrossEncoder : ICrossEncoder
             {
                 var batch = order.AsSpan(start, Math.Min(Options.BatchSize, order.Length - start)).ToArray();
                 using var scope = NewDisposeScope();
-                using var inputs = PairBatch.Create([.. batch.Select(i => pairs[i])], Tokenizer.PadId);
+                using var inputs = PairBatch.Create([.. batch.Select(i => pairs[i])], Tokenizer.PadId, Device);
                 var logits = Model.call(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds).to_type(ScalarType.Float32).data<float>().ToArray();
                 for (var j = 0; j < batch.Length; j++)
                     scores[batch[j]] = logits[j];

@@ -39,8 +39,9 @@ public static class CrossEncoderCheckpoint
     /// (a masked-LM, a SPLADE model) whose missing pooler and one-logit classifier start from
     /// HuggingFace's initialisation, as <c>AutoModelForSequenceClassification</c> does.
     /// </summary>
-    public static BertForSequenceClassification LoadForTraining(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null) =>
-        LoadAny(modelDir, out report, warnings, requireHead: false);
+    /// <param name="dropout">Every dropout of the model (hidden, attention, classifier); null: config.json's.</param>
+    public static BertForSequenceClassification LoadForTraining(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null, double? dropout = null) =>
+        LoadAny(modelDir, out report, warnings, requireHead: false, dropout);
 
     /// <summary>
     /// Writes the model in HuggingFace layout: config.json naming <c>BertForSequenceClassification</c>
@@ -78,10 +79,12 @@ public static class CrossEncoderCheckpoint
         };
     }
 
-    private static BertForSequenceClassification LoadAny(string modelDir, out CheckpointLoadReport report, TextWriter? warnings, bool requireHead)
+    private static BertForSequenceClassification LoadAny(string modelDir, out CheckpointLoadReport report, TextWriter? warnings, bool requireHead, double? dropout = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         var config = BertConfig.FromDirectory(modelDir);
+        if (dropout is { } p)
+            config = (BertConfig)config.WithDropout(p);
         var labels = LabelCount(modelDir);
         var files = HfCheckpoint.WeightFiles(modelDir);
         if (requireHead && labels is not 1)
@@ -89,7 +92,7 @@ public static class CrossEncoderCheckpoint
             throw new DiscoException($"{Path.Combine(modelDir, HfCheckpoint.ConfigFile)}: a cross-encoder reranker has one label (one logit), "
                 + (labels is null ? "but config.json declares none (HuggingFace then assumes 2; add \"id2label\": {\"0\": \"LABEL_0\"})" : $"this model has {labels}"));
         }
-        var model = new BertForSequenceClassification(config, numLabels: 1);
+        var model = new BertForSequenceClassification(config, numLabels: 1, classifierDropout: dropout);
         try
         {
             report = HfCheckpoint.LoadInto(model, modelDir, files, KeyRules, ClassName);
