@@ -12,6 +12,7 @@ root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RerankCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(EncodeCommand.Create());
 root.Subcommands.Add(ExpandCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());

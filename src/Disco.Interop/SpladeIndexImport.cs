@@ -103,6 +103,7 @@ public sealed class SpladeIndexImport : IDisposable
             var ids = new Dictionary<int, IH5Dataset>();
             var values = new Dictionary<int, IH5Dataset>();
             long? dim = null;
+            Hdf5(h5, "reading the dataset names", () => PureHdfGroupNames.Preload(file));
             foreach (var child in Hdf5(h5, "listing the datasets", () => file.Children().ToList()))
             {
                 var name = child.Name;

@@ -13,12 +13,15 @@ namespace Disco.Retrieval;
 /// <c>retrieve</c>, <c>quickstart</c> and <c>index stats --queries</c>.
 /// <para>The two steps are also public, so a server can micro-batch: <see cref="Encode(IReadOnlyList{Query}, IProgress{long}?)"/>
 /// the queries of concurrent requests together, then <see cref="Search(EncodedQuery, SearchOptions?)"/>
-/// each. Searching is thread-safe; encoder calls are serialised (one forward pass at a time, each
-/// using libtorch's threads). <see cref="ReplaceIndex"/> swaps the index under live traffic.</para>
+/// each, or let <see cref="EncodeAsync"/> gather concurrent callers into micro-batches. Searching is
+/// thread-safe; encoder calls are serialised (one forward pass at a time, each using libtorch's
+/// threads). <see cref="ReplaceIndexAsync"/> swaps the index under live traffic and hands the old
+/// one back once no search uses it.</para>
 /// </summary>
 public sealed class ConversationalRetriever
 {
     private readonly Lock _encoderGate = new();
+    private readonly Lazy<MicroBatchEncoder> _encodeQueue;
     private volatile IndexContext _context;
 
     /// <param name="encoder">The query encoder; null when every query arrives as a term vector.</param>
@@ -28,7 +31,9 @@ public sealed class ConversationalRetriever
         Encoder = encoder;
         Options = options ?? new RetrieverOptions();
         Options.SearchOrDefault.Validate();
+        Options.MicroBatchOrDefault.Validate();
         _context = new IndexContext(index, encoder?.Vocabulary);
+        _encodeQueue = new(() => new MicroBatchEncoder(EncodeTexts, Options.MicroBatchOrDefault));
     }
 
     public ISparseEncoder? Encoder { get; }
@@ -38,15 +43,44 @@ public sealed class ConversationalRetriever
     /// <summary>The index searched now.</summary>
     public SparseIndex Index => _context.Index;
 
+    /// <summary>Encoder calls made by <see cref="EncodeAsync"/> and the queries they encoded.</summary>
+    public MicroBatchStatistics MicroBatches => _encodeQueue.IsValueCreated
+        ? new MicroBatchStatistics(_encodeQueue.Value.Batches, _encodeQueue.Value.Texts)
+        : new MicroBatchStatistics(0, 0);
+
     /// <summary>
     /// Searches <paramref name="index"/> from now on and returns the index searched before.
-    /// Searches already running finish on the old index; dispose it once they are done.
+    /// Searches already running finish on the old index; <see cref="ReplaceIndexAsync"/> says when.
     /// </summary>
-    public SparseIndex ReplaceIndex(SparseIndex index)
+    public SparseIndex ReplaceIndex(SparseIndex index) => Swap(index).Index;
+
+    /// <summary>
+    /// Searches <paramref name="index"/> from now on; completes with the index searched before
+    /// once the searches still running on it have finished, so the caller can dispose it.
+    /// </summary>
+    public async Task<SparseIndex> ReplaceIndexAsync(SparseIndex index)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        var next = new IndexContext(index, Encoder?.Vocabulary);
-        return Interlocked.Exchange(ref _context, next).Index;
+        var previous = Swap(index);
+        await previous.Drained.ConfigureAwait(false);
+        return previous.Index;
+    }
+
+    /// <summary>
+    /// Encodes one query together with the queries of concurrent callers (micro-batches, see
+    /// <see cref="MicroBatchOptions"/>); a conversation is flattened with <paramref name="flattening"/>
+    /// (default <see cref="RetrieverOptions.Flattening"/>). The query's time is its batch's divided
+    /// by the batch size. Vector queries pass through without waiting.
+    /// </summary>
+    public async Task<EncodedQuery> EncodeAsync(Query query, FlatteningOptions? flattening = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var text = query.TextToEncode(flattening ?? Options.FlatteningOrDefault);
+        if (text is null)
+            return new EncodedQuery(query, null, query.Vector, Encoder?.Vocabulary, 0);
+        if (Encoder is null)
+            throw NoEncoder(query);
+        var encoded = await _encodeQueue.Value.EncodeAsync(text, cancellationToken).ConfigureAwait(false);
+        return new EncodedQuery(query, text, encoded.Vector, Encoder.Vocabulary, encoded.Milliseconds);
     }
 
     /// <summary>Encodes one query (a conversation is flattened first).</summary>
@@ -74,11 +108,10 @@ public sealed class ConversationalRetriever
         var each = 0.0;
         if (toEncode.Count > 0)
         {
-            var encoder = Encoder ?? throw new DiscoException($"query '{queries[toEncode[0]].Id}' is a text or conversation, and this retriever has no query encoder");
+            if (Encoder is null)
+                throw NoEncoder(queries[toEncode[0]]);
             var clock = Stopwatch.StartNew();
-            IReadOnlyList<SparseVector> encoded;
-            lock (_encoderGate)
-                encoded = encoder.Encode([.. toEncode.Select(i => texts[i]!)], progress);
+            var encoded = EncodeTexts([.. toEncode.Select(i => texts[i]!)], progress);
             each = clock.Elapsed.TotalMilliseconds / toEncode.Count;
             for (var j = 0; j < toEncode.Count; j++)
                 vectors[toEncode[j]] = encoded[j];
@@ -93,7 +126,18 @@ public sealed class ConversationalRetriever
     }
 
     /// <summary>The search step's input: the encoded query over the current index's terms, pruned as <paramref name="options"/> say.</summary>
-    public SearchQuery Prepare(EncodedQuery query, SearchOptions? options = null) => Prepare(_context, query, options ?? Options.SearchOrDefault);
+    public SearchQuery Prepare(EncodedQuery query, SearchOptions? options = null)
+    {
+        var context = Enter();
+        try
+        {
+            return Prepare(context, query, options ?? Options.SearchOrDefault);
+        }
+        finally
+        {
+            context.Exit();
+        }
+    }
 
     /// <summary>The search step: searches an encoded query in the current index.</summary>
     public SearchResult Search(EncodedQuery query, SearchOptions? options = null)
@@ -101,12 +145,19 @@ public sealed class ConversationalRetriever
         ArgumentNullException.ThrowIfNull(query);
         options ??= Options.SearchOrDefault;
         options.Validate();
-        var context = _context;
-        var clock = Stopwatch.StartNew();
-        var searched = Prepare(context, query, options);
-        var hits = context.Searcher.Search(searched, options.TopK, options.Algorithm);
-        var latency = new QueryLatency(query.EncodeMilliseconds, clock.Elapsed.TotalMilliseconds);
-        return Finish(context, query, searched, hits, options, latency);
+        var context = Enter();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var searched = Prepare(context, query, options);
+            var hits = context.Searcher.Search(searched, options.TopK, options.Algorithm);
+            var latency = new QueryLatency(query.EncodeMilliseconds, clock.Elapsed.TotalMilliseconds);
+            return Finish(context, query, searched, hits, options, latency);
+        }
+        finally
+        {
+            context.Exit();
+        }
     }
 
     /// <summary>Encodes and searches one query.</summary>
@@ -131,20 +182,38 @@ public sealed class ConversationalRetriever
         options ??= Options.SearchOrDefault;
         options.Validate();
         batch ??= new BatchSearchOptions();
-        return batch.Latencies ? SearchTimed(queries, options, batch) : SearchBatched(queries, options, batch);
+        var context = Enter();
+        try
+        {
+            return batch.Latencies ? SearchTimed(context, queries, options, batch) : SearchBatched(context, queries, options, batch);
+        }
+        finally
+        {
+            context.Exit();
+        }
     }
 
     /// <summary>Encodes and prepares many queries for the current index without searching (statistics such as FLOPS).</summary>
     public IReadOnlyList<SearchQuery> PrepareMany(IReadOnlyList<Query> queries, SearchOptions? options = null, IProgress<long>? encodeProgress = null)
     {
-        var context = _context;
         options ??= Options.SearchOrDefault;
-        return [.. Encode(queries, encodeProgress).Select(q => Prepare(context, q, options))];
+        var encoded = Encode(queries, encodeProgress);
+        var context = Enter();
+        try
+        {
+            return [.. encoded.Select(q => Prepare(context, q, options))];
+        }
+        finally
+        {
+            context.Exit();
+        }
     }
 
     /// <summary>
     /// The matched terms of a result's top <paramref name="count"/> documents (all when null), read
-    /// from the postings of the index that produced them.
+    /// from the postings of the index that produced them (so call it before disposing an index that
+    /// <see cref="ReplaceIndexAsync"/> handed back; <see cref="SearchOptions.Explain"/> explains
+    /// during the search instead).
     /// </summary>
     public static IReadOnlyList<RetrievedDocument> Explain(SearchResult result, int? count = null)
     {
@@ -153,12 +222,11 @@ public sealed class ConversationalRetriever
         return Explain(result.Context, result.Searched, top);
     }
 
-    private BatchSearchResult SearchBatched(IReadOnlyList<Query> queries, SearchOptions options, BatchSearchOptions batch)
+    private BatchSearchResult SearchBatched(IndexContext context, IReadOnlyList<Query> queries, SearchOptions options, BatchSearchOptions batch)
     {
         var clock = Stopwatch.StartNew();
         var encoded = Encode(queries, batch.EncodeProgress);
         var encodeTime = encoded.Any(q => q.Text is not null) ? clock.Elapsed : TimeSpan.Zero;
-        var context = _context;
         clock.Restart();
         var prepared = encoded.Select(q => Prepare(context, q, options)).ToList();
         var hits = context.Searcher.SearchBatch(prepared, options.TopK, options.Algorithm, batch.Threads, batch.SearchProgress);
@@ -168,9 +236,8 @@ public sealed class ConversationalRetriever
         return new BatchSearchResult(results, encodeTime, clock.Elapsed, measuredLatencies: false);
     }
 
-    private BatchSearchResult SearchTimed(IReadOnlyList<Query> queries, SearchOptions options, BatchSearchOptions batch)
+    private BatchSearchResult SearchTimed(IndexContext context, IReadOnlyList<Query> queries, SearchOptions options, BatchSearchOptions batch)
     {
-        var context = _context;
         var results = new List<SearchResult>(queries.Count);
         if (queries.Count > 0)
         {
@@ -240,6 +307,35 @@ public sealed class ConversationalRetriever
             explained.Add(documents[i] with { MatchedTerms = terms });
         }
         return explained;
+    }
+
+    private IReadOnlyList<SparseVector> EncodeTexts(IReadOnlyList<string> texts) => EncodeTexts(texts, progress: null);
+
+    private IReadOnlyList<SparseVector> EncodeTexts(IReadOnlyList<string> texts, IProgress<long>? progress)
+    {
+        lock (_encoderGate)
+            return Encoder!.Encode(texts, progress);
+    }
+
+    private static DiscoException NoEncoder(Query query) => new($"query '{query.Id}' is a text or conversation, and this retriever has no query encoder");
+
+    /// <summary>A lease on the current index; a context retired between reading and leasing is read again.</summary>
+    private IndexContext Enter()
+    {
+        while (true)
+        {
+            var context = _context;
+            if (context.TryEnter())
+                return context;
+        }
+    }
+
+    private IndexContext Swap(SparseIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var previous = Interlocked.Exchange(ref _context, new IndexContext(index, Encoder?.Vocabulary));
+        previous.Retire();
+        return previous;
     }
 
     private SearchOptions WithTopK(int? topK) => topK is int k ? Options.SearchOrDefault with { TopK = k } : Options.SearchOrDefault;

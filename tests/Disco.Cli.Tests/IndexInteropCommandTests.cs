@@ -6,6 +6,7 @@ using Disco.TestSupport;
 namespace Disco.Cli.Tests;
 
 /// <summary>`disco index import|export|merge` end to end on the Disco.Interop fixtures (made by h5py and Python's pickle).</summary>
+[Collection(nameof(ConsoleErrorWriters))]
 public sealed class IndexInteropCommandTests
 {
     private static string InteropFixture(params string[] parts) => Path.Combine([Fixtures.RepoRoot, "tests", "Disco.Interop.Tests", "Fixtures", .. parts]);

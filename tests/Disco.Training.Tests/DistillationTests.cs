@@ -37,6 +37,7 @@ public sealed class DistillationTests
                 Schedule = LearningRateShape.Constant,
                 WarmupRatio = 0,
                 Epochs = 1,
+                MaxSteps = 5,
             },
         });
 

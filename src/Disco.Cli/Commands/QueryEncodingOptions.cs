@@ -13,13 +13,13 @@ namespace Disco.Cli.Commands;
 /// </summary>
 internal sealed class QueryEncodingOptions
 {
-    private readonly Option<string?> _model = new("--model") { Description = "SPLADE model directory to encode text queries (its query/ encoder when present)" };
+    private readonly Option<string?> _model = new("--model", "--query-model") { Description = "SPLADE model directory or HuggingFace id to encode text queries (its query/ encoder when present)" };
     private readonly Option<string> _aggregation = ModelOptions.Aggregation();
     private readonly Option<int> _maxLength = ModelOptions.MaxLength();
     private readonly Option<int> _batchSize = new("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
     private readonly Option<string> _history = new("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
 
-    public QueryEncodingOptions() => _history.AcceptOnlyFromAmong("full", "last", "questions");
+    public QueryEncodingOptions() => _history.AcceptOnlyFromAmong([.. FlatteningModeNames.Names]);
 
     public void AddTo(Command command)
     {
@@ -31,7 +31,7 @@ internal sealed class QueryEncodingOptions
     }
 
     public FlatteningOptions Flattening(ParseResult parse) =>
-        new(parse.GetValue(_history) switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
+        new(FlatteningModeNames.Parse(parse.GetValue(_history)) ?? FlatteningMode.Full);
 
     /// <summary>
     /// The query encoder of --model when some query of <paramref name="path"/> needs encoding; null
@@ -43,7 +43,12 @@ internal sealed class QueryEncodingOptions
             return null;
         var model = parse.GetValue(_model)
             ?? throw new UsageException($"{path}: queries are text or conversations, not vectors; encoding them needs --model DIR (or give a vectors JSONL from 'disco encode')");
-        var options = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(_aggregation)!), parse.GetValue(_maxLength), parse.GetValue(_batchSize), Threads: threads);
-        return ModelOptions.Loader().Load(model, EncoderRole.Query, options);
+        return ModelOptions.Loader().Load(model, EncoderRole.Query, EncoderOptions(parse, threads));
     }
+
+    /// <summary>The --model (--query-model) value, or null.</summary>
+    public string? Model(ParseResult parse) => parse.GetValue(_model);
+
+    public SpladeEncoderOptions EncoderOptions(ParseResult parse, int? threads) =>
+        new(ModelOptions.ParseAggregation(parse.GetValue(_aggregation)!), parse.GetValue(_maxLength), parse.GetValue(_batchSize), Threads: threads);
 }

@@ -19,16 +19,14 @@ public static class SearchCommand
         var format = new Option<string?>("--format") { Description = "trec (qid Q0 docid rank score tag) or json ({qid: {docid: score}}); default from the --out extension (.json → json)" };
         format.AcceptOnlyFromAmong([.. RunFormats.Names]);
         var threads = new Option<int>("--threads") { Description = "Search threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var algorithm = new Option<string>("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
-        algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
-        var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
-        var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
+        var searching = new SearchOptionGroup();
         var tag = new Option<string>("--tag") { Description = "Run tag (TREC column 6)", DefaultValueFactory = _ => "disco" };
         var verify = new Option<bool>("--verify") { Description = "Check every byte of every index file before searching (by default each part is checked when a search first reads it)" };
         var command = new Command("search", "Retrieve the top k documents for each query (exact sparse dot product)")
         {
-            index, queries, output, k, format, threads, algorithm, maxTerms, minWeight, tag, verify,
+            index, queries, output, k, format, threads, tag, verify,
         };
+        searching.AddTo(command);
         encoding.AddTo(command);
         command.SetAction(parse =>
         {
@@ -42,9 +40,7 @@ public static class SearchCommand
             var queryPath = parse.GetValue(queries)!;
             var read = QueryFile.Read(queryPath);
             using var encoder = encoding.LoadEncoder(parse, queryPath, read, threadCount);
-            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(
-                encoding.Flattening(parse),
-                new SearchOptions(kValue, IndexFormatNames.ParseAlgorithm(parse.GetValue(algorithm)!), new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight)))));
+            var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening(parse), searching.Create(parse, kValue)));
             BatchSearchResult result;
             using (var progress = new ProgressStages())
             {

@@ -41,19 +41,25 @@ public static class TextRecordFile
                 continue;
             if (line.Length == 0)
                 continue;
-            var tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab < 0)
-                throw new DataFormatException(path, lineNo, "expected id<TAB>text");
-            var end = line.IndexOf('\t', tab + 1);
-            var text = end < 0 ? line[(tab + 1)..] : line[(tab + 1)..end];
-            yield return new TextRecord(line[..tab], text);
+            yield return ParseTsvLine(line, path, lineNo);
         }
+    }
+
+    /// <summary>One TSV line: <c>id&lt;TAB&gt;text</c>, extra columns ignored.</summary>
+    internal static TextRecord ParseTsvLine(string line, string path, long lineNo)
+    {
+        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+        if (tab < 0)
+            throw new DataFormatException(path, lineNo, "expected id<TAB>text");
+        var end = line.IndexOf('\t', tab + 1);
+        var text = end < 0 ? line[(tab + 1)..] : line[(tab + 1)..end];
+        return new TextRecord(line[..tab], text);
     }
 
     public static IEnumerable<TextRecord> ReadJsonl(string path) =>
         JsonLines.Read(path, (root, lineNo) => ParseRecord(root, path, lineNo));
 
-    private static TextRecord ParseRecord(JsonElement root, string path, long lineNo)
+    internal static TextRecord ParseRecord(JsonElement root, string path, long lineNo)
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw new DataFormatException(path, lineNo, "expected a JSON object");

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Disco.Core.Conversations;
 using Disco.Core.Texts;
-using Disco.TestSupport;
+using Xunit;
 
-namespace Disco.Retrieval.Tests;
+namespace Disco.TestSupport;
 
 /// <summary>The golden documents, conversations and rankings made by the independent PyTorch reference (fixtures/README.md).</summary>
-internal static class GoldenFixture
+public static class GoldenFixture
 {
     public static IReadOnlyList<TextRecord> Documents { get; } = [.. Lines("golden_documents.jsonl").Select(e => new TextRecord(e.GetProperty("id").GetString()!, e.GetProperty("text").GetString()!))];
 
