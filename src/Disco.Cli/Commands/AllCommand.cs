@@ -123,7 +123,8 @@ public static class AllCommand
             }
             else if (Recipe == "disco")
             {
-                yield return ("train", ["train", "disco", .. hydra], [trainedModel]);
+                // Bare `train` with a Hydra file is DiSCo's training (the seed's command line).
+                yield return ("train", ["train", .. hydra], [trainedModel]);
             }
             // After SPLADE-recipe training both sides use the trained model; DiSCo's files name
             // checkpoint_dir/model and model/query themselves (config.hf_training), read by the verbs.
