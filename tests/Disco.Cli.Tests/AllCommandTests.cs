@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Disco.Cli.Commands;
 using Disco.TestSupport;
 
 namespace Disco.Cli.Tests;
@@ -12,22 +10,6 @@ namespace Disco.Cli.Tests;
 /// </summary>
 public sealed class AllCommandTests
 {
-    private static (int Code, string Out, string Err) Disco(string variable, string value, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Fixtures.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(AllCommand).Assembly.Location);
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        start.Environment.Remove("SPLADE_CONFIG_NAME");
-        start.Environment.Remove("SPLADE_CONFIG_FULLPATH");
-        start.Environment[variable] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Fact]
     public void Toy_experiment_writes_every_stage_consistently_and_a_second_call_skips_them_all()
     {
@@ -38,7 +20,7 @@ public sealed class AllCommandTests
             "config.top_k=100", $"config.checkpoint_dir={temp.File("checkpoint")}", $"config.index_dir={temp.File("index")}", $"config.out_dir={temp.File("out")}",
         ];
 
-        var first = Disco("SPLADE_CONFIG_FULLPATH", Path.Combine(Fixtures.RepoRoot, "conf", "config_default.yaml"), args);
+        var first = CommandRunner.RunProcess("SPLADE_CONFIG_FULLPATH", Path.Combine(Fixtures.RepoRoot, "conf", "config_default.yaml"), args);
 
         Assert.True(first.Code == 0, first.Err);
         Assert.Contains("3 stage(s) run, 0 skipped", first.Out, StringComparison.Ordinal);
@@ -53,7 +35,7 @@ public sealed class AllCommandTests
         Assert.Equal(evaluated["recall_100"], metrics.GetProperty("recall_100").GetDouble(), 4);
         Assert.Equal(1.0, evaluated["recall_100"]); // top 100 of 89 passages holds every judged one
 
-        var second = Disco("SPLADE_CONFIG_NAME", "config_default.yaml", args);
+        var second = CommandRunner.RunProcess("SPLADE_CONFIG_NAME", "config_default.yaml", args);
 
         Assert.True(second.Code == 0, second.Err);
         Assert.Contains("0 stage(s) run, 3 skipped", second.Out, StringComparison.Ordinal);

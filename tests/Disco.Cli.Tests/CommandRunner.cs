@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Disco.Cli.Commands;
 
@@ -23,5 +24,25 @@ internal static class CommandRunner
         // trec_eval lines: measure, "all", value (whitespace-separated).
         return File.ReadLines(output).Select(l => l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f.Length == 3 && f[1] == "all").ToDictionary(f => f[0], f => double.Parse(f[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Runs the disco executable in a child process from the repository root with one environment
+    /// variable set (SPLADE_CONFIG_NAME and SPLADE_CONFIG_FULLPATH otherwise unset), as a user's shell would.
+    /// </summary>
+    public static (int Code, string Out, string Err) RunProcess(string variable, string value, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Disco.TestSupport.Fixtures.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(AllCommand).Assembly.Location);
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        start.Environment.Remove("SPLADE_CONFIG_NAME");
+        start.Environment.Remove("SPLADE_CONFIG_FULLPATH");
+        start.Environment[variable] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }

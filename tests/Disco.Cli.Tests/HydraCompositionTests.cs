@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Disco.Cli.Configuration;
 using Disco.TestSupport;
 
@@ -92,5 +93,19 @@ public sealed class HydraCompositionTests
 
         var notUsed = Assert.Throws<UsageException>(() => HydraComposition.Load(dir.File("config_main.yaml"), [ConfigOverride.Parse("hf=training")]));
         Assert.Contains("write +hf=", notUsed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SpladeReadmeIndexLineRunsOnTheComposedToyConfiguration()
+    {
+        using var temp = new TempDirectory();
+        // naver/splade's README: SPLADE_CONFIG_NAME=... python -m splade.index init_dict.model_type_or_dir=... config.pretrained_no_yamlconfig=true config.index_dir=...
+        // data.COLLECTION_PATH exists only through the defaults (conf/index/toy.yaml), so overriding it proves the composition.
+        var (code, _, err) = CommandRunner.RunProcess("SPLADE_CONFIG_NAME", "config_default.yaml", "index",
+            $"init_dict.model_type_or_dir={Fixtures.TinySplade}", "config.pretrained_no_yamlconfig=true", $"config.index_dir={temp.File("index")}",
+            $"data.COLLECTION_PATH={Fixtures.Data("splade-toy", "full_collection")}");
+
+        Assert.True(code == 0, err);
+        Assert.Equal(89, JsonDocument.Parse(File.ReadAllText(temp.File("index/meta.json"))).RootElement.GetProperty("documents").GetInt64());
     }
 }

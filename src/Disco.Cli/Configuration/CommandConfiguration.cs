@@ -48,7 +48,7 @@ public sealed class CommandConfiguration
         var hydraFile = HydraFile(parse.GetValue(ConfigName), parse.GetValue(ConfigPath), bare.Count > 0);
         if (hydraFile is not null)
         {
-            hydra = ConfigTree.Load(hydraFile);
+            hydra = HydraComposition.Load(hydraFile, bare);
             foreach (var o in bare)
                 o.ApplyTo(hydra, strict: true);
             Merge(tree, HydraKeyMap.Map(hydra, verb, known, skipped));

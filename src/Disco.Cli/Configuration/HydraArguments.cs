@@ -55,7 +55,7 @@ public static partial class HydraArguments
         var file = CommandConfiguration.HydraFile(name, folder, overrides.Count > 0);
         if (file is null)
             return args;
-        var hydra = ConfigTree.Load(file);
+        var hydra = HydraComposition.Load(file, overrides);
         foreach (var o in overrides)
             o.ApplyTo(hydra, strict: true);
         var mapped = HydraKeyMap.Map(hydra, args[0], flags.Select(f => f.Key).ToHashSet(StringComparer.Ordinal), []);
