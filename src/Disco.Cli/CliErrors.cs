@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Configuration;
 using Disco.Core;
 
 namespace Disco.Cli;
@@ -18,17 +19,21 @@ public static class CliErrors
     public static int Run(RootCommand root, string[] args)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
+        CommandConfiguration.AddToAll(root);
         var parse = root.Parse(args);
         var verbose = parse.GetValue(VerboseOption);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine("Run 'disco --help' for usage.");
-            return 2;
-        }
         try
         {
+            // Options the command line leaves out may come from the verb's configuration.
+            parse = CommandConfiguration.Apply(parse, args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                    Console.Error.WriteLine($"error: {error.Message}");
+                Console.Error.WriteLine("Run 'disco --help' for usage.");
+                return 2;
+            }
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)

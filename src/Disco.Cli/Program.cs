@@ -22,5 +22,4 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TeacherCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 
-args = Disco.Cli.Configuration.HydraArguments.Rewrite(args);
 return CliErrors.Run(root, args);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Disco.Core;
-using Disco.Core.IO;
 
 namespace Disco.Hub;
 
@@ -126,14 +125,15 @@ public sealed class HubClient : IDisposable
             var append = response.StatusCode == HttpStatusCode.PartialContent;
             if (!append)
                 offset = 0;
-            using (var progress = _options.ShowProgress ? new ConsoleProgress($"{repoId}/{file}", metadata.Size) : null)
+            var progress = _options.Progress;
+            progress?.Report(new HubDownloadProgress(repoId, file, offset, metadata.Size, Done: false));
+            var length = offset;
+            // The streams close before the length and hash are checked and the blob moved.
             {
-                progress?.Report(offset);
                 using var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 using var target = new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
                 using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var buffer = new byte[1 << 16];
-                var length = offset;
                 while (true)
                 {
                     stall.CancelAfter(_options.ReadTimeout);
@@ -157,9 +157,10 @@ public sealed class HubClient : IDisposable
                         throw new DiscoException($"{repoId}/{file}: the server sent more than the {size.ToString(CultureInfo.InvariantCulture)} bytes it announced; the download was discarded");
                     }
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    progress?.Report(read);
+                    progress?.Report(new HubDownloadProgress(repoId, file, length, metadata.Size, Done: false));
                 }
             }
+            progress?.Report(new HubDownloadProgress(repoId, file, length, metadata.Size, Done: true));
             Verify(repoId, file, metadata, incomplete);
             File.Move(incomplete, blob, overwrite: true);
             return;

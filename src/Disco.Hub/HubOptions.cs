@@ -12,20 +12,21 @@ namespace Disco.Hub;
 /// <param name="Token">Bearer token for gated or private repositories (HF_TOKEN or the token file).</param>
 /// <param name="Offline">Use the cache only and never open a connection (HF_HUB_OFFLINE=1).</param>
 /// <param name="Revision">Branch, tag or commit; <c>main</c> by default.</param>
-/// <param name="ShowProgress">Draw a progress bar per downloaded file (on a terminal only).</param>
 public sealed record HubOptions(
     string CacheDirectory,
     string Endpoint = HubOptions.DefaultEndpoint,
     string? Token = null,
     bool Offline = false,
-    string Revision = HubOptions.DefaultRevision,
-    bool ShowProgress = true)
+    string Revision = HubOptions.DefaultRevision)
 {
     public const string DefaultEndpoint = "https://huggingface.co";
     public const string DefaultRevision = "main";
 
     /// <summary>huggingface_hub's default for HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT: 10 seconds.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Told how each file download advances (a command line draws bars from it); null: silent.</summary>
+    public IProgress<HubDownloadProgress>? Progress { get; init; }
 
     /// <summary>A handler to send requests through instead of the default one (tests, proxies).</summary>
     public HttpMessageHandler? Handler { get; init; }

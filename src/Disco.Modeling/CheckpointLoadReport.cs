@@ -1,7 +1,7 @@
 namespace Disco.Modeling;
 
 /// <summary>
-/// What <see cref="HfCheckpoint.Load(string, out CheckpointLoadReport)"/> matched, in HuggingFace's
+/// What <see cref="HfCheckpoint.Load(string, out CheckpointLoadReport, TextWriter?)"/> matched, in HuggingFace's
 /// terms: model parameters the checkpoint lacked (left at their random initialisation) and
 /// checkpoint tensors the model did not use.
 /// </summary>

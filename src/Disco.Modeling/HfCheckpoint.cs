@@ -22,11 +22,8 @@ public static class HfCheckpoint
     /// <summary>Tokenizer files copied next to saved weights when a tokenizer directory is given.</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
 
-    /// <summary>Loads the model and prints HuggingFace's missing/unexpected-key warnings to stderr.</summary>
-    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report) => Load(modelDir, out report, Console.Error);
-
-    /// <summary>Loads the model; warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
-    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings)
+    /// <summary>Loads the model; HuggingFace's missing/unexpected-key warnings go to <paramref name="warnings"/> (null: nowhere).</summary>
+    public static MaskedLanguageModel Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         var config = MaskedLmConfig.FromDirectory(modelDir);

@@ -33,8 +33,6 @@ public sealed class SpladeEncoder : ISparseEncoder
         Tokenizer = tokenizer;
         Options = options;
         _ownsModel = ownsModel;
-        if (options.Threads is int threads)
-            set_num_threads(threads);
     }
 
     public WordPieceTokenizer Tokenizer { get; }
@@ -45,13 +43,16 @@ public sealed class SpladeEncoder : ISparseEncoder
 
     public IReadOnlyList<string> Vocabulary => Tokenizer.Vocabulary;
 
-    /// <summary>Loads model and tokenizer from a HuggingFace model directory.</summary>
-    public static SpladeEncoder Load(string modelDir, SpladeEncoderOptions? options = null)
+    /// <summary>
+    /// Loads model and tokenizer from a HuggingFace model directory; HuggingFace's missing and
+    /// unexpected weight warnings go to <paramref name="warnings"/> (null: nowhere).
+    /// </summary>
+    public static SpladeEncoder Load(string modelDir, SpladeEncoderOptions? options = null, TextWriter? warnings = null)
     {
         // The config is the clearest sign of a wrong directory, so check it before the vocabulary.
         (options ?? new SpladeEncoderOptions()).Validate(MaskedLmConfig.FromDirectory(modelDir));
         var tokenizer = WordPieceTokenizer.FromDirectory(modelDir);
-        var model = HfCheckpoint.Load(modelDir, out _);
+        var model = HfCheckpoint.Load(modelDir, out _, warnings);
         try
         {
             // TorchSharp has no CPU autocast, so bfloat16 means casting the whole model; only a

@@ -12,7 +12,6 @@ namespace Disco.Modeling;
 /// <param name="BatchSize">Texts per forward pass (after sorting by length).</param>
 /// <param name="TopK">Keep only the K highest weights of each vector (null: all).</param>
 /// <param name="MinWeight">Drop weights below this value.</param>
-/// <param name="Threads">Intra-op threads for libtorch (null: libtorch's default).</param>
 /// <param name="Precision">Run a loaded model in float32 (default) or bfloat16.</param>
 public sealed record SpladeEncoderOptions(
     SpladeAggregation Aggregation = SpladeAggregation.Max,
@@ -20,7 +19,6 @@ public sealed record SpladeEncoderOptions(
     int BatchSize = SpladeEncoderOptions.DefaultBatchSize,
     int? TopK = null,
     float MinWeight = 0,
-    int? Threads = null,
     SpladePrecision Precision = SpladePrecision.Fp32)
 {
     /// <summary>Wordpieces per text in SPLADE and DiSCo (training and inference); shared with the ONNX encoder through <see cref="EncoderDefaults"/>.</summary>
@@ -32,14 +30,12 @@ public sealed record SpladeEncoderOptions(
     internal void Validate(MaskedLmConfig config)
     {
         if (MaxLength < 2 || MaxLength > config.MaxPositionEmbeddings)
-            throw new DiscoException($"max length {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");
+            throw new DiscoException($"{nameof(MaxLength)} {MaxLength} must be between 2 and the model's max_position_embeddings ({config.MaxPositionEmbeddings})");
         if (BatchSize < 1)
-            throw new DiscoException($"batch size must be at least 1, got {BatchSize}");
+            throw new DiscoException($"{nameof(BatchSize)} must be at least 1, got {BatchSize}");
         if (TopK is < 0)
-            throw new DiscoException($"top-k must not be negative, got {TopK}");
+            throw new DiscoException($"{nameof(TopK)} must not be negative, got {TopK}");
         if (MinWeight < 0 || float.IsNaN(MinWeight))
-            throw new DiscoException($"minimum weight must not be negative, got {MinWeight}");
-        if (Threads is < 1)
-            throw new DiscoException($"threads must be at least 1, got {Threads}");
+            throw new DiscoException($"{nameof(MinWeight)} must not be negative, got {MinWeight}");
     }
 }

@@ -17,5 +17,6 @@ public interface IEncoderFactory
     /// <summary>True when <paramref name="directory"/> holds a model this factory loads (decided by the files present, cheaply).</summary>
     bool CanLoad(string directory);
 
-    ISparseEncoder Load(string directory, SpladeEncoderOptions options);
+    /// <summary>Loads the encoder; load-time warnings (e.g. weights the model did not use) go to <paramref name="warnings"/> when given.</summary>
+    ISparseEncoder Load(string directory, SpladeEncoderOptions options, TextWriter? warnings);
 }

@@ -29,6 +29,9 @@ public sealed class ModelLoader
 
     public IReadOnlyList<IEncoderFactory> Factories { get; }
 
+    /// <summary>Where load-time warnings go (HuggingFace's missing/unexpected weights); null: nowhere.</summary>
+    public TextWriter? Warnings { get; init; }
+
     /// <summary>The local folder of <paramref name="model"/> (a folder or a HuggingFace id) for <paramref name="role"/>.</summary>
     public async Task<string> LocateAsync(string model, EncoderRole role, CancellationToken cancellationToken = default)
     {
@@ -58,7 +61,7 @@ public sealed class ModelLoader
         ArgumentNullException.ThrowIfNull(directory);
         var factory = Factories.FirstOrDefault(f => f.CanLoad(directory))
             ?? throw new DiscoException($"{directory}: no model this build can load (tried {string.Join(", ", Factories.Select(f => f.Name))}); a HuggingFace folder needs {HfCheckpoint.ConfigFile}");
-        return factory.Load(directory, options ?? new SpladeEncoderOptions());
+        return factory.Load(directory, options ?? new SpladeEncoderOptions(), Warnings);
     }
 
     /// <summary>

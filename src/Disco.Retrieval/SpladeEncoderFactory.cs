@@ -10,5 +10,5 @@ public sealed class SpladeEncoderFactory : IEncoderFactory
 
     public bool CanLoad(string directory) => File.Exists(Path.Combine(directory, HfCheckpoint.ConfigFile));
 
-    public ISparseEncoder Load(string directory, SpladeEncoderOptions options) => SpladeEncoder.Load(directory, options);
+    public ISparseEncoder Load(string directory, SpladeEncoderOptions options, TextWriter? warnings) => SpladeEncoder.Load(directory, options, warnings);
 }

@@ -42,15 +42,17 @@ internal static class TokenizerDirectory
     /// <summary>One token per line, id = line number; like HF's load_vocab only the newline is removed.</summary>
     internal static string[] ReadVocabTxt(string path)
     {
-        var tokens = new List<string>(32_000);
-        using (var reader = new StreamReader(path))
-        {
-            while (reader.ReadLine() is { } line)
-                tokens.Add(line);
-        }
+        using var reader = new StreamReader(path);
+        return ReadVocabTxt(reader, path);
+    }
 
+    internal static string[] ReadVocabTxt(TextReader reader, string source)
+    {
+        var tokens = new List<string>(32_000);
+        while (reader.ReadLine() is { } line)
+            tokens.Add(line);
         if (tokens.Count == 0)
-            throw new DataFormatException(path, 0, "the vocabulary is empty");
+            throw new DataFormatException(source, 0, "the vocabulary is empty");
         return [.. tokens];
     }
 

@@ -2,9 +2,10 @@ namespace Disco.Text;
 
 /// <summary>
 /// Everything that shapes a WordPiece tokenizer besides its vocabulary, as read from HuggingFace's
-/// tokenizer_config.json / tokenizer.json. Defaults are BertTokenizer's.
+/// tokenizer_config.json / tokenizer.json (<see cref="WordPieceTokenizer.FromDirectory"/>) or given
+/// to <see cref="WordPieceTokenizer.Create(string, WordPieceSettings?)"/>. Defaults are BertTokenizer's.
 /// </summary>
-internal sealed record WordPieceSettings
+public sealed record WordPieceSettings
 {
     public bool LowerCase { get; init; } = true;
 

@@ -137,10 +137,31 @@ public sealed class WordPieceTokenizer
     public static WordPieceTokenizer FromDirectory(string modelDir) => TokenizerDirectory.Load(modelDir);
 
     /// <summary>A tokenizer over an in-memory vocabulary (id = position); special tokens use BERT's names.</summary>
-    public static WordPieceTokenizer FromVocabulary(IEnumerable<string> tokens, bool lowerCase = true)
+    public static WordPieceTokenizer FromVocabulary(IEnumerable<string> tokens, bool lowerCase = true) =>
+        Create(tokens, new WordPieceSettings { LowerCase = lowerCase });
+
+    /// <summary>A tokenizer over an in-memory vocabulary (id = position) with explicit settings (default BertTokenizer's).</summary>
+    public static WordPieceTokenizer Create(IEnumerable<string> vocabulary, WordPieceSettings? settings = null)
     {
-        ArgumentNullException.ThrowIfNull(tokens);
-        return new WordPieceTokenizer([.. tokens], new WordPieceSettings { LowerCase = lowerCase });
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        return new WordPieceTokenizer([.. vocabulary], settings ?? new WordPieceSettings());
+    }
+
+    /// <summary>A tokenizer over a vocab.txt file (one token per line, id = line number) with explicit settings.</summary>
+    public static WordPieceTokenizer Create(string vocabPath, WordPieceSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabPath);
+        if (!File.Exists(vocabPath))
+            throw new DiscoException($"{vocabPath}: file not found");
+        return new WordPieceTokenizer(TokenizerDirectory.ReadVocabTxt(vocabPath), settings ?? new WordPieceSettings());
+    }
+
+    /// <summary>A tokenizer over a vocab.txt stream (one token per line, id = line number) with explicit settings.</summary>
+    public static WordPieceTokenizer Create(Stream vocab, WordPieceSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocab);
+        using var reader = new StreamReader(vocab, leaveOpen: true);
+        return new WordPieceTokenizer(TokenizerDirectory.ReadVocabTxt(reader, "vocabulary stream"), settings ?? new WordPieceSettings());
     }
 
     public int? TokenToId(string token)

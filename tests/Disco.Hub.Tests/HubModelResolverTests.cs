@@ -26,7 +26,7 @@ public sealed class HubModelResolverTests
     }
 
     private static HubOptions Options(string cache, string endpoint, bool offline = false, string revision = "main")
-        => new(cache, endpoint, Token: "hf_test", Offline: offline, Revision: revision, ShowProgress: false);
+        => new(cache, endpoint, Token: "hf_test", Offline: offline, Revision: revision);
 
     [Fact]
     public void DownloadFillsTheCacheLayoutHuggingFaceHubUses()

@@ -27,7 +27,7 @@ public sealed class HubSecurityTests
         public string Cache => Path.Combine(_root.Path, "deep", "er", "hub");
 
         // Normal answers get the default waits (a loaded CI machine can be slow); the stall tests short ones.
-        public HubOptions Options(string endpoint, string revision = "main") => new(Cache, endpoint, Token: null, Revision: revision, ShowProgress: false);
+        public HubOptions Options(string endpoint, string revision = "main") => new(Cache, endpoint, Token: null, Revision: revision);
 
         public HubOptions Impatient(string endpoint, double metadataSeconds = 10, double readSeconds = 10)
             => Options(endpoint) with { MetadataTimeout = TimeSpan.FromSeconds(metadataSeconds), ReadTimeout = TimeSpan.FromSeconds(readSeconds) };

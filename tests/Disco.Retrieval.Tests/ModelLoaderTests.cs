@@ -73,7 +73,7 @@ public sealed class ModelLoaderTests
 
         public bool CanLoad(string directory) => File.Exists(Path.Combine(directory, marker));
 
-        public Core.Vectors.ISparseEncoder Load(string directory, SpladeEncoderOptions options) => Encoder;
+        public Core.Vectors.ISparseEncoder Load(string directory, SpladeEncoderOptions options, TextWriter? warnings) => Encoder;
     }
 
     private sealed class StubEncoder : Core.Vectors.ISparseEncoder

@@ -128,7 +128,9 @@ public static class ServeThroughput
     private static (ISparseEncoder, IReadOnlyList<Conversation>) Tiny(string shared, string work, int threads)
     {
         var fixtures = Path.Combine(shared, "fixtures");
-        var encoder = SpladeEncoder.Load(Path.Combine(fixtures, "tiny-splade"), new SpladeEncoderOptions(Threads: threads));
+        // libtorch's thread count is a process setting, made explicitly (not by an encoder's constructor).
+        TorchThreads.Set(threads);
+        var encoder = SpladeEncoder.Load(Path.Combine(fixtures, "tiny-splade"));
         var documents = JsonLines.Read(Path.Combine(fixtures, "golden", "golden_documents.jsonl"), (e, _) => new TextRecord(e.GetProperty("id").GetString()!, e.GetProperty("text").GetString()!)).ToList();
         IndexBuilder.FromRecords(documents, encoder, Path.Combine(work, "tiny-index"));
         return (encoder, [.. ConversationFile.Read(Path.Combine(fixtures, "golden", "golden_conversations.jsonl"))]);
@@ -152,7 +154,8 @@ public static class ServeThroughput
             _ => $"t{i}",
         }));
         var model = new BertForMaskedLM(new BertConfig());
-        var encoder = new SpladeEncoder(model, tokenizer, new SpladeEncoderOptions(Threads: threads));
+        TorchThreads.Set(threads);
+        var encoder = new SpladeEncoder(model, tokenizer, new SpladeEncoderOptions());
         var random = new Random(0);
         string Words(int n) => string.Join(' ', Enumerable.Range(0, n).Select(_ => $"t{random.Next(1000, 30000)}"));
         var conversations = Enumerable.Range(0, 64).Select(i => new Conversation($"c{i}", [new Turn(Words(8), Words(12)), new Turn(Words(7), Words(10)), new Turn(Words(6))])).ToList();

@@ -23,21 +23,19 @@ public static class AllCommand
 
     public static Command Create()
     {
-        var configName = new Option<string?>("--config-name") { Description = "Hydra configuration (default: SPLADE_CONFIG_FULLPATH or SPLADE_CONFIG_NAME, looked up in the current folder, then conf/)" };
-        var configPath = new Option<string?>("--config-path") { Description = "Folder holding --config-name and its config groups" };
         var recipe = new Option<string?>("--recipe") { Description = "Training recipe: splade (SPLADE's trainer on data.TRAIN_DATA_DIR triplets or data.TRAIN.DATASET_PATH scores) or disco (DiSCo distillation); default: disco for DiSCo's files (config.hf_training with init_dict.model_type_or_dir_q), else splade" };
         recipe.AcceptOnlyFromAmong("splade", "disco");
         var force = new Option<bool>("--force") { Description = "Run every stage, even those whose output is complete" };
-        var overrides = new Argument<string[]>("overrides") { Description = "Hydra overrides: a.b.c=value, +a.b=value, group=option", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("all", "Train, index, retrieve and evaluate from one configuration (SPLADE's splade.all), skipping completed stages")
         {
-            configName, configPath, recipe, force, overrides,
+            recipe, force,
         };
+        // --config-name, --config-path and the Hydra overrides: the configuration mechanism's own options.
+        CommandConfiguration.AddTo(command);
         command.SetAction(parse =>
         {
-            var words = parse.GetValue(overrides) ?? [];
-            var bare = words.Select(ConfigOverride.Parse).ToList();
-            var file = CommandConfiguration.HydraFile(parse.GetValue(configName), parse.GetValue(configPath), haveOverrides: true)
+            var bare = (parse.GetValue<string[]>("overrides") ?? []).Select(ConfigOverride.Parse).ToList();
+            var file = CommandConfiguration.HydraFile(parse.GetValue<string?>("--config-name"), parse.GetValue<string?>("--config-path"), haveOverrides: true)
                 ?? throw new UsageException("disco all needs a configuration: --config-name FILE, or SPLADE_CONFIG_NAME / SPLADE_CONFIG_FULLPATH as in naver/splade");
             var tree = HydraComposition.Load(file, bare);
             foreach (var o in bare)
@@ -61,7 +59,7 @@ public static class AllCommand
     private static void RunVerb(RootCommand root, string stage, IReadOnlyList<string> arguments)
     {
         Console.Error.WriteLine($"disco all: disco {string.Join(' ', arguments.Select(Quote))}");
-        var code = CliErrors.Run(root, HydraArguments.Rewrite([.. arguments]));
+        var code = CliErrors.Run(root, [.. arguments]);
         if (code != 0)
             throw new DiscoException($"stage {stage} failed (exit code {code}); its output is not marked complete");
     }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Disco.Core.IO;
 using Disco.Datasets;
 using Disco.Experiments;
-using Disco.Modeling;
+using Disco.Cli.Options;
 
 namespace Disco.Cli.Commands;
 
@@ -16,22 +16,21 @@ public static class BeirCommand
         var datasets = new Option<string[]>("--dataset") { Description = "BEIR dataset folder with corpus.jsonl, queries.jsonl and qrels/test.tsv (repeat)", Required = true };
         var cache = new Option<string>("--cache") { Description = "Folder of cached indexes, one per dataset and document model", DefaultValueFactory = _ => "beir-indexes" };
         var output = new Option<string?>("--out") { Description = "Folder for beir.json (per dataset and mean) and each dataset's run (<dataset>/run.json)" };
-        var topK = new Option<int>("--top-k") { Description = "Documents retrieved per query", DefaultValueFactory = _ => Disco.Retrieval.SearchOptions.DefaultTopK };
-        var maxLength = ModelOptions.MaxLength();
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
-        var aggregation = ModelOptions.Aggregation();
-        var threads = ModelOptions.Threads();
+        var topK = new Option<int>("--top-k", "-k") { Description = "Documents retrieved per query", DefaultValueFactory = _ => Disco.Retrieval.SearchOptions.DefaultTopK };
+        // Both models are named above: the group gives pooling, length, batch, precision and revision.
+        var encoder = new EncoderOptionGroup(null);
+        var threads = ThreadsOption.Create();
         var split = new Option<string>("--split") { Description = "qrels split (qrels/<split>.tsv)", DefaultValueFactory = _ => "test" };
         var keepIdentical = new Option<bool>("--keep-identical-ids") { Description = "Keep retrieved documents whose id equals the query id (BEIR drops them)" };
         var force = new Option<bool>("--force") { Description = "Rebuild cached indexes" };
         var command = new Command("beir", "Evaluate a SPLADE model on BEIR datasets: nDCG@10 and Recall@100 per dataset and their mean")
         {
-            docModel, queryModel, datasets, cache, output, topK, maxLength, batchSize, aggregation, threads, split, keepIdentical, force,
+            docModel, queryModel, datasets, cache, output, topK, threads, split, keepIdentical, force,
         };
+        encoder.AddTo(command);
         command.SetAction(parse =>
         {
-            var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            TorchSharp.torch.set_num_threads(threadCount);
+            var threadCount = ThreadsOption.Apply(parse, threads);
             var outDir = parse.GetValue(output);
             var progress = new ProgressStages();
             var options = new BeirOptions
@@ -39,7 +38,7 @@ public static class BeirCommand
                 CacheDirectory = parse.GetValue(cache)!,
                 TopK = parse.GetValue(topK),
                 IgnoreIdenticalIds = !parse.GetValue(keepIdentical),
-                Encoding = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(aggregation)!), parse.GetValue(maxLength), parse.GetValue(batchSize)),
+                Encoding = encoder.Build(parse),
                 SearchThreads = threadCount,
                 Force = parse.GetValue(force),
                 Split = parse.GetValue(split)!,
@@ -47,7 +46,7 @@ public static class BeirCommand
             };
             var results = new List<BeirDatasetResult>();
             using (progress)
-            using (var evaluation = new BeirEvaluation(ModelOptions.Loader(), parse.GetValue(docModel)!, parse.GetValue(queryModel), options))
+            using (var evaluation = new BeirEvaluation(encoder.Loader(parse), parse.GetValue(docModel)!, parse.GetValue(queryModel), options))
             {
                 foreach (var path in parse.GetValue(datasets)!)
                 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Modeling;
 using Disco.Modeling.Onnx;
 using Disco.Retrieval;
@@ -10,23 +11,22 @@ public static class ExportCommand
 {
     public static Command Create()
     {
-        var model = ModelOptions.Model();
+        var encoder = new EncoderOptionGroup("HuggingFace model directory or model id", modelRequired: true, "-m");
         var output = new Option<string>("--out") { Description = "Output folder (model.onnx or model_quantized.onnx, config.json, tokenizer files)", Required = true };
         var pooling = new Option<bool>("--pooling") { Description = "Pool inside the graph: output sparse_weights [batch, vocab] (SPLADE weights) instead of logits [batch, sequence, vocab]" };
-        var aggregation = ModelOptions.Aggregation();
         var quantize = new Option<string>("--quantize") { Description = "none (float32, exact) or int8 (int8 weights, dynamic uint8 activations; not exact, see docs/benchmarks.md)", DefaultValueFactory = _ => "none" };
         quantize.AcceptOnlyFromAmong("none", "int8");
         var onnx = new Command("onnx", "Write a model as an ONNX graph that ONNX Runtime and HuggingFace-style tools load (input_ids, attention_mask[, token_type_ids] -> logits or sparse_weights)");
-        foreach (var o in new Option[] { model, output, pooling, aggregation, quantize })
+        foreach (var o in new Option[] { encoder.Model!, encoder.Aggregation, encoder.Revision, output, pooling, quantize })
             onnx.Options.Add(o);
         onnx.SetAction(parse =>
         {
-            var directory = ModelOptions.Loader().Locate(parse.GetRequiredValue(model), EncoderRole.Document);
+            var directory = encoder.Loader(parse).Locate(parse.GetRequiredValue(encoder.Model!)!, EncoderRole.Document);
             var options = new OnnxExportOptions(
                 parse.GetValue(pooling),
-                ModelOptions.ParseAggregation(parse.GetValue(aggregation)!),
+                encoder.Build(parse).Aggregation,
                 parse.GetValue(quantize) == "int8" ? OnnxQuantization.DynamicInt8 : OnnxQuantization.None);
-            using var loaded = HfCheckpoint.Load(directory, out _);
+            using var loaded = HfCheckpoint.Load(directory, out _, Console.Error);
             var file = OnnxExporter.Export(loaded, parse.GetRequiredValue(output), options, directory);
             Console.Error.WriteLine($"wrote {file}");
             return 0;

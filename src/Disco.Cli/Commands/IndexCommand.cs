@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Disco.Cli.Options;
 using Disco.Core.IO;
 using Disco.Core.Queries;
 using Disco.Index;
-using Disco.Modeling;
 using Disco.Retrieval;
 
 namespace Disco.Cli.Commands;
@@ -28,16 +28,14 @@ public static class IndexCommand
             Description = "Postings buffered in memory before a segment is flushed (about 20 bytes each)",
             DefaultValueFactory = _ => IndexBuildOptions.DefaultSegmentPostings,
         };
-        var model = new Option<string?>("--model") { Description = "SPLADE model directory: encode --collection as it is indexed (document encoder)" };
+        var encoder = new EncoderOptionGroup("Document encoder (directory or HuggingFace id): encode --collection as it is indexed");
         var collection = new Option<string?>("--collection") { Description = "Collection to encode with --model: TSV id<TAB>text or JSONL {id, text|contents}" };
-        var agg = ModelOptions.Aggregation();
-        var maxLength = ModelOptions.MaxLength();
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass", DefaultValueFactory = _ => SpladeEncoderOptions.DefaultBatchSize };
-        var modelThreads = ModelOptions.Threads();
+        var threads = ThreadsOption.Create();
         var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
-            vectors, model, collection, output, impacts, segment, agg, maxLength, batchSize, modelThreads,
+            vectors, collection, output, impacts, segment, threads,
         };
+        encoder.AddTo(command);
         command.Subcommands.Add(CreateStats());
         command.Subcommands.Add(IndexInteropCommands.Import());
         command.Subcommands.Add(IndexInteropCommands.Export());
@@ -55,29 +53,29 @@ public static class IndexCommand
                 using var progress = new ConsoleProgress("indexing");
                 meta = IndexBuilder.FromVectors(vectorsPath, outDir, options, progress);
             }
-            else if (parse.GetValue(model) is string modelDir)
+            else if (parse.GetValue(encoder.Model!) is string modelDir)
             {
                 var collectionPath = Core.IO.DataPaths.Resolve(parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE"));
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
-                var encoderOptions = new SpladeEncoderOptions(ModelOptions.ParseAggregation(parse.GetValue(agg)!), parse.GetValue(maxLength), parse.GetValue(batchSize), Threads: parse.GetValue(modelThreads));
-                var loader = ModelOptions.Loader();
+                ThreadsOption.Apply(parse, threads);
+                var loader = encoder.Loader(parse);
                 var resolved = loader.Locate(modelDir, EncoderRole.Document);
-                using var encoder = loader.LoadDirectory(resolved, encoderOptions);
+                using var documentEncoder = loader.LoadDirectory(resolved, encoder.Build(parse));
                 var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));
                 using var progress = new ConsoleProgress("encoding and indexing", total);
-                meta = IndexBuilder.FromCollection(collectionPath, encoder, outDir, options, progress, new Dictionary<string, string>
+                meta = IndexBuilder.FromCollection(collectionPath, documentEncoder, outDir, options, progress, new Dictionary<string, string>
                 {
                     ["model"] = resolved,
-                    ["aggregation"] = parse.GetValue(agg)!,
-                    ["maxLength"] = parse.GetValue(maxLength).ToString(CultureInfo.InvariantCulture),
+                    ["aggregation"] = parse.GetValue(encoder.Aggregation)!,
+                    ["maxLength"] = parse.GetValue(encoder.MaxLength).ToString(CultureInfo.InvariantCulture),
                 });
             }
             else
             {
                 throw new UsageException("give --vectors FILE, or --model DIR with --collection FILE");
             }
-            if (parse.GetValue(vectors) is { Length: > 0 } && parse.GetValue(model) is not null)
+            if (parse.GetValue(vectors) is { Length: > 0 } && parse.GetValue(encoder.Model!) is not null)
                 Console.Error.WriteLine("note: --vectors given, --model ignored");
             Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
             return 0;
@@ -89,7 +87,7 @@ public static class IndexCommand
     {
         var directory = new Argument<string>("DIR") { Description = "Index directory" };
         var queries = new Option<string?>("--queries") { Description = "Queries for the FLOPS estimate: vectors JSONL, or with --model TSV id<TAB>text or conversations JSONL" };
-        var encoding = new QueryEncodingOptions();
+        var encoding = new QueryEncoding();
         var output = new Option<string?>("--out") { Description = "Where to write index_stats.json, index_dist.json, index_dist.svg, flops.json (default DIR/stats)" };
         var maxTerms = new Option<int?>("--query-max-terms") { Description = "Keep the N largest query weights" };
         var minWeight = new Option<float>("--query-min-weight") { Description = "Drop query weights below this" };
@@ -120,8 +118,9 @@ public static class IndexCommand
             if (parse.GetValue(queries) is string queryPath)
             {
                 var read = QueryFile.Read(queryPath);
-                using var encoder = encoding.LoadEncoder(parse, queryPath, read, Environment.ProcessorCount);
-                var retriever = new ConversationalRetriever(encoder, index, new RetrieverOptions(encoding.Flattening(parse)));
+                ThreadsOption.Apply(parse, encoding.Threads);
+                using var encoder = encoding.LoadEncoder(parse, queryPath, read);
+                var retriever = new ConversationalRetriever(encoder, index, new RetrieverOptions(encoding.Flattening.Build(parse)));
                 IReadOnlyList<SearchQuery> prepared;
                 using (var progress = new ConsoleProgress("encoding queries", read.Count))
                     prepared = retriever.PrepareMany(read, new SearchOptions(Pruning: new QueryOptions(parse.GetValue(maxTerms), parse.GetValue(minWeight))), progress);

@@ -36,7 +36,7 @@ public static class IndexInteropCommands
             var src = parse.GetValue(source)!;
             var outDir = parse.GetValue(output)!;
             var vocabulary = parse.GetValue(vocab) is string v ? VocabularyFile.Read(v)
-                : parse.GetValue(model) is string m ? WordPieceTokenizer.FromDirectory(ModelOptions.Loader().Locate(m, Disco.Retrieval.EncoderRole.Document)).Vocabulary
+                : parse.GetValue(model) is string m ? WordPieceTokenizer.FromDirectory(Options.CliModels.Loader().Locate(m, Disco.Retrieval.EncoderRole.Document)).Vocabulary
                 : null;
             var clock = Stopwatch.StartNew();
             IndexMetadata meta;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Disco.Core.Conversations;
+using Disco.Cli.Options;
 using Disco.Core.Queries;
 using Disco.Core.Runs;
 using Disco.Modeling;
@@ -22,34 +22,30 @@ public static class RerankCommand
         var queries = new Option<string>("--queries") { Description = "Queries: TSV id<TAB>text or conversations JSONL (flattened as for the query encoder, or --rewrite)", Required = true };
         var collection = new Option<string>("--collection") { Description = "Passages: TSV id<TAB>text or JSONL (only the run's top documents are kept in memory)", Required = true };
         var depth = new Option<int>("--depth") { Description = "Documents reranked per query; the rest follow in first-stage order", DefaultValueFactory = _ => RerankerOptions.DefaultDepth };
-        var output = new Option<string>("--out") { Description = "Reranked run (.json for SPLADE JSON, else TREC)", Required = true };
-        var format = new Option<string?>("--format") { Description = "trec or json; default from the --out extension" };
-        format.AcceptOnlyFromAmong([.. RunFormats.Names]);
+        var output = new RunOutputOptionGroup("Reranked run (.json for SPLADE JSON, else TREC)", "disco-rerank");
         var maxLength = new Option<int>("--max-length") { Description = "Tokens per query-passage pair including [CLS] and both [SEP]; the passage is cut first", DefaultValueFactory = _ => CrossEncoderOptions.DefaultMaxLength };
         var batchSize = new Option<int>("--batch-size") { Description = "Pairs per forward pass (pairs are sorted by length)", DefaultValueFactory = _ => CrossEncoderOptions.DefaultBatchSize };
-        var history = new Option<string>("--history") { Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ...), last (q_n only) or questions", DefaultValueFactory = _ => "full" };
-        history.AcceptOnlyFromAmong("full", "last", "questions");
+        var flattening = new FlatteningOptionGroup();
         var rewrite = new Option<bool>("--rewrite") { Description = "Use each conversation's rewrite (its \"rewrite\" field) as the query instead of flattening it" };
-        var threads = ModelOptions.Threads();
-        var precision = ModelOptions.Precision();
-        var tag = new Option<string>("--tag") { Description = "Run tag (TREC column 6)", DefaultValueFactory = _ => "disco-rerank" };
+        var threads = ThreadsOption.Create();
+        // Only the precision and revision options of the encoder group apply to a cross-encoder.
+        var encoder = new EncoderOptionGroup(null);
         var command = new Command("rerank", "Rerank the top documents of a run with a cross-encoder")
         {
-            model, run, queries, collection, depth, output, format, maxLength, batchSize, history, rewrite, threads, precision, tag,
+            model, run, queries, collection, depth, maxLength, batchSize, rewrite, threads, encoder.Precision, encoder.Revision,
         };
+        output.AddTo(command);
+        flattening.AddTo(command);
         command.SetAction(parse =>
         {
             if (parse.GetValue(depth) < 1)
                 throw new UsageException("--depth must be at least 1");
-            var outPath = parse.GetValue(output)!;
-            var runFormat = RunFormats.ForPath(outPath, parse.GetValue(format) is { } f ? RunFormats.Parse(f) : null);
-            if (parse.GetValue(threads) is int n)
-                TorchSharp.torch.set_num_threads(n);
+            ThreadsOption.Apply(parse, threads);
             var firstStage = Run.Read(parse.GetValue(run)!);
-            var options = new RerankerOptions(parse.GetValue(depth), Flattening(parse.GetValue(history)!), parse.GetValue(rewrite));
-            var directory = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
-            using var crossEncoder = CrossEncoder.Load(directory,
-                new CrossEncoderOptions(parse.GetValue(maxLength), parse.GetValue(batchSize), ModelOptions.ParsePrecision(parse.GetValue(precision)!)), Console.Error);
+            var options = new RerankerOptions(parse.GetValue(depth), flattening.Build(parse), parse.GetValue(rewrite));
+            var directory = encoder.Loader(parse).Locate(parse.GetValue(model)!, EncoderRole.Document);
+            var precision = parse.GetValue(encoder.Precision) == "bfloat16" ? SpladePrecision.Bf16 : SpladePrecision.Fp32;
+            using var crossEncoder = CrossEncoder.Load(directory, new CrossEncoderOptions(parse.GetValue(maxLength), parse.GetValue(batchSize), precision), Console.Error);
             var reranker = new Reranker(crossEncoder, options);
             var queryPath = parse.GetValue(queries)!;
             var texts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -67,14 +63,11 @@ public static class RerankCommand
                 clock.Restart();
                 reranked = reranker.Rerank(firstStage, texts, passages, progress.Stage("reranking pairs", pairs));
             }
-            reranked.Write(outPath, runFormat, parse.GetValue(tag)!);
+            var outPath = output.Write(parse, reranked);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"reranked {pairs} pairs of {reranked.Count} queries in {clock.Elapsed.TotalSeconds:F2}s ({pairs / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F1} pairs/s); wrote {outPath}"));
             return 0;
         });
         return command;
     }
-
-    private static FlatteningOptions Flattening(string history) =>
-        new(history switch { "last" => FlatteningMode.LastQuestion, "questions" => FlatteningMode.QuestionsOnly, _ => FlatteningMode.Full });
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Disco.Cli.Options;
 using Disco.Core.Runs;
 using Disco.Datasets;
 
@@ -15,17 +16,17 @@ public static class RunsCommand
     {
         var runs = new Option<string[]>("--run") { Description = "Run file, TREC or SPLADE JSON (repeat; on a repeated passage the later run's score wins)", Required = true };
         var duplicates = new Option<string?>("--duplicates") { Description = "Duplicate documents list: each line a kept document id followed by its duplicates" };
-        var topK = new Option<int>("--top-k", "-k") { Description = "Documents kept per query", DefaultValueFactory = _ => Disco.Retrieval.SearchOptions.DefaultTopK };
-        var output = new Option<string>("--out") { Description = "Merged run (.json for SPLADE JSON, else TREC)", Required = true };
-        var merge = new Command("merge", "Merge sharded runs and drop CAsT 2022 duplicate documents") { runs, duplicates, topK, output };
+        var topK = TopKOption.Create("Documents kept per query");
+        var output = new RunOutputOptionGroup("Merged run", defaultTag: "disco-merged");
+        var merge = new Command("merge", "Merge sharded runs and drop CAsT 2022 duplicate documents") { runs, duplicates };
+        topK.AddTo(merge);
+        output.AddTo(merge);
         merge.SetAction(parse =>
         {
-            if (parse.GetValue(topK) < 1)
-                throw new UsageException("--top-k must be at least 1");
+            var k = TopKOption.Get(parse, topK);
             var drop = parse.GetValue(duplicates) is { } path ? Cast2022RunMerger.ReadDuplicates(path) : null;
-            var merged = Cast2022RunMerger.Merge(parse.GetValue(runs)!.Select(path => Run.Read(path)), drop, parse.GetValue(topK));
-            var outPath = parse.GetValue(output)!;
-            merged.Write(outPath, tag: "disco-merged");
+            var merged = Cast2022RunMerger.Merge(parse.GetValue(runs)!.Select(path => Run.Read(path)), drop, k);
+            var outPath = output.Write(parse, merged);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"merged {merged.Count} queries, {merged.Rankings.Sum(r => r.Count)} passages into {outPath}"));
             return 0;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Retrieval;
 using Disco.Server;
 
@@ -13,7 +14,7 @@ public static class ServeCommand
     public static Command Create()
     {
         var index = new Option<string>("--index") { Description = "Index directory; reopened on POST /v1/admin/reload or SIGHUP", Required = true };
-        var encoding = new QueryEncodingOptions();
+        var encoding = new QueryEncoding();
         var searching = new SearchOptionGroup();
         var documentModel = new Option<string?>("--doc-model") { Description = "Document encoder for /v1/encode with kind document (default: the query model's document encoder)" };
         var collection = new Option<string?>("--collection") { Description = "Collection (TSV id<TAB>text or JSONL) whose passage texts answers carry" };
@@ -21,7 +22,6 @@ public static class ServeCommand
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port)", DefaultValueFactory = _ => DiscoServerOptions.DefaultPort };
         var cors = new Option<string[]>("--cors") { Description = "Allow browser calls from this origin (repeatable); CORS is off without it" };
         var apiKey = new Option<string?>("--api-key") { Description = $"Require this key on /v1/* and /metrics (Authorization: Bearer KEY or X-API-Key); default ${ApiKeyVariable}" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads for encoding (default: all cores)" };
         var workers = new Option<int>("--search-workers") { Description = "Searches running at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var window = new Option<double>("--batch-window-ms") { Description = "How long a query waits for others to share its encoder call (0: encode what is waiting at once)", DefaultValueFactory = _ => MicroBatchOptions.DefaultWindowMilliseconds };
         var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for", DefaultValueFactory = _ => DiscoSearchOptions.DefaultMaxK };
@@ -29,12 +29,13 @@ public static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body (larger: 413)", DefaultValueFactory = _ => DiscoSearchOptions.DefaultMaxRequestBytes };
         var command = new Command("serve", "Serve conversational search over HTTP: JSON API, metrics, OpenAPI and a web page (docs/server.md)")
         {
-            index, documentModel, collection, host, port, cors, apiKey, threads, workers, window, maxK, timeout, maxBody,
+            index, documentModel, collection, host, port, cors, apiKey, workers, window, maxK, timeout, maxBody,
         };
         encoding.AddTo(command);
         searching.AddTo(command);
         command.SetAction(parse =>
         {
+            ThreadsOption.Apply(parse, encoding.Threads);
             var server = new DiscoServerOptions
             {
                 Host = parse.GetValue(host)!,
@@ -45,15 +46,15 @@ public static class ServeCommand
             var app = DiscoServer.Build(server, o =>
             {
                 o.IndexDirectory = parse.GetValue(index)!;
-                o.QueryModel = encoding.Model(parse);
+                o.QueryModel = parse.GetValue(encoding.Encoder.Model!);
                 o.DocumentModel = parse.GetValue(documentModel);
                 o.Collection = parse.GetValue(collection);
-                o.Encoder = encoding.EncoderOptions(parse, parse.GetValue(threads));
+                o.Encoder = encoding.Encoder.Build(parse);
                 o.Retriever = new RetrieverOptions(
-                    encoding.Flattening(parse),
+                    encoding.Flattening.Build(parse),
                     searching.Create(parse, o.MaxK),
                     new MicroBatchOptions(parse.GetValue(window), o.Encoder.BatchSize));
-                o.Hub = ModelOptions.Loader().Hub;
+                o.Hub = encoding.Encoder.Loader(parse).Hub;
                 o.SearchWorkers = parse.GetValue(workers);
                 o.MaxK = parse.GetValue(maxK);
                 o.RequestTimeout = TimeSpan.FromMilliseconds(parse.GetValue(timeout));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Disco.Cli.Options;
 using Disco.Core;
 using Disco.Core.IO;
 using Disco.Core.Runs;
@@ -25,9 +26,10 @@ public static class TeacherCommand
         var runs = new Option<string[]>("--run") { Description = "A teacher run (JSON or TREC); repeat for each teacher", Required = true, AllowMultipleArgumentsPerToken = false };
         var method = new Option<string>("--method") { Description = "minmax-mean (default), mean, max, rrf or union", DefaultValueFactory = _ => "minmax-mean" };
         method.AcceptOnlyFromAmong("minmax-mean", "mean", "max", "rrf", "union");
-        var depth = new Option<int>("--depth") { Description = "Documents kept per query", DefaultValueFactory = _ => 1000 };
+        var depth = TopKOption.Create("Documents kept per query", "--depth");
         var output = new Option<string>("--out") { Description = "Fused run (JSON {qid: {docid: score}} when the name ends in .json, else TREC)", Required = true };
-        var command = new Command("fuse", "Fuse several teacher runs into one (multi-teacher distillation)") { runs, method, depth, output };
+        var command = new Command("fuse", "Fuse several teacher runs into one (multi-teacher distillation)") { runs, method, output };
+        depth.AddTo(command);
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(runs)!;
@@ -41,9 +43,7 @@ public static class TeacherCommand
                 "union" => FusionMethod.Union,
                 _ => FusionMethod.MinMaxMean,
             };
-            if (parse.GetValue(depth) < 1)
-                throw new UsageException("--depth must be at least 1");
-            var fused = TeacherFusion.Fuse(paths.Select(p => Run.Read(p)).ToArray(), fusion, parse.GetValue(depth));
+            var fused = TeacherFusion.Fuse(paths.Select(p => Run.Read(p)).ToArray(), fusion, TopKOption.Get(parse, depth));
             var outPath = parse.GetValue(output)!;
             Run.FromScores(fused).Write(outPath, tag: "teacher");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fused {paths.Length} runs ({parse.GetValue(method)}) into {fused.Count} queries: {outPath}"));
@@ -65,7 +65,7 @@ public static class TeacherCommand
         var command = new Command("score", "Compute missing teacher scores SPLADE(rewrite)·SPLADE(passage)") { rewrites, collection, model, pairs, run, output, batchSize, maxLength };
         command.SetAction(parse =>
         {
-            var modelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
+            var modelDir = CliModels.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document);
             using var encoder = SpladeEncoder.Load(modelDir, new SpladeEncoderOptions(MaxLength: parse.GetValue(maxLength), BatchSize: parse.GetValue(batchSize)));
             var scorer = new TeacherScorer(encoder);
             var needed = ReadPairs(parse.GetValue(pairs)!);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Retrieval;
 using Disco.Training;
 
@@ -45,7 +46,7 @@ public static class TrainCrossEncoderCommand
                 CollectionPath = parse.GetValue(collection),
                 QrelsPath = parse.GetValue(qrels),
                 RunPath = parse.GetValue(run),
-                ModelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document),
+                ModelDir = CliModels.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document),
                 Loss = LossNames[parse.GetValue(loss)!],
                 Negatives = parse.GetValue(negatives),
                 Window = RankWindow.Parse(parse.GetValue(window)!),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Retrieval;
 using Disco.Training;
 
@@ -36,7 +37,7 @@ public static class TrainDiscoCommand
         loop.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            var queryModelDir = ModelOptions.Loader().Locate(parse.GetValue(queryModel)!, EncoderRole.Document);
+            var queryModelDir = CliModels.Loader().Locate(parse.GetValue(queryModel)!, EncoderRole.Document);
             var options = defaults with
             {
                 QueriesPath = parse.GetValue(queries),
@@ -44,7 +45,7 @@ public static class TrainDiscoCommand
                 QrelsPath = parse.GetValue(qrels),
                 TeacherRunPath = parse.GetValue(teacherRun),
                 QueryModelDir = queryModelDir,
-                DocumentModelDir = parse.GetValue(docModel) is { } doc ? ModelOptions.Loader().Locate(doc, EncoderRole.Document) : null,
+                DocumentModelDir = parse.GetValue(docModel) is { } doc ? CliModels.Loader().Locate(doc, EncoderRole.Document) : null,
                 Negatives = parse.GetValue(negatives),
                 Window = ParseWindow(parse.GetValue(window)!),
                 Dropout = parse.GetValue(dropout),

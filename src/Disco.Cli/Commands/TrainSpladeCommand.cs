@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Retrieval;
 using Disco.Training;
 
@@ -40,7 +41,7 @@ public static class TrainSpladeCommand
                 CollectionPath = parse.GetValue(collection),
                 QrelsPath = parse.GetValue(qrels),
                 HardNegativesPath = parse.GetValue(hardNegatives),
-                ModelDir = ModelOptions.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document),
+                ModelDir = CliModels.Loader().Locate(parse.GetValue(model)!, EncoderRole.Document),
                 Loss = LossNames[parse.GetValue(loss)!],
                 Dropout = parse.GetValue(dropout),
                 MaxLength = parse.GetValue(maxLength),

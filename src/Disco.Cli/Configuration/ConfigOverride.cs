@@ -8,9 +8,6 @@ public sealed record ConfigOverride(string Key, string RawValue, bool Add, bool 
 {
     public object? Value => ConfigTree.ParseValue(RawValue);
 
-    public static bool LooksLikeOverride(string token)
-        => token is not null && token.Contains('=', StringComparison.Ordinal) && !token.StartsWith('-') && token.IndexOf('=', StringComparison.Ordinal) > 0;
-
     public static ConfigOverride Parse(string token)
     {
         ArgumentNullException.ThrowIfNull(token);

@@ -5,15 +5,15 @@ namespace Disco.Cli.Configuration;
 
 /// <summary>
 /// How the keys of DiSCo's and SPLADE's Hydra configurations (sections <c>config</c>, <c>data</c>,
-/// <c>init_dict</c>, <c>hf</c>) become disco settings, per verb (docs/configuration.md has the
-/// table). Keys the target verb has no setting for are reported, not fatal, because one Hydra file
-/// serves training, indexing and retrieval alike.
+/// <c>init_dict</c>, <c>hf</c>) become disco configuration keys (option names in snake_case), per
+/// verb (docs/configuration.md has the table). Keys the target verb has no option for are
+/// reported, not fatal, because one Hydra file serves training, indexing and retrieval alike.
 /// </summary>
 public static class HydraKeyMap
 {
     private static readonly (string Hydra, string Disco)[] Index =
     [
-        ("config.index_dir", "index"),
+        ("config.index_dir", "out"),
         ("data.COLLECTION_PATH", "collection"),
         ("config.max_length", "max_length"),
         ("config.index_retrieve_batch_size", "batch_size"),
@@ -29,14 +29,14 @@ public static class HydraKeyMap
         ("config.index_retrieve_batch_size", "batch_size"),
         ("data.Q_COLLECTION_PATH", "queries"),
         ("data.EVAL_QREL_PATH", "qrels"),
-        ("config.eval_metric", "metrics"),
-        ("config.retrieval_name", "names"),
+        ("config.eval_metric", "measure"),
+        ("config.retrieval_name", "name"),
     ];
 
     private static readonly (string Hydra, string Disco)[] Train =
     [
         ("config.checkpoint_dir", "out"),
-        ("config.lr", "learning_rate"),
+        ("config.lr", "lr"),
         ("config.train_batch_size", "batch_size"),
         ("config.seed", "seed"),
         ("config.max_length", "max_length"),
@@ -46,8 +46,6 @@ public static class HydraKeyMap
         ("data.TRAIN.D_COLLECTION_PATH", "collection"),
         ("data.TRAIN.Q_COLLECTION_PATH", "queries"),
         ("data.TRAIN.QREL_PATH", "qrels"),
-        ("data.TRAIN.TOPK_mi", "rank_window_start"),
-        ("data.TRAIN.TOPK_ma", "rank_window_size"),
         ("hf.data.n_negatives", "negatives"),
         ("hf.training.num_train_epochs", "epochs"),
         ("hf.training.warmup_ratio", "warmup_ratio"),
@@ -62,9 +60,12 @@ public static class HydraKeyMap
     {
         "index" => Index,
         "retrieve" => Retrieve,
-        "train" => Train,
+        _ when IsTraining(verb) => Train,
         _ => [],
     };
+
+    /// <summary><c>train</c> and its recipes (<c>train disco</c>, <c>train splade</c>).</summary>
+    private static bool IsTraining(string verb) => verb == "train" || verb.StartsWith("train ", StringComparison.Ordinal);
 
     /// <summary>
     /// Maps a Hydra tree onto a verb's disco keys. <paramref name="knownKeys"/> are the verb's
@@ -98,10 +99,12 @@ public static class HydraKeyMap
                 Put(hydraKey, discoKey, value);
         }
         // Training reads init_dict as its starting point; checkpoint_dir is its output, not a model to load.
-        var docModel = ModelPaths(hydra, inference: verb != "train", out var queryModel);
+        var training = IsTraining(verb);
+        var docModel = ModelPaths(hydra, inference: !training, out var queryModel);
         if (docModel is not null)
         {
-            foreach (var key in new[] { "model", "doc_model" })
+            // A verb that takes a query encoder (retrieve) reads its --model as that one.
+            foreach (var key in training || knownKeys.Contains("query_model") ? ["doc_model"] : new[] { "model", "doc_model" })
             {
                 if (knownKeys.Contains(key))
                     Put("init_dict.model_type_or_dir", key, docModel);
@@ -109,7 +112,39 @@ public static class HydraKeyMap
         }
         if (queryModel is not null && knownKeys.Contains("query_model"))
             Put("init_dict.model_type_or_dir_q", "query_model", queryModel);
+        if (training)
+            AddTrainingExtras(hydra, (hydraKey, discoKey, value) => { if (value is not null) Put(hydraKey, discoKey, value); });
         return mapped;
+    }
+
+    /// <summary>
+    /// DiSCo's rank window and regularisation (spec §2.1, <c>convertl2i2hf</c>): negatives come from
+    /// teacher ranks <c>[TOPK_mi, TOPK_mi + TOPK_ma)</c>; <c>λ_d</c> and its warmup from
+    /// <c>regularizer.FLOPS</c>; <c>λ_q</c> and its warmup from <c>regularizer.L1</c> only when
+    /// <c>L1.T</c> is set — otherwise, DiSCo's quirk reproduced on purpose so the same file trains the
+    /// same model, <c>FLOPS.lambda_q</c> (or <c>λ_d</c>) with <c>FLOPS.T</c>.
+    /// </summary>
+    private static void AddTrainingExtras(ConfigTree hydra, Action<string, string, string?> put)
+    {
+        string? Get(string key) => hydra.TryGet(key, out var v) ? ConfigTree.ScalarText(v) : null;
+        if (Get("data.TRAIN.TOPK_mi") is { } start && Get("data.TRAIN.TOPK_ma") is { } size
+            && int.TryParse(start, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
+            && int.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            put("data.TRAIN.TOPK_mi", "rank_window", string.Create(CultureInfo.InvariantCulture, $"{s}:{s + n}"));
+        var lambdaD = Get("config.regularizer.FLOPS.lambda_d");
+        var warmupD = Get("config.regularizer.FLOPS.T") ?? (lambdaD is null ? null : "0");
+        put("config.regularizer.FLOPS.lambda_d", "lambda_d", lambdaD);
+        put("config.regularizer.FLOPS.T", "reg_warmup_d", warmupD);
+        if (Get("config.regularizer.L1.T") is { } l1T)
+        {
+            put("config.regularizer.L1.lambda_q", "lambda_q", Get("config.regularizer.L1.lambda_q"));
+            put("config.regularizer.L1.T", "reg_warmup_q", l1T);
+        }
+        else
+        {
+            put("config.regularizer.FLOPS.lambda_q", "lambda_q", Get("config.regularizer.FLOPS.lambda_q") ?? lambdaD);
+            put("config.regularizer.FLOPS.T", "reg_warmup_q", warmupD);
+        }
     }
 
     private static string? ModelPaths(ConfigTree hydra, bool inference, out string? queryModel)

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Disco.Modeling;
+
+namespace Disco.Cli.Options;
+
+/// <summary>
+/// <c>--threads N</c>: the cores a verb uses, for its own parallel work (search) and for libtorch,
+/// whose thread count is a process setting the CLI makes once.
+/// </summary>
+internal static class ThreadsOption
+{
+    public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and libtorch threads (default: all cores)" };
+
+    /// <summary>Applies the value to libtorch when given; returns the thread count for the verb's own work.</summary>
+    public static int Apply(ParseResult parse, Option<int?> option)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(option) is not int threads)
+            return Environment.ProcessorCount;
+        if (threads < 1)
+            throw new UsageException("--threads must be at least 1");
+        TorchThreads.Set(threads);
+        return threads;
+    }
+}
