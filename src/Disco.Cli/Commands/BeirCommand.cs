@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Disco.Cli.Options;
 using Disco.Core.IO;
 using Disco.Datasets;
 using Disco.Experiments;
-using Disco.Cli.Options;
 
 namespace Disco.Cli.Commands;
 
