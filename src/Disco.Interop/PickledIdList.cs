@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Disco.Core;
+using Disco.Core.IO;
 
 namespace Disco.Interop;
 
@@ -319,9 +320,7 @@ public sealed class PickledIdList : IDisposable
     {
         try
         {
-            var line = ReadLine(at);
-            var clean = new string([.. line.Take(64).Select(c => c is >= ' ' and < '\x7f' ? c : '?')]);
-            return clean;
+            return PickleText.Printable(ReadLine(at));
         }
         catch (DataFormatException)
         {
@@ -331,59 +330,17 @@ public sealed class PickledIdList : IDisposable
 
     private long ParseDecimal(string line, long at)
     {
-        var text = line.EndsWith('L') ? line[..^1] : line;
-        if (text is "00" or "01")
+        if (line is "00" or "01")
             throw Error(at, "a boolean is not an id");
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? v : throw Error(at, $"\"{text}\" is not a 64-bit integer");
+        return PickleText.ParseDecimal(line) ?? throw Error(at, $"\"{line}\" is not a 64-bit integer");
     }
 
-    private long LittleEndianSigned(byte[] bytes, long at)
-    {
-        if (bytes.Length > 8)
-            throw Error(at, $"an integer of {bytes.Length} bytes is larger than 64 bits");
-        if (bytes.Length == 0)
-            return 0;
-        long v = 0;
-        for (var i = bytes.Length - 1; i >= 0; i--)
-            v = (v << 8) | bytes[i];
-        var shift = 64 - 8 * bytes.Length;
-        return shift == 0 ? v : (v << shift) >> shift;
-    }
+    private long LittleEndianSigned(byte[] bytes, long at) =>
+        PickleText.LittleEndianSigned(bytes) ?? throw Error(at, $"an integer of {bytes.Length} bytes is larger than 64 bits");
 
-    private string Utf8(byte[] bytes, long at)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Error(at, "a string is not valid UTF-8");
-        }
-    }
+    private string Utf8(byte[] bytes, long at) => PickleText.Utf8(bytes) ?? throw Error(at, "a string is not valid UTF-8");
 
-    /// <summary>Python's raw-unicode-escape: latin-1 text where \uXXXX and \UXXXXXXXX stand for code points.</summary>
-    private string RawUnicodeEscape(string line, long at)
-    {
-        var sb = new StringBuilder(line.Length);
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] is 'u' or 'U')
-            {
-                var digits = line[i + 1] == 'u' ? 4 : 8;
-                if (i + 2 + digits > line.Length || !int.TryParse(line.AsSpan(i + 2, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var cp) || cp > 0x10FFFF)
-                    throw Error(at, "bad \\u escape in a string");
-                sb.Append(char.ConvertFromUtf32(cp));
-                i += 1 + digits;
-            }
-            else
-            {
-                sb.Append(line[i]);
-            }
-        }
-        return sb.ToString();
-    }
+    private string RawUnicodeEscape(string line, long at) => PickleText.RawUnicodeEscape(line) ?? throw Error(at, "bad \\u escape in a string");
 
     private enum ItemKind
     {

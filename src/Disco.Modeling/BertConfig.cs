@@ -49,6 +49,9 @@ public sealed class BertConfig : MaskedLmConfig
 
     public int TypeVocabSize { get; private init; }
 
+    /// <summary>Dropout before a classification head (<c>classifier_dropout</c>); null: <see cref="MaskedLmConfig.HiddenDropoutProb"/>, as HuggingFace.</summary>
+    public double? ClassifierDropout { get; private init; }
+
     /// <summary>Reads <c>config.json</c> from a model directory; it must describe a BERT model.</summary>
     public static new BertConfig FromDirectory(string modelDir) => FromFile(ConfigPath(modelDir));
 
@@ -91,6 +94,7 @@ public sealed class BertConfig : MaskedLmConfig
             LayerNormEps = reader.Number("layer_norm_eps", 1e-12, 0, 1, minExclusive: true),
             PadTokenId = reader.WholeNumber("pad_token_id", 0, 0, ModelLimits.MaxVocabSize),
             InitializerRange = reader.Number("initializer_range", 0.02, 0, 1),
+            ClassifierDropout = raw["classifier_dropout"] is null ? null : reader.Number("classifier_dropout", 0.1, 0, 0.999999),
         };
         config.Validate(source);
         return config;

@@ -39,16 +39,22 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 
     public Parameter WordEmbeddings => _wordEmbeddings.weight!;
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => Embed(inputIds, null);
+
+    /// <param name="inputIds">[B, T] token ids.</param>
+    /// <param name="tokenTypeIds">[B, T] segment ids (a cross-encoder's 0 for the query, 1 for the
+    /// passage); null means token type 0 everywhere, as SPLADE and DiSCo encode single segments.</param>
+    public Tensor Embed(Tensor inputIds, Tensor? tokenTypeIds)
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
         if (length > _positionEmbeddings.weight!.shape[0])
             throw new ArgumentException($"sequence length {length} exceeds max_position_embeddings {_positionEmbeddings.weight.shape[0]}");
         var summed = _wordEmbeddings.call(inputIds) + _positionEmbeddings.weight.narrow(0, 0, length);
-        // SPLADE and DiSCo encode single segments: every token has token type 0.
         if (_tokenTypeEmbeddings is not null)
-            summed = summed + _tokenTypeEmbeddings.weight![0];
+            summed = summed + (tokenTypeIds is null ? _tokenTypeEmbeddings.weight![0] : _tokenTypeEmbeddings.call(tokenTypeIds));
+        else if (tokenTypeIds is not null)
+            throw new ArgumentException("this architecture has no token types", nameof(tokenTypeIds));
         return _dropout.call(_layerNorm.call(summed)).MoveToOuterDisposeScope();
     }
 }

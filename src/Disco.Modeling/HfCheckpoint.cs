@@ -32,42 +32,60 @@ public static class HfCheckpoint
         var model = architecture.Create(config);
         try
         {
-            var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            var origin = new Dictionary<string, string>(StringComparer.Ordinal);
-            try
-            {
-                foreach (var file in files)
-                {
-                    foreach (var (key, tensor) in ReadWeights(file))
-                    {
-                        if (!stored.TryAdd(key, tensor))
-                        {
-                            tensor.Dispose();
-                            throw new DiscoException($"{file}: tensor '{key}' also appears in {origin[key]}");
-                        }
-                        origin[key] = file;
-                    }
-                }
-                report = Apply(architecture, model, stored, modelDir, files, origin);
-            }
-            finally
-            {
-                foreach (var t in stored.Values)
-                    t.Dispose();
-            }
+            report = LoadInto(model, modelDir, files, new KeyRules(architecture.CanonicalName, architecture.IsIgnored, architecture.LegacyNames), architecture.ClassName);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        if (warnings is not null)
-        {
-            foreach (var line in report.Warnings)
-                warnings.WriteLine($"warning: {line}");
-        }
+        Warn(report, warnings);
         model.eval();
         return model;
+    }
+
+    /// <summary>How stored keys map onto a model's parameters (an architecture's rules, or a head's variant of them).</summary>
+    /// <param name="CanonicalName">The parameter name a stored key means.</param>
+    /// <param name="IsIgnored">Canonical names dropped without a warning.</param>
+    /// <param name="LegacyNames">Parameter → older name, used only when the current name is absent.</param>
+    internal sealed record KeyRules(Func<string, string> CanonicalName, Func<string, bool> IsIgnored, IReadOnlyDictionary<string, string> LegacyNames);
+
+    /// <summary>Writes a load report's warnings, one line each, to <paramref name="warnings"/> (null: nowhere).</summary>
+    internal static void Warn(CheckpointLoadReport report, TextWriter? warnings)
+    {
+        if (warnings is null)
+            return;
+        foreach (var line in report.Warnings)
+            warnings.WriteLine($"warning: {line}");
+    }
+
+    /// <summary>Copies the tensors of <paramref name="files"/> into <paramref name="model"/>'s parameters by HuggingFace name.</summary>
+    /// <param name="architecture">HuggingFace's class name of the model, for the report's warnings.</param>
+    internal static CheckpointLoadReport LoadInto(nn.Module model, string modelDir, IReadOnlyList<string> files, KeyRules rules, string architecture)
+    {
+        var stored = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var origin = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var file in files)
+            {
+                foreach (var (key, tensor) in ReadWeights(file))
+                {
+                    if (!stored.TryAdd(key, tensor))
+                    {
+                        tensor.Dispose();
+                        throw new DiscoException($"{file}: tensor '{key}' also appears in {origin[key]}");
+                    }
+                    origin[key] = file;
+                }
+            }
+            return Apply(rules, model, stored, modelDir, files, origin, architecture);
+        }
+        finally
+        {
+            foreach (var t in stored.Values)
+                t.Dispose();
+        }
     }
 
     /// <summary>
@@ -76,6 +94,13 @@ public static class HfCheckpoint
     /// the tokenizer files found in <paramref name="tokenizerDir"/> when it is given.
     /// </summary>
     public static void Save(MaskedLanguageModel model, string modelDir, string? tokenizerDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Save(model, model.Config.ToJson(), modelDir, tokenizerDir);
+    }
+
+    /// <summary>Writes any module's parameters (float32, HF names) with <paramref name="configJson"/> as config.json.</summary>
+    internal static void Save(nn.Module model, string configJson, string modelDir, string? tokenizerDir)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelDir);
@@ -93,7 +118,7 @@ public static class HfCheckpoint
             foreach (var (_, t) in tensors)
                 t.Dispose();
         }
-        AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), model.Config.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(modelDir, ConfigFile), configJson);
         if (tokenizerDir is not null)
             CopyTokenizerFiles(tokenizerDir, modelDir);
     }
@@ -156,23 +181,23 @@ public static class HfCheckpoint
             : TorchCheckpointFile.Read(file);
     }
 
-    private static CheckpointLoadReport Apply(MaskedLmArchitecture architecture, MaskedLanguageModel model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin)
+    private static CheckpointLoadReport Apply(KeyRules rules, nn.Module model, Dictionary<string, Tensor> stored, string modelDir, IReadOnlyList<string> files, Dictionary<string, string> origin, string architecture)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
-        var legacy = architecture.LegacyNames.Values.ToHashSet(StringComparer.Ordinal);
+        var legacy = rules.LegacyNames.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var key in stored.Keys)
         {
-            var canonical = architecture.CanonicalName(key);
-            if (architecture.IsIgnored(canonical) || legacy.Contains(canonical))
+            var canonical = rules.CanonicalName(key);
+            if (rules.IsIgnored(canonical) || legacy.Contains(canonical))
                 continue;
             if (!byName.TryAdd(canonical, key))
                 unexpected.Add(key);
         }
         // Older checkpoints store some tensors under former names (BERT's decoder bias under the decoder).
-        foreach (var (name, oldName) in architecture.LegacyNames)
+        foreach (var (name, oldName) in rules.LegacyNames)
         {
-            var old = stored.Keys.FirstOrDefault(k => architecture.CanonicalName(k) == oldName);
+            var old = stored.Keys.FirstOrDefault(k => rules.CanonicalName(k) == oldName);
             if (old is not null && !byName.ContainsKey(name))
                 byName[name] = old;
         }
@@ -207,6 +232,6 @@ public static class HfCheckpoint
         }
         unexpected.Sort(StringComparer.Ordinal);
         var dtypes = stored.Values.Select(t => t.dtype.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes, architecture.ClassName);
+        return new CheckpointLoadReport(modelDir, files, missing, unexpected, dtypes, architecture);
     }
 }

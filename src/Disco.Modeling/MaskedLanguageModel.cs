@@ -47,22 +47,7 @@ public abstract class MaskedLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     /// HuggingFace's initialisation: normal(0, initializer_range) weights, LayerNorm 1/0, zero biases,
     /// the padding row of the word embeddings zero. Called by subclasses once their modules exist.
     /// </summary>
-    private protected void InitializeWeights()
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, p) in named_parameters())
-        {
-            if (name.EndsWith("LayerNorm.weight", StringComparison.Ordinal) || name.EndsWith("layer_norm.weight", StringComparison.Ordinal))
-                p.fill_(1);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal))
-                p.zero_();
-            else
-                p.normal_(0, Config.InitializerRange);
-        }
-        // HF's nn.Embedding(padding_idx=pad_token_id) keeps the padding row at zero.
-        if (Config.PadTokenId >= 0 && Config.PadTokenId < Config.VocabSize)
-            WordEmbeddings[Config.PadTokenId].zero_();
-    }
+    private protected void InitializeWeights() => HfInitialization.Apply(this, Config, WordEmbeddings);
 
     /// <summary>HuggingFace's extended mask [B, 1, 1, T]: 0 where attended, the dtype's minimum where padded.</summary>
     /// <remarks>Built in the weights' dtype so a model cast to bfloat16 runs attention in one dtype.</remarks>

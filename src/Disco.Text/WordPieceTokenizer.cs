@@ -193,6 +193,31 @@ public sealed class WordPieceTokenizer
         return scratch.Ids.AsSpan(0, scratch.Count).ToArray();
     }
 
+    /// <summary>
+    /// A cross-encoder's pair <c>[CLS] first [SEP] second [SEP]</c> in at most <paramref name="maxLength"/>
+    /// tokens. When too long, the second text (the passage) is cut first, from the right; the first
+    /// (the query) is cut, from the right, only once the second is empty. (HuggingFace's
+    /// <c>only_second</c> fails instead in that case; a long conversation keeps its newest turns,
+    /// which come first in the flattened text.)
+    /// </summary>
+    /// <param name="firstSegmentLength">Tokens of token type 0: [CLS], the first text and its [SEP]; the rest have type 1.</param>
+    public int[] EncodePair(string first, string second, int maxLength, out int firstSegmentLength)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Count = 0;
+        scratch.Add(ClsId);
+        // The first text may take everything but the three special tokens.
+        AppendText(first, scratch, maxLength - 2);
+        scratch.Add(SepId);
+        firstSegmentLength = scratch.Count;
+        AppendText(second, scratch, maxLength - 1);
+        scratch.Add(SepId);
+        return scratch.Ids.AsSpan(0, scratch.Count).ToArray();
+    }
+
     /// <summary>Encodes each text and pads the rows to the longest one with [PAD]; mask 1 on real tokens.</summary>
     public TokenBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength)
     {

@@ -1,5 +1,6 @@
 using Disco.Core;
 using Disco.Core.Conversations;
+using Disco.Core.IO;
 using Disco.Core.Queries;
 using Disco.Core.Texts;
 
@@ -11,6 +12,7 @@ public static class TrainingQueries
     public static Dictionary<string, string> Read(string path, FlatteningOptions? flattening = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var queries = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -23,6 +25,7 @@ public static class TrainingQueries
     public static Dictionary<string, string> ReadCollection(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var documents = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -10,9 +10,11 @@ namespace Disco.Training;
 /// </summary>
 public static class TripletFile
 {
+    /// <param name="path">The TSV, or a folder holding SPLADE's <c>raw.tsv</c>.</param>
     public static List<TrainingTriplet> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         var triplets = new List<TrainingTriplet>();

@@ -24,6 +24,9 @@ public static class Fixtures
     /// <summary>A fixture kept in this repository (tests/fixtures), made by a dev-only script in tests/fixtures/scripts.</summary>
     public static string RepoFixture(params string[] parts) => Path.Combine([RepoRoot, "tests", "fixtures", .. parts]);
 
+    /// <summary>A tiny random one-logit BertForSequenceClassification with golden pair logits and training steps (tests/fixtures/scripts/make_tiny_cross_encoder.py).</summary>
+    public static string TinyCrossEncoder => RepoFixture("tiny-cross-encoder");
+
     /// <summary>A tiny random DistilBertForMaskedLM with its golden vectors (tests/fixtures/scripts/make_tiny_distilbert.py).</summary>
     public static string TinyDistilBert => RepoFixture("tiny-distilbert");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Disco.Modeling;
 using Disco.TestSupport;
@@ -39,8 +38,8 @@ public sealed class GoldenDiscoStepsTests
         {
             Assert.Equal(i + 1, lines[i].GetProperty("step").GetInt64());
             foreach (var name in new[] { "loss", "kl", "ce", "anti_zero" })
-                AssertRelative(steps[i].GetProperty(name).GetDouble(), lines[i].GetProperty(name).GetDouble(), 1e-4, $"step {i + 1} {name}");
-            AssertRelative(steps[i].GetProperty("grad_norm_before_clip").GetDouble(), lines[i].GetProperty("grad_norm").GetDouble(), 1e-3, $"step {i + 1} grad norm");
+                Relative.AssertClose(steps[i].GetProperty(name).GetDouble(), lines[i].GetProperty(name).GetDouble(), 1e-4, $"step {i + 1} {name}");
+            Relative.AssertClose(steps[i].GetProperty("grad_norm_before_clip").GetDouble(), lines[i].GetProperty("grad_norm").GetDouble(), 1e-3, $"step {i + 1} grad norm");
         }
 
         using var model = HfCheckpoint.Load(Path.Combine(dir.File("out"), "model", "query"), out _, null);
@@ -53,15 +52,9 @@ public sealed class GoldenDiscoStepsTests
                 continue;
             checkedCount++;
             using var values = parameters[expected.Name].detach().to_type(ScalarType.Float64);
-            AssertRelative(expected.Value.GetProperty("sum").GetDouble(), values.sum().item<double>(), 1e-3, expected.Name + " sum");
-            AssertRelative(expected.Value.GetProperty("l2").GetDouble(), values.norm().item<double>(), 1e-3, expected.Name + " l2");
+            Relative.AssertClose(expected.Value.GetProperty("sum").GetDouble(), values.sum().item<double>(), 1e-3, expected.Name + " sum");
+            Relative.AssertClose(expected.Value.GetProperty("l2").GetDouble(), values.norm().item<double>(), 1e-3, expected.Name + " l2");
         }
         Assert.Equal(parameters.Count, checkedCount);
-    }
-
-    private static void AssertRelative(double expected, double actual, double tolerance, string what)
-    {
-        var error = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), 1e-12);
-        Assert.True(error <= tolerance, string.Create(CultureInfo.InvariantCulture, $"{what}: expected {expected:R}, got {actual:R} (relative error {error:E2})"));
     }
 }

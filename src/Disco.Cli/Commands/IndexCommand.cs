@@ -74,7 +74,7 @@ public static class IndexCommand
             }
             else if (parse.GetValue(encoder.Model!) is string modelDir)
             {
-                var collectionPath = parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE");
+                var collectionPath = Core.IO.DataPaths.Resolve(parse.GetValue(collection) ?? throw new UsageException("--model needs --collection FILE"));
                 if (!File.Exists(collectionPath))
                     throw new Core.DiscoException($"{collectionPath}: file not found");
                 var total = File.ReadLines(collectionPath).LongCount(l => !string.IsNullOrWhiteSpace(l));

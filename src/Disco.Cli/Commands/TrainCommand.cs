@@ -18,7 +18,8 @@ public static class TrainCommand
         var splade = TrainSpladeCommand.Create();
         var recipe = new Option<string>("--recipe") { Description = "Alias of the subcommands: train --recipe splade ... is train splade ...", DefaultValueFactory = _ => disco.Name };
         recipe.AcceptOnlyFromAmong(disco.Name, splade.Name);
-        var command = new Command("train", "Train a query encoder: DiSCo distillation (train disco) or classic SPLADE (train splade)") { disco, splade, recipe };
+        var command = new Command("train", "Train a query encoder: DiSCo distillation (train disco) or classic SPLADE (train splade); or a reranker (train cross-encoder)") { disco, splade, recipe };
+        command.Subcommands.Add(TrainCrossEncoderCommand.Create());
         // Hidden stand-ins for the recipes' flags, so the alias reads `train --out disco` as a
         // value and not as the subcommand; their values are re-parsed by the subcommand itself.
         foreach (var option in disco.Options.Concat(splade.Options).DistinctBy(o => o.Name))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Disco.Core.Conversations;
+using Disco.Core.IO;
 using Disco.Core.Texts;
 using Disco.Core.Vectors;
 
@@ -15,6 +16,7 @@ public static class QueryFile
     public static QueryFileKind Detect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         foreach (var line in File.ReadLines(path))
@@ -38,13 +40,30 @@ public static class QueryFile
         return QueryFileKind.Texts;
     }
 
-    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds; a query id seen before is refused where it appears again.</summary>
+    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds; vectors refuse a query id seen before; a text file's repeated id keeps its first line (see <see cref="DistinctTexts"/>).</summary>
     public static IReadOnlyList<Query> Read(string path) => Detect(path) switch
     {
-        QueryFileKind.Vectors => [.. VectorFile.Read(path, uniqueIds: true).Select(Query.FromTerms)],
-        QueryFileKind.Conversations => [.. ConversationFile.Read(path).Select(Query.FromConversation)],
-        _ => [.. TextRecordFile.Read(path, uniqueIds: true).Select(r => Query.FromText(r.Id, r.Text))],
+        QueryFileKind.Vectors => [.. VectorFile.Read(DataPaths.Resolve(path), uniqueIds: true).Select(Query.FromTerms)],
+        QueryFileKind.Conversations => [.. ConversationFile.Read(DataPaths.Resolve(path)).Select(Query.FromConversation)],
+        _ => [.. DistinctTexts(path).Select(r => Query.FromText(r.Id, r.Text))],
     };
+
+    /// <summary>
+    /// Text records, a repeated id read once (its first line). SPLADE's toy <c>dev_queries</c> lists
+    /// two ids twice (once with another text); SPLADE retrieves both lines and merges their results
+    /// under the one id. Deviation, on purpose: a run holds one ranking per query, so disco keeps
+    /// the first line's query.
+    /// </summary>
+    private static IEnumerable<TextRecord> DistinctTexts(string path)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in TextRecordFile.Read(path))
+        {
+            if (!seen.Add(record.Id))
+                continue;
+            yield return record;
+        }
+    }
 
     /// <summary>
     /// Reads query texts as an encoder sees them: texts as they are, conversations flattened with
@@ -53,7 +72,7 @@ public static class QueryFile
     public static IEnumerable<TextRecord> ReadTexts(string path, FlatteningOptions? flattening = null) => Detect(path) switch
     {
         QueryFileKind.Vectors => throw new DiscoException($"{path}: holds encoded vectors, not texts or conversations"),
-        QueryFileKind.Conversations => ConversationFile.Read(path).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
-        _ => TextRecordFile.Read(path, uniqueIds: true),
+        QueryFileKind.Conversations => ConversationFile.Read(DataPaths.Resolve(path)).Select(c => new TextRecord(c.Id, ConversationFlattener.Flatten(c, flattening))),
+        _ => DistinctTexts(path),
     };
 }

@@ -60,10 +60,19 @@ public sealed class Run : IReadOnlyDictionary<string, IReadOnlyDictionary<string
         return new Run(scores.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => Ranking.FromScores(q.Key, q.Value, depth)));
     }
 
-    /// <summary>Reads a run, TREC or JSON (told apart by the first non-blank character), reporting bytes read.</summary>
+    /// <summary>
+    /// Reads a run, TREC or JSON (told apart by the first non-blank character) or SPLADE's pickled
+    /// scores (<c>*.pkl.gz</c>, told apart by their first bytes), reporting bytes read.
+    /// </summary>
     public static Run Read(string path, IProgress<long>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path) && RestrictedPickle.LooksLikePickle(path))
+        {
+            var scores = ReadPickle(path);
+            progress?.Report(new FileInfo(path).Length);
+            return scores;
+        }
         if (!NestedJsonFile.LooksLikeJson(path))
             return ReadTrec(path, progress);
         var run = ReadJson(path);
@@ -112,6 +121,36 @@ public sealed class Run : IReadOnlyDictionary<string, IReadOnlyDictionary<string
         ArgumentException.ThrowIfNullOrEmpty(path);
         var raw = NestedJsonFile.Read(path, "score", ParseScore);
         return new Run(raw.Select(q => new Ranking(q.Key, q.Value)));
+    }
+
+    /// <summary>
+    /// Reads SPLADE's pickled scores <c>{qid: {docid: score}}</c> (gzip-compressed or not; ids may be
+    /// ints or strings, scores ints or floats) through <see cref="RestrictedPickle"/>, which runs
+    /// nothing from the file. Documents keep the file's order.
+    /// </summary>
+    public static Run ReadPickle(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (RestrictedPickle.Read(path) is not Dictionary<string, object> queries)
+            throw new DataFormatException(path, 0, "the pickle does not hold a dict {qid: {docid: score}}");
+        var rankings = new List<Ranking>(queries.Count);
+        foreach (var (qid, docs) in queries)
+        {
+            if (docs is not Dictionary<string, object> scored)
+                throw new DataFormatException(path, 0, $"query '{qid}': expected a dict {{docid: score}}");
+            var scores = new Dictionary<string, double>(scored.Count, StringComparer.Ordinal);
+            foreach (var (doc, value) in scored)
+            {
+                scores[doc] = value switch
+                {
+                    long n => n,
+                    double d when !double.IsNaN(d) => d,
+                    _ => throw new DataFormatException(path, 0, $"query '{qid}', document '{doc}': the score is not a number"),
+                };
+            }
+            rankings.Add(new Ranking(qid, scores));
+        }
+        return new Run(rankings);
     }
 
     /// <summary>Writes the run atomically in <see cref="RunFormats.ForPath"/>'s format; <paramref name="tag"/> fills TREC's last column.</summary>

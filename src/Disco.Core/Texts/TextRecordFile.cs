@@ -24,10 +24,12 @@ public static class TextRecordFile
 
     /// <summary>
     /// Reads the texts of a file (strict UTF-8). <paramref name="uniqueIds"/> refuses an id seen
-    /// before (queries); collections are checked for duplicate ids where an index is built.
+    /// before; collections are checked for duplicate ids where an index is built.
     /// </summary>
+    /// <param name="path">A TSV or JSONL file, or a folder holding SPLADE's <c>raw.tsv</c>.</param>
     public static IEnumerable<TextRecord> Read(string path, bool skipHeader = false, bool uniqueIds = false)
     {
+        path = DataPaths.Resolve(path);
         if (!File.Exists(path))
             throw new DiscoException($"{path}: file not found");
         return LooksLikeJsonl(path) ? ReadJsonl(path, uniqueIds) : ReadTsv(path, skipHeader, uniqueIds);

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Disco.Core;
+using Disco.Core.Reranking;
+using Disco.TestSupport;
+
+namespace Disco.Modeling.Tests;
+
+public class CrossEncoderTests
+{
+    private sealed record GoldenPair(string Query, string Doc, int MaxLength, int[] InputIds, int[] TokenTypeIds, double Logit);
+
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private static readonly IReadOnlyList<GoldenPair> Pairs = [.. File.ReadLines(Path.Combine(Fixtures.TinyCrossEncoder, "golden_pairs.jsonl"))
+        .Select(l => JsonSerializer.Deserialize<GoldenPair>(l, SnakeCase)!)];
+
+    private static readonly Dictionary<string, string> Texts = GoldenRecords.Documents.ToDictionary(d => d.Id, d => d.Text)
+        .Concat(GoldenRecords.Conversations.Select(c => KeyValuePair.Create(c.Id, c.Flattened))).ToDictionary();
+
+    [Fact]
+    public void Pairs_encode_and_score_as_the_independent_reference()
+    {
+        foreach (var group in Pairs.GroupBy(p => p.MaxLength))
+        {
+            // A batch size that does not divide the pair count, so padding and the last short batch are both exercised.
+            using var encoder = CrossEncoder.Load(Fixtures.TinyCrossEncoder, new CrossEncoderOptions(group.Key, BatchSize: 13));
+            var rows = group.ToList();
+            var pairs = rows.Select(p => new QueryPassagePair(Texts[p.Query], Texts[p.Doc])).ToList();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var encoded = encoder.Encode(pairs[i]);
+                var where = $"{rows[i].Query}/{rows[i].Doc} at {group.Key}";
+                Assert.True(rows[i].InputIds.SequenceEqual(encoded.Ids), $"{where}: ids differ");
+                Assert.Equal(rows[i].TokenTypeIds.Count(t => t == 0), encoded.FirstSegmentLength);
+            }
+            var scores = encoder.Score(pairs);
+            for (var i = 0; i < rows.Count; i++)
+                Assert.True(Math.Abs(scores[i] - rows[i].Logit) <= 1e-4 + (1e-4 * Math.Abs(rows[i].Logit)), $"{rows[i].Query}/{rows[i].Doc} at {group.Key}: {scores[i]} vs {rows[i].Logit}");
+        }
+    }
+
+    [Fact]
+    public void A_masked_lm_checkpoint_is_refused_for_scoring_and_becomes_a_cross_encoder_for_training()
+    {
+        var error = Assert.Throws<DiscoException>(() => CrossEncoderCheckpoint.Load(Fixtures.TinySplade, out _));
+        Assert.Contains("one label", error.Message, StringComparison.Ordinal);
+
+        using var temp = new TempDirectory();
+        using (var model = CrossEncoderCheckpoint.LoadForTraining(Fixtures.TinySplade, out var report))
+        {
+            // The classifier is new (this checkpoint keeps BERT's pooler); the MLM head is simply not used.
+            Assert.Equal(["classifier.bias", "classifier.weight"], report.MissingKeys.Order(StringComparer.Ordinal));
+            Assert.Empty(report.UnexpectedKeys);
+            CrossEncoderCheckpoint.Save(model, temp.Path, Fixtures.TinySplade);
+        }
+        Assert.Equal(1, CrossEncoderCheckpoint.LabelCount(temp.Path));
+        using var reloaded = CrossEncoder.Load(temp.Path);
+        var pair = new QueryPassagePair("what is a cross-encoder?", "It reads the query and the passage together.");
+        Assert.True(float.IsFinite(reloaded.Score([pair])[0]));
+    }
+
+    [Fact]
+    public void Saving_and_loading_keeps_the_scores()
+    {
+        using var temp = new TempDirectory();
+        using var original = CrossEncoder.Load(Fixtures.TinyCrossEncoder);
+        CrossEncoderCheckpoint.Save(original.Model, temp.Path, Fixtures.TinyCrossEncoder);
+        using var reloaded = CrossEncoder.Load(temp.Path);
+        var pairs = GoldenRecords.Documents.Take(5).Select(d => new QueryPassagePair("sunglasses price", d.Text)).ToList();
+        Assert.Equal(original.Score(pairs), reloaded.Score(pairs));
+    }
+}
