@@ -11,6 +11,7 @@ using Disco.Retrieval;
 
 var data = args.Length > 0 ? args[0] : "data";
 var work = args.Length > 1 ? args[1] : "disco-example";
+Directory.CreateDirectory(work);
 
 // 1. The DiSCo pair by id, through the HuggingFace cache (HF_HOME; downloads what is missing):
 //    SPLADE++ encodes passages, DiSCo's distilled encoder reads whole conversations.

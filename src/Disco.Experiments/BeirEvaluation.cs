@@ -70,6 +70,9 @@ public sealed class BeirEvaluation : IDisposable
         if (!reused)
         {
             _documentEncoder ??= _loader.LoadDirectory(_loader.Locate(_documentModel, EncoderRole.Document), Options.Encoding);
+            // The cache is this tool's own tree: its per-dataset folder is created here, since the
+            // index builder creates only the index's folder (a mistyped parent is an error there).
+            Directory.CreateDirectory(Path.GetDirectoryName(indexDirectory)!);
             IndexBuilder.FromRecords(dataset.ReadCorpus(), _documentEncoder, indexDirectory,
                 progress: Options.Progress?.Invoke($"{dataset.Name}: indexing", null),
                 buildInfo: new Dictionary<string, string> { ["model"] = _documentModel, ["collection"] = Path.GetFullPath(dataset.CorpusPath) });

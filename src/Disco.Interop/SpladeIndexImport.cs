@@ -82,6 +82,7 @@ public sealed class SpladeIndexImport : IDisposable
         {
             if (new FileInfo(h5).Length == 0)
                 throw new DataFormatException(h5, 0, "the file is empty");
+            CheckNotTruncated(h5);
             map = MemoryMappedFile.CreateFromFile(h5, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             file = H5File.Open(view);
@@ -309,4 +310,59 @@ public sealed class SpladeIndexImport : IDisposable
 
     private static DataFormatException Unreadable(string path, string what, Exception e) =>
         new(path, 0, $"{what} failed, the file is truncated or damaged ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})");
+    /// <summary>
+    /// Refuses a file shorter than the end-of-file address its superblock records. PureHDF reads
+    /// the memory map through raw pointers, so an offset past a truncated file's end is an access
+    /// violation that kills the process instead of an exception; checking the recorded length
+    /// first turns every truncation into a one-line error.
+    /// </summary>
+    private static void CheckNotTruncated(string h5)
+    {
+        using var stream = new FileStream(h5, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Span<byte> block = stackalloc byte[64];
+        var read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+        ReadOnlySpan<byte> signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
+        // The superblock sits at offset 0 in files h5py writes (no user block); a file without the
+        // signature there is left to PureHDF, which searches further and reports its own error.
+        if (read < 9 || !block[..8].SequenceEqual(signature))
+        {
+            if (read < 9)
+                throw new DataFormatException(h5, 0, $"the file is truncated ({read} bytes, shorter than an HDF5 superblock)");
+            return;
+        }
+        var version = block[8];
+        int offsetSize, eofAt;
+        switch (version)
+        {
+            case 0 or 1:
+                // signature, 4 version bytes, reserved, sizes of offsets and lengths at 13 and 14,
+                // reserved, two K values, flags; version 1 adds 4 bytes; then base, free-space and
+                // end-of-file addresses.
+                offsetSize = block[13];
+                eofAt = 24 + (version == 1 ? 4 : 0) + 2 * offsetSize;
+                break;
+            case 2 or 3:
+                // signature, version, sizes of offsets and lengths, flags; then base, extension and
+                // end-of-file addresses.
+                offsetSize = block[9];
+                eofAt = 12 + 2 * offsetSize;
+                break;
+            default:
+                return;
+        }
+        if (offsetSize is not (2 or 4 or 8))
+            throw new DataFormatException(h5, 0, $"superblock: offset size {offsetSize} is not 2, 4 or 8");
+        if (read < eofAt + offsetSize)
+            throw new DataFormatException(h5, 0, $"the file is truncated ({read} bytes, inside the HDF5 superblock)");
+        ulong end = 0;
+        for (var i = offsetSize - 1; i >= 0; i--)
+            end = (end << 8) | block[eofAt + i];
+        var baseAddress = 0UL;
+        var baseAt = version <= 1 ? 24 + (version == 1 ? 4 : 0) : 12;
+        for (var i = offsetSize - 1; i >= 0; i--)
+            baseAddress = (baseAddress << 8) | block[baseAt + i];
+        var length = (ulong)stream.Length;
+        if (end != ulong.MaxValue >> (64 - 8 * offsetSize) && baseAddress + end > length)
+            throw new DataFormatException(h5, 0, $"the file is truncated: {length} bytes, its superblock records {baseAddress + end}");
+    }
 }
