@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using Disco.Core;
+using Disco.Core.Vectors;
 
 namespace Disco.Index;
 
@@ -17,7 +18,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly MappedFile _blocks;
     private readonly MappedFile _docIds;
     private readonly MappedFile _docOffsets;
-    private readonly Dictionary<string, int> _termIds;
+    private readonly TermTable _termTable;
     private readonly string[] _terms;
     private readonly long[] _termPostings;
     private readonly int[] _termFirstBlock;
@@ -63,9 +64,7 @@ public sealed unsafe class SparseIndex : IDisposable
             _blockStride = IndexFormat.ImpactBytes(meta.ImpactEncoding) + IndexFormat.DocBytes;
             CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
-            _termIds = new Dictionary<string, int>(_terms.Length, StringComparer.Ordinal);
-            for (var i = 0; i < _terms.Length; i++)
-                _termIds[_terms[i]] = i;
+            _termTable = new TermTable(_terms);
             Ann = meta.Ann is null || !openAnn ? null : AnnIndex.Open(directory, meta);
         }
         catch
@@ -189,7 +188,14 @@ public sealed unsafe class SparseIndex : IDisposable
 
     private static void WaitForSwap(int attempt) => Thread.Sleep(Math.Min(5 * attempt, 50));
 
-    public int? TermId(string term) => _termIds.TryGetValue(term, out var id) ? id : null;
+    public int? TermId(string term) => _termTable.Find(term) is var id and >= 0 ? id : null;
+
+    /// <summary>
+    /// The index's terms, looked up by a token's characters without building its string: hand it to
+    /// <see cref="VectorFile.Read(string, bool, TermTable?)"/> and query tokens are resolved to this
+    /// index's term ids as they are parsed (<see cref="SearchQuery.Create(SparseIndex, TermVector, QueryOptions?)"/> then uses them).
+    /// </summary>
+    public TermTable Terms => _termTable;
 
     public string Term(int termId) => _terms[termId];
 

@@ -32,11 +32,12 @@ public static class SearchCommand
             var threads = ThreadsOption.Apply(parse, encoding.Threads);
             var searchOptions = searching.Create(parse, topK);
             var queryPath = parse.GetValue(queries)!;
-            var read = QueryFile.Read(queryPath);
+            using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
+            // Vector tokens go straight to this index's term ids as the file is parsed.
+            var read = QueryFile.Read(queryPath, opened.Terms);
             // An empty query file is an error, and the run written before stays (issue 15).
             if (read.Count == 0)
                 throw new Core.DiscoException($"{queryPath}: holds no queries; the run is not written");
-            using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
             using var encoder = encoding.LoadEncoder(parse, queryPath, read);
             var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening.Build(parse), searchOptions));
             BatchSearchResult result;

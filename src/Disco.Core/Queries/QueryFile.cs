@@ -40,10 +40,15 @@ public static class QueryFile
         return QueryFileKind.Texts;
     }
 
-    /// <summary>Reads every query of the file, of the kind <see cref="Detect"/> finds; vectors refuse a query id seen before; a text file's repeated id keeps its first line (see <see cref="DistinctTexts"/>).</summary>
-    public static IReadOnlyList<Query> Read(string path) => Detect(path) switch
+    /// <summary>
+    /// Reads every query of the file, of the kind <see cref="Detect"/> finds; vectors refuse a query
+    /// id seen before; a text file's repeated id keeps its first line (see <see cref="DistinctTexts"/>).
+    /// With <paramref name="vocabulary"/> (the searched index's terms) vector tokens are resolved to
+    /// term ids as they are parsed.
+    /// </summary>
+    public static IReadOnlyList<Query> Read(string path, TermTable? vocabulary = null) => Detect(path) switch
     {
-        QueryFileKind.Vectors => [.. VectorFile.Read(DataPaths.Resolve(path), uniqueIds: true).Select(Query.FromTerms)],
+        QueryFileKind.Vectors => [.. VectorFile.Read(DataPaths.Resolve(path), uniqueIds: true, vocabulary).Select(Query.FromTerms)],
         QueryFileKind.Conversations => [.. ConversationFile.Read(DataPaths.Resolve(path)).Select(Query.FromConversation)],
         _ => [.. DistinctTexts(path).Select(r => Query.FromText(r.Id, r.Text))],
     };

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Disco.Core.IO;
@@ -159,30 +161,66 @@ public sealed class Run : IReadOnlyDictionary<string, IReadOnlyDictionary<string
         if (RunFormats.ForPath(path, format) == RunFormat.Json)
             AtomicFile.Write(path, WriteJson);
         else
-            AtomicFile.WriteText(path, w => WriteTrec(w, tag));
+            AtomicFile.Write(path, stream => WriteTrec(stream, tag));
     }
 
-    /// <summary>TREC lines in run order, ranks from 1.</summary>
-    public void WriteTrec(TextWriter writer, string tag = DefaultTag)
+    /// <summary>
+    /// TREC lines in run order, ranks from 1, as UTF-8 (a lone surrogate in an id becomes U+FFFD).
+    /// Each line is formatted straight into one pooled byte buffer (ids transcoded in place, rank
+    /// and score through <see cref="IUtf8SpanFormattable"/>), so a run of a million lines
+    /// allocates nothing per line; the score is <see cref="FormatScore(double)"/>'s text.
+    /// </summary>
+    public void WriteTrec(Stream stream, string tag = DefaultTag)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tag);
-        foreach (var ranking in _rankings)
+        var tagBytes = Encoding.UTF8.GetBytes(tag);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var used = 0;
+        try
         {
-            var docs = ranking.Documents;
-            for (var i = 0; i < docs.Count; i++)
+            foreach (var ranking in _rankings)
             {
-                writer.Write(ranking.QueryId);
-                writer.Write(" Q0 ");
-                writer.Write(docs[i].DocId);
-                writer.Write(' ');
-                writer.Write((i + 1).ToString(CultureInfo.InvariantCulture));
-                writer.Write(' ');
-                writer.Write(FormatScore(docs[i].Score));
-                writer.Write(' ');
-                writer.Write(tag);
-                writer.Write('\n');
+                var qid = Encoding.UTF8.GetBytes(ranking.QueryId);
+                var docs = ranking.Documents;
+                for (var i = 0; i < docs.Count; i++)
+                {
+                    var doc = docs[i].DocId;
+                    // qid " Q0 " doc ' ' rank ' ' score ' ' tag '\n'; a score is at most 24 characters, a rank 10.
+                    var longest = qid.Length + 4 + Encoding.UTF8.GetMaxByteCount(doc.Length) + 1 + 10 + 1 + 32 + 1 + tagBytes.Length + 1;
+                    if (buffer.Length - used < longest)
+                    {
+                        stream.Write(buffer, 0, used);
+                        used = 0;
+                        if (buffer.Length < longest)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = ArrayPool<byte>.Shared.Rent(longest);
+                        }
+                    }
+                    var line = buffer.AsSpan(used);
+                    qid.CopyTo(line);
+                    var at = qid.Length;
+                    " Q0 "u8.CopyTo(line[at..]);
+                    at += 4;
+                    at += Encoding.UTF8.GetBytes(doc, line[at..]);
+                    line[at++] = (byte)' ';
+                    (i + 1).TryFormat(line[at..], out var written, default, CultureInfo.InvariantCulture);
+                    at += written;
+                    line[at++] = (byte)' ';
+                    at += FormatScore(docs[i].Score, line[at..]);
+                    line[at++] = (byte)' ';
+                    tagBytes.CopyTo(line[at..]);
+                    at += tagBytes.Length;
+                    line[at++] = (byte)'\n';
+                    used += at;
+                }
             }
+            stream.Write(buffer, 0, used);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -214,6 +252,15 @@ public sealed class Run : IReadOnlyDictionary<string, IReadOnlyDictionary<string
     public static string FormatScore(double score) => IsFloat(score)
         ? ((float)score).ToString("R", CultureInfo.InvariantCulture)
         : score.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="FormatScore(double)"/>'s text as UTF-8 into <paramref name="destination"/> (32 bytes are always enough); returns the bytes written.</summary>
+    public static int FormatScore(double score, Span<byte> destination)
+    {
+        var done = IsFloat(score)
+            ? ((float)score).TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture)
+            : score.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+        return done ? written : throw new ArgumentException("too small for a score", nameof(destination));
+    }
 
     private static bool IsFloat(double score) => (double)(float)score == score || double.IsNaN(score);
 

@@ -13,86 +13,43 @@ public static class VectorFile
     /// <summary>
     /// Reads the vectors of a file (strict UTF-8, one object per line). <paramref name="uniqueIds"/>
     /// refuses an id seen before (queries); document ids are checked where an index is built.
+    /// With <paramref name="vocabulary"/> (an index's <see cref="TermTable"/>) each token is resolved
+    /// to its term id as it is parsed (<see cref="TermVector.TermIds"/>, -1 for a token not there).
     /// </summary>
-    public static IEnumerable<TermVector> Read(string path, bool uniqueIds = false)
+    public static IEnumerable<TermVector> Read(string path, bool uniqueIds = false, TermTable? vocabulary = null)
     {
-        var unique = uniqueIds ? new UniqueIds(path, "vector") : null;
-        foreach (var (line, lineNo) in Utf8Lines.Read(path))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            var vector = ParseLine(line, path, lineNo);
-            unique?.Add(vector.Id, lineNo);
+        ArgumentNullException.ThrowIfNull(path);
+        foreach (var (vector, _) in ReadLines(path, () => OpenFile(path), uniqueIds, vocabulary))
             yield return vector;
+    }
+
+    /// <summary>
+    /// The vectors of the stream <paramref name="open"/> opens (e.g. decompressing <paramref name="path"/>),
+    /// with their 1-based lines, read as <see cref="Read(string, bool, TermTable?)"/> does: from the
+    /// UTF-8 bytes through pooled buffers (<see cref="Utf8LineReader"/>), blank lines skipped.
+    /// </summary>
+    public static IEnumerable<(TermVector Vector, long Line)> ReadLines(string path, Func<Stream> open, bool uniqueIds = false, TermTable? vocabulary = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(open);
+        var unique = uniqueIds ? new UniqueIds(path, "vector") : null;
+        var parser = new VectorLineParser(vocabulary ?? new TermTable());
+        using var lines = new Utf8LineReader(path, open());
+        while (lines.MoveNext(out var line))
+        {
+            if (IsBlank(line))
+                continue;
+            var vector = parser.Parse(line, path, lines.LineNumber);
+            unique?.Add(vector.Id, lines.LineNumber);
+            yield return (vector, lines.LineNumber);
         }
     }
 
+    /// <summary>Parses one line already decoded (a JSON array file's element).</summary>
     public static TermVector ParseLine(string line, string path, long lineNo)
     {
-        try
-        {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(line));
-            string? id = null;
-            var terms = new List<string>();
-            var weights = new List<float>();
-            var seenVector = false;
-            var seenTerms = new HashSet<string>(StringComparer.Ordinal);
-            Expect(ref reader, JsonTokenType.StartObject, path, lineNo);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                if ((name == "id" && id is not null) || (name == "vector" && seenVector))
-                    throw new DataFormatException(path, lineNo, $"\"{name}\" appears twice");
-                if (name == "id")
-                {
-                    id = reader.TokenType switch
-                    {
-                        JsonTokenType.String => reader.GetString(),
-                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                        _ => throw new DataFormatException(path, lineNo, "\"id\" must be a string or a number"),
-                    };
-                }
-                else if (name == "vector")
-                {
-                    seenVector = true;
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                        throw new DataFormatException(path, lineNo, "\"vector\" must be an object of token: weight");
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var term = reader.GetString()!;
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.Number)
-                            throw new DataFormatException(path, lineNo, $"weight of \"{term}\" is not a number");
-                        var weight = reader.GetSingle();
-                        if (!float.IsFinite(weight))
-                            throw new DataFormatException(path, lineNo, $"weight of \"{term}\" is not a finite float ({Encoding.UTF8.GetString(reader.ValueSpan)})");
-                        if (!seenTerms.Add(term))
-                            throw new DataFormatException(path, lineNo, $"token \"{term}\" appears twice in \"vector\"");
-                        terms.Add(term);
-                        weights.Add(weight);
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            if (reader.TokenType != JsonTokenType.EndObject)
-                throw new DataFormatException(path, lineNo, $"expected a member name or '}}', found {reader.TokenType}");
-            // One object per line: anything after it (a second object) is refused, not ignored.
-            if (reader.Read())
-                throw new DataFormatException(path, lineNo, "unexpected content after the object (one object per line)");
-            if (id is null)
-                throw new DataFormatException(path, lineNo, "missing \"id\"");
-            if (!seenVector)
-                throw new DataFormatException(path, lineNo, "missing \"vector\"");
-            return new TermVector(id, [.. terms], [.. weights]);
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, lineNo, $"invalid JSON: {e.Message}");
-        }
+        ArgumentNullException.ThrowIfNull(line);
+        return new VectorLineParser(new TermTable()).Parse(Encoding.UTF8.GetBytes(line), path, lineNo);
     }
 
     public static void WriteLine(Utf8JsonWriter writer, TermVector vector)
@@ -124,9 +81,17 @@ public static class VectorFile
         });
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string path, long lineNo)
+    private static FileStream OpenFile(string path)
     {
-        if (!reader.Read() || reader.TokenType != type)
-            throw new DataFormatException(path, lineNo, $"expected a JSON {type}");
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: file not found");
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    /// <summary>Blank as <see cref="string.IsNullOrWhiteSpace"/> sees it (ASCII checked on the bytes; other whitespace decoded).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        var first = line.IndexOfAnyExcept(" \t\v\f"u8);
+        return first < 0 || (line[first] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line)));
     }
 }

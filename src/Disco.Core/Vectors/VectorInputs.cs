@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Disco.Core.IO;
 
 namespace Disco.Core.Vectors;
 
@@ -93,12 +92,8 @@ public static class VectorInputs
             yield break;
         }
         // Strict UTF-8 with file:line errors (a BOM is accepted).
-        foreach (var (line, lineNo) in Utf8Lines.Read(path, () => Open(path)))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            yield return (VectorFile.ParseLine(line, path, lineNo), lineNo);
-        }
+        foreach (var read in VectorFile.ReadLines(path, () => Open(path)))
+            yield return read;
     }
 
     private static Stream Open(string path)

@@ -35,6 +35,8 @@ public sealed class SearchQuery
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(vector);
         options ??= new QueryOptions();
+        if (vector.TermIds is { } ids && ReferenceEquals(vector.Table, index.Terms))
+            return Resolved(vector, ids, options);
         var merged = new Dictionary<string, float>(StringComparer.Ordinal);
         for (var i = 0; i < vector.Terms.Length; i++)
             merged[vector.Terms[i]] = merged.GetValueOrDefault(vector.Terms[i]) + vector.Weights[i];
@@ -49,6 +51,44 @@ public sealed class SearchQuery
         }
         pairs.Sort((a, b) => a.Term.CompareTo(b.Term));
         return new SearchQuery(vector.Id, [.. pairs.Select(p => p.Term)], [.. pairs.Select(p => p.Weight)]);
+    }
+
+    /// <summary>
+    /// The same query as the strings give, from term ids the vector reader resolved against this
+    /// index (<see cref="SparseIndex.Terms"/>): the reader refuses a token twice, so there is
+    /// nothing to merge, and no string is looked up again.
+    /// </summary>
+    private static SearchQuery Resolved(TermVector vector, int[] ids, QueryOptions options)
+    {
+        var kept = new List<int>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var w = vector.Weights[i];
+            if (w > 0 && w >= options.MinWeight && float.IsFinite(w))
+                kept.Add(i);
+        }
+        if (options.MaxTerms is int max and > 0 && kept.Count > max)
+        {
+            kept.Sort((a, b) => vector.Weights[a] != vector.Weights[b] ? vector.Weights[b].CompareTo(vector.Weights[a]) : string.CompareOrdinal(vector.Terms[a], vector.Terms[b]));
+            kept.RemoveRange(max, kept.Count - max);
+        }
+        var terms = new int[kept.Count];
+        var weights = new float[kept.Count];
+        var n = 0;
+        foreach (var i in kept)
+        {
+            if (ids[i] < 0)
+                continue;
+            terms[n] = ids[i];
+            weights[n++] = vector.Weights[i];
+        }
+        if (n < terms.Length)
+        {
+            Array.Resize(ref terms, n);
+            Array.Resize(ref weights, n);
+        }
+        Array.Sort(terms, weights);
+        return new SearchQuery(vector.Id, terms, weights);
     }
 
     /// <summary>
