@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Disco.Core.Vectors;
 using Disco.Index;
 using Disco.Index.Bench;
 
@@ -17,10 +18,22 @@ using Disco.Index.Bench;
 //   annreport DIR                     markdown tables of the sweeps against the numba peer
 //   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
 //   exactcheck DIR NAME K             every exact algorithm against term-at-a-time, hit by hit
+// Whole job (bench/index/job.sh drives it):
+//   queryjsonl DIR OUT                DIR/queries as a vectors JSONL file (ids 0..n-1, tokens w0..w30521 as the index's terms)
 var verb = args.Length > 0 ? args[0] : "";
 var json = new JsonSerializerOptions { WriteIndented = true };
 switch (verb)
 {
+    case "queryjsonl":
+        {
+            // The query file both sides of the whole-job benchmark read: what `disco encode` writes.
+            var vocabulary = CsrFile.VocabularyStrings;
+            var n = 0;
+            VectorFile.Write(args[2], CsrFile.Read(Path.Combine(args[1], "queries"))
+                .Select(v => TermVector.FromVector((n++).ToString(CultureInfo.InvariantCulture), v, vocabulary)));
+            Console.Error.WriteLine($"wrote {n} queries to {args[2]}");
+            break;
+        }
     case "generate":
         {
             // generate DIR DOCS QUERIES SEED [TOPICS]: i.i.d. collection, or topically clustered with TOPICS > 0.

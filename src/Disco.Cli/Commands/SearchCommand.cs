@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Disco.Cli.Options;
 using Disco.Core.Queries;
 using Disco.Index;
@@ -29,15 +30,22 @@ public static class SearchCommand
         command.SetAction(parse =>
         {
             var topK = TopKOption.Get(parse, k);
-            var threads = ThreadsOption.Apply(parse, encoding.Threads);
+            var threads = ThreadsOption.Count(parse, encoding.Threads);
             var searchOptions = searching.Create(parse, topK);
             var queryPath = parse.GetValue(queries)!;
+            var clock = Stopwatch.StartNew();
             using var opened = SparseIndex.Open(parse.GetValue(index)!, parse.GetValue(verify));
+            var openTime = clock.Elapsed;
+            clock.Restart();
             // Vector tokens go straight to this index's term ids as the file is parsed.
             var read = QueryFile.Read(queryPath, opened.Terms);
+            var readTime = clock.Elapsed;
             // An empty query file is an error, and the run written before stays (issue 15).
             if (read.Count == 0)
                 throw new Core.DiscoException($"{queryPath}: holds no queries; the run is not written");
+            // libtorch is loaded (its threads set) only when a query needs the encoder.
+            if (read.Any(q => q.NeedsEncoding))
+                ThreadsOption.Apply(parse, encoding.Threads);
             using var encoder = encoding.LoadEncoder(parse, queryPath, read);
             var retriever = new ConversationalRetriever(encoder, opened, new RetrieverOptions(encoding.Flattening.Build(parse), searchOptions));
             BatchSearchResult result;
@@ -49,11 +57,14 @@ public static class SearchCommand
                     SearchProgress = progress.Stage("searching", read.Count),
                 });
             }
+            clock.Restart();
             var written = output.Write(parse, result.ToRun());
+            var writeTime = clock.Elapsed;
             var n = result.Results.Count;
+            Console.Error.WriteLine($"opened the index in {openTime.TotalSeconds:F3}s; read {read.Count} queries in {readTime.TotalSeconds:F3}s");
             if (result.EncodeTime > TimeSpan.Zero)
                 Console.Error.WriteLine($"encoded {n} queries in {result.EncodeTime.TotalSeconds:F2}s ({result.EncodeTime.TotalMilliseconds / Math.Max(1, n):F2} ms/query)");
-            Console.Error.WriteLine($"searched {n} queries in {result.SearchTime.TotalSeconds:F2}s ({result.SearchTime.TotalMilliseconds / Math.Max(1, n):F2} ms/query wall, {threads} threads); wrote {written}");
+            Console.Error.WriteLine($"searched {n} queries in {result.SearchTime.TotalSeconds:F2}s ({result.SearchTime.TotalMilliseconds / Math.Max(1, n):F2} ms/query wall, {threads} threads); wrote {written} in {writeTime.TotalSeconds:F3}s");
             return 0;
         });
         return command;

@@ -14,12 +14,24 @@ internal static class ThreadsOption
     /// <summary>Applies the value to libtorch when given; returns the thread count for the verb's own work.</summary>
     public static int Apply(ParseResult parse, Option<int?> option)
     {
+        var threads = Count(parse, option);
+        if (parse.GetValue(option) is not null)
+            TorchThreads.Set(threads);
+        return threads;
+    }
+
+    /// <summary>
+    /// The thread count for the verb's own work, without touching libtorch: a verb that may need no
+    /// encoder (search over query vectors) calls <see cref="Apply"/> only once it loads one, since
+    /// setting libtorch's threads loads libtorch (about a second of the job, and more at exit).
+    /// </summary>
+    public static int Count(ParseResult parse, Option<int?> option)
+    {
         ArgumentNullException.ThrowIfNull(parse);
         if (parse.GetValue(option) is not int threads)
             return Core.Vectors.EncoderDefaults.Threads;
         if (threads < 1)
             throw new UsageException("--threads must be at least 1");
-        TorchThreads.Set(threads);
         return threads;
     }
 }
