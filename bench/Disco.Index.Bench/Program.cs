@@ -16,6 +16,7 @@ using Disco.Index.Bench;
 //   sweep DIR NAME [K...]             exact algorithms and approximate operating points: latency, recall@k
 //   annreport DIR                     markdown tables of the sweeps against the numba peer
 //   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
+//   exactcheck DIR NAME K             every exact algorithm against term-at-a-time, hit by hit
 var verb = args.Length > 0 ? args[0] : "";
 var json = new JsonSerializerOptions { WriteIndented = true };
 switch (verb)
@@ -209,6 +210,49 @@ switch (verb)
                 }
             }
             File.WriteAllText(Path.Combine(dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
+            break;
+        }
+    case "exactcheck":
+        {
+            // exactcheck DIR NAME K: every exact algorithm against term-at-a-time, hit by hit; prints the first differences.
+            using var index = SparseIndex.Open(Path.Combine(args[1], $"index-{args[2]}"));
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(args[1], "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
+            var searcher = new IndexSearcher(index);
+            var k = int.Parse(args[3], CultureInfo.InvariantCulture);
+            var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
+            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+            {
+                var differ = 0;
+                var printed = 0;
+                for (var q = 0; q < queries.Count; q++)
+                {
+                    var hits = searcher.Search(queries[q], k, algorithm);
+                    var same = hits.Length == exact[q].Length && hits.AsSpan().SequenceEqual(exact[q]);
+                    if (same)
+                        continue;
+                    differ++;
+                    if (printed++ >= 5)
+                        continue;
+                    var truth = exact[q].ToDictionary(h => h.Doc, h => h.Score);
+                    var got = hits.ToDictionary(h => h.Doc, h => h.Score);
+                    var kth = exact[q].Length > 0 ? exact[q][^1].Score : 0;
+                    Console.WriteLine($"{algorithm} q{q}: {hits.Length} vs {exact[q].Length} hits, k-th TAAT score {kth:R}");
+                    foreach (var h in hits.Where(h => !truth.ContainsKey(h.Doc)).Take(5))
+                        Console.WriteLine($"  extra doc {h.Doc} score {h.Score:R}");
+                    foreach (var h in exact[q].Where(h => !got.ContainsKey(h.Doc)).Take(5))
+                        Console.WriteLine($"  missing doc {h.Doc} score {h.Score:R}");
+                    for (var i = 0; i < Math.Min(hits.Length, exact[q].Length); i++)
+                    {
+                        if (hits[i] != exact[q][i])
+                        {
+                            Console.WriteLine($"  first difference at rank {i}: {hits[i]} vs {exact[q][i]}");
+                            break;
+                        }
+                    }
+                }
+                Console.WriteLine($"{algorithm} k={k}: {differ} of {queries.Count} queries differ from TermAtATime");
+            }
             break;
         }
     case "ann":

@@ -6,8 +6,9 @@ namespace Disco.Index;
 
 /// <summary>
 /// Exact top-k search by sparse dot product over a <see cref="SparseIndex"/>. Results are sorted
-/// by score descending, ties by internal document id ascending (earlier in the collection
-/// first); only documents with a positive score are returned, as in SPLADE. Thread-safe.
+/// by score descending, ties by internal document number ascending (earlier in the index's
+/// order: input order, or the order of a reordered index), the same for every exact algorithm;
+/// only documents with a positive score are returned, as in SPLADE. Thread-safe.
 /// </summary>
 public sealed class IndexSearcher
 {

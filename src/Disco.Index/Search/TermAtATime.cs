@@ -149,8 +149,8 @@ internal static unsafe class TermAtATime
     /// Offers the accumulated scores of documents <c>[lo, lo + valid)</c> above the queue threshold
     /// and clears <c>acc[0, scan)</c>, rounded up to 16 floats (the accumulator is padded for it).
     /// While the queue is not full every positive score would enter it; for a large k a histogram
-    /// pass first finds a cut-off that enough scores reach, so the range costs about k heap
-    /// operations instead of one per matching document.
+    /// pass first finds a cut-off that k scores of the range and the queue together reach, so the
+    /// range costs about k queue operations instead of one per matching document.
     /// </summary>
     internal static void Collect(float* acc, int lo, int scan, int valid, TopKQueue queue, int[] histogram)
     {
@@ -159,9 +159,10 @@ internal static unsafe class TermAtATime
         var bar = queue.Threshold;
         if (queue.K - queue.Count >= 64)
         {
-            var cut = ScoreSelection.Cutoff(acc, valid, queue.K - queue.Count, histogram);
+            // k of the union, not K - Count of the range: the queue's scores may be below the cut.
+            var cut = ScoreSelection.Cutoff(acc, valid, queue.Scores, queue.K, histogram);
             if (cut > 0)
-                bar = MathF.BitDecrement(cut);
+                bar = Math.Max(bar, MathF.BitDecrement(cut));
         }
         var barVector = Vector256.Create(bar);
         for (var i = 0; i < end; i += 32)

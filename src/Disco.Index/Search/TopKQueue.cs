@@ -2,7 +2,7 @@ namespace Disco.Index;
 
 /// <summary>
 /// The k best (score, doc) pairs seen so far. Order: higher score first, then smaller document id
-/// (earlier in the collection). Only positive scores enter, as in SPLADE (<c>acc &gt; threshold</c>
+/// (earlier in the index). Only positive scores enter, as in SPLADE (<c>acc &gt; threshold</c>
 /// with threshold 0). Small k: a min-heap whose root is the worst kept hit. Large k: candidates are
 /// appended to a buffer of 2k and, when it fills, the best k are selected in linear time and the
 /// k-th becomes the bar; this costs a few operations per candidate where a heap of 1000 costs a
@@ -27,6 +27,9 @@ internal sealed class TopKQueue
     public int Count { get; private set; }
 
     public int K => _k;
+
+    /// <summary>The scores held, in no particular order.</summary>
+    public ReadOnlySpan<float> Scores => _scores.AsSpan(0, Count);
 
     /// <summary>
     /// A candidate must score above this to enter (the k-th score once known, else 0). Callers offer
