@@ -26,29 +26,16 @@ T0 = time.perf_counter()
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import splade_numba  # noqa: E402
+
 VOCABULARY = 30522
 
 
-@numba.njit(nogil=True, parallel=True, cache=True)
-def score_float(ptr, doc_ids, values, terms, weights, size):
-    scores = np.zeros(size, dtype=np.float32)
-    for t in range(len(terms)):
-        term = terms[t]
-        q = weights[t]
-        start = ptr[term]
-        end = ptr[term + 1]
-        for j in numba.prange(end - start):
-            scores[doc_ids[start + j]] += q * values[start + j]
-    filtered = np.argwhere(scores > 0)[:, 0]
-    return filtered, -scores[filtered]
-
-
-def select_topk(filtered, scores, k):
-    if len(filtered) > k:
-        part = np.argpartition(scores, k)[:k]
-        filtered, scores = filtered[part], scores[part]
-    order = np.lexsort((filtered, scores))  # score descending (scores are negated), then doc id
-    return filtered[order], -scores[order]
+# The search benchmark's kernel and top-k (bench/peers/splade_numba.py), compiled with numba's
+# on-disk cache so that each job loads it instead of compiling it again (NUMBA_CACHE_DIR).
+score_float = numba.njit(nogil=True, parallel=True, cache=True)(splade_numba.score_float.py_func)
+select_topk = splade_numba.select_topk
 
 
 def prepare(directory, out):
