@@ -215,6 +215,10 @@ internal static unsafe class CandidateSearch
                 var stride = ann.TermBytes + TImpacts.Bytes;
                 for (var i = 0; i < docs.Length; i++)
                 {
+                    // Two stages: the offsets of a later candidate (a scattered 8 MB table), then the
+                    // record of a nearer one, whose offsets have arrived by now.
+                    if (i + 8 < docs.Length && Sse.IsSupported)
+                        Sse.Prefetch0(ann.ForwardOffsets + docs[i + 8]);
                     if (i + 2 < docs.Length)
                         Prefetch(ann, docs[i + 2]);
                     var doc = docs[i];
