@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Disco.Core.IO;
+
 namespace Disco.Core;
 
 /// <summary>
@@ -12,4 +15,49 @@ public static class DiscoModelLayout
 
     /// <summary>The folder of the query encoder inside <see cref="ModelFolder"/>.</summary>
     public const string QueryFolder = "query";
+
+    /// <summary>
+    /// Written last into a training output's <see cref="ModelFolder"/>: a folder without it was not
+    /// saved completely (or predates it), so the loader never mistakes a missing query encoder for none.
+    /// </summary>
+    public const string CompleteFile = "disco_model.json";
+
+    /// <summary>The training run's arguments, beside <see cref="ModelFolder"/> in a training output or checkpoint.</summary>
+    public const string ArgumentsFile = "training_args.json";
+
+    /// <summary>Marks <paramref name="modelDirectory"/> complete, recording whether it holds a query encoder.</summary>
+    public static void MarkComplete(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        var marker = new JsonObject
+        {
+            ["format_version"] = 1,
+            ["query_encoder"] = Directory.Exists(Path.Combine(modelDirectory, QueryFolder)),
+        };
+        AtomicFile.WriteAllText(Path.Combine(modelDirectory, CompleteFile), marker.ToJsonString());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="modelDirectory"/> has a query encoder per its marker: null when there is
+    /// no marker. A marker that cannot be read is an error, never "no query encoder".
+    /// </summary>
+    public static bool? MarkedQueryEncoder(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        var path = Path.Combine(modelDirectory, CompleteFile);
+        if (!File.Exists(path))
+            return null;
+        var node = StrictJson.ParseObject(File.ReadAllBytes(path), path);
+        return node["query_encoder"] is { } value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False
+            ? value.GetValue<bool>()
+            : throw new DataFormatException(path, 1, "\"query_encoder\" must be true or false");
+    }
+
+    /// <summary>True when <paramref name="modelDirectory"/> sits in a training output or checkpoint (its parent holds the run's arguments).</summary>
+    public static bool InTrainingOutput(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        var full = Path.GetFullPath(modelDirectory.TrimEnd('/', '\\'));
+        return Path.GetFileName(full) == ModelFolder && Path.GetDirectoryName(full) is { } parent && File.Exists(Path.Combine(parent, ArgumentsFile));
+    }
 }

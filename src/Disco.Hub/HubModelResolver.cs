@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Disco.Core;
+using Disco.Core.IO;
 
 namespace Disco.Hub;
 
@@ -31,7 +32,7 @@ public static class HubModelResolver
         if (Directory.Exists(idOrDirectory))
             return Path.GetFullPath(idOrDirectory);
         if (LooksLikePath(idOrDirectory) || !HubCache.IsRepoId(idOrDirectory))
-            throw new DiscoException($"model directory '{idOrDirectory}' does not exist");
+            throw new DiscoException($"model directory '{idOrDirectory}' does not exist{AtomicDirectory.RecoveryHint(idOrDirectory, DiscoModelLayout.CompleteFile)}");
         var cache = new HubCache(options.CacheDirectory);
         // A complete cached snapshot is used without asking the hub, so runs are reproducible and
         // work offline; huggingface_hub would re-check a branch. Pass a commit as the revision, or

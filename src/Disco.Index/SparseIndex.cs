@@ -177,15 +177,7 @@ public sealed unsafe class SparseIndex : IDisposable
     }
 
     /// <summary>A build writes <c>DIR.tmp-*</c> and swaps through <c>DIR.old-*</c>; either beside DIR means DIR may be about to appear.</summary>
-    private static bool SwapInProgress(string directory)
-    {
-        var full = Path.GetFullPath(directory.TrimEnd('/', '\\'));
-        var parent = Path.GetDirectoryName(full);
-        if (parent is null || !System.IO.Directory.Exists(parent))
-            return false;
-        var name = Path.GetFileName(full);
-        return System.IO.Directory.EnumerateDirectories(parent, name + ".tmp-*").Any() || System.IO.Directory.EnumerateDirectories(parent, name + ".old-*").Any();
-    }
+    private static bool SwapInProgress(string directory) => Core.IO.AtomicDirectory.Leftovers(directory).Count > 0;
 
     private static void WaitForSwap(int attempt) => Thread.Sleep(Math.Min(5 * attempt, 50));
 

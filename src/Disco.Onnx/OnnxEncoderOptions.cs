@@ -12,7 +12,7 @@ namespace Disco.Onnx;
 /// <param name="BatchSize">Texts per run (after sorting by length).</param>
 /// <param name="TopK">Keep only the K highest weights of each vector (null: all).</param>
 /// <param name="MinWeight">Drop weights below this value.</param>
-/// <param name="Threads">ONNX Runtime intra-op threads (null: its default, one per core).</param>
+/// <param name="Threads">ONNX Runtime intra-op threads (null: <see cref="EncoderDefaults.Threads"/>); inter-op is always 1 (one graph runs at a time).</param>
 /// <param name="OnnxFile">The graph's file name inside the folder (null: <c>onnx/model.onnx</c>, else <c>model.onnx</c>).</param>
 /// <param name="Device">CPU, or CUDA through ONNX Runtime's CUDA execution provider.</param>
 /// <param name="OptimizationLevel">

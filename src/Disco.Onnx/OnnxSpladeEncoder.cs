@@ -71,6 +71,12 @@ public sealed class OnnxSpladeEncoder : ISparseEncoder
     /// <summary>The ONNX file this encoder runs.</summary>
     public string GraphFile { get; }
 
+    /// <summary>The intra-op thread count its ONNX Runtime session was created with.</summary>
+    public int IntraOpThreads => _sessionOptions.IntraOpNumThreads;
+
+    /// <summary>The inter-op thread count of its session (1: the graph's nodes run one after another).</summary>
+    public int InterOpThreads => _sessionOptions.InterOpNumThreads;
+
     public WordPieceTokenizer Tokenizer { get; }
 
     public OnnxEncoderOptions Options { get; }
@@ -289,8 +295,8 @@ public sealed class OnnxSpladeEncoder : ISparseEncoder
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
         };
-        if (options.Threads is int threads)
-            so.IntraOpNumThreads = threads;
+        // One default for both backends (EncoderDefaults.Threads), not ONNX Runtime's own.
+        so.IntraOpNumThreads = options.Threads ?? EncoderDefaults.Threads;
         if (options.Device.IsCuda)
         {
             try

@@ -10,7 +10,7 @@ namespace Disco.Retrieval;
 /// <param name="Backend">Torch, ONNX, or (default) what the folder holds.</param>
 /// <param name="OnnxFile">The graph's file in the folder, e.g. <c>model_quantized.onnx</c> (null: <c>model.onnx</c>); only for ONNX.</param>
 /// <param name="Device">CPU (default) or CUDA; CUDA encoding goes through ONNX Runtime's CUDA execution provider.</param>
-/// <param name="Threads">ONNX Runtime intra-op threads (null: one per core); TorchSharp's are a process-wide setting (<see cref="Modeling.TorchThreads"/>).</param>
+/// <param name="Threads">ONNX Runtime intra-op threads (null: <see cref="Core.Vectors.EncoderDefaults.Threads"/>); TorchSharp's are a process-wide setting (<see cref="Modeling.TorchThreads"/>).</param>
 public sealed record EncoderBackendOptions(
     EncoderBackend Backend = EncoderBackend.Auto,
     string? OnnxFile = null,

@@ -72,13 +72,29 @@ public sealed class ModelLoader
 
     /// <summary>
     /// The folder of the encoder for <paramref name="role"/>: for queries, a DiSCo training
-    /// output's <c>query</c> subfolder when it holds a loadable model, else the folder itself.
+    /// output's <c>query</c> subfolder when it has one, else the folder itself. A query encoder that
+    /// should be there and is not (a <c>query</c> folder without a loadable model, a completion
+    /// marker that lists one, a training output's <c>model</c> without its marker) is an error:
+    /// falling back would silently encode queries with the untrained document encoder.
     /// </summary>
     public string RoleDirectory(string directory, EncoderRole role)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        if (role != EncoderRole.Query)
+            return directory;
         var query = Path.Combine(directory, DiscoModelLayout.QueryFolder);
-        return role == EncoderRole.Query && Directory.Exists(query) && FactoriesFor(role).Any(f => f.CanLoad(query)) ? query : directory;
+        var marked = DiscoModelLayout.MarkedQueryEncoder(directory);
+        if (Directory.Exists(query))
+        {
+            return FactoriesFor(role).Any(f => f.CanLoad(query))
+                ? query
+                : throw new DiscoException($"{query}: holds no loadable query encoder (an interrupted save?); refusing to encode queries with the document encoder in {directory}");
+        }
+        if (marked == true)
+            throw new DiscoException($"{directory}: its {DiscoModelLayout.CompleteFile} lists a query encoder but {DiscoModelLayout.QueryFolder}/ is missing; the folder was damaged after training");
+        if (marked is null && DiscoModelLayout.InTrainingOutput(directory))
+            throw new DiscoException($"{directory}: a training output without {DiscoModelLayout.CompleteFile}, so its save did not finish (or it predates the marker); use a complete checkpoint-N/{DiscoModelLayout.ModelFolder} or train again");
+        return directory;
     }
 
     private IReadOnlyList<IEncoderFactory> FactoriesFor(EncoderRole role) => role == EncoderRole.Query ? [.. QueryFactories, .. Factories] : Factories;

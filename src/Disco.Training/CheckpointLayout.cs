@@ -16,7 +16,7 @@ public static class CheckpointLayout
 
     public const string OptimizerFile = "optimizer.bin";
 
-    public const string ArgumentsFile = "training_args.json";
+    public const string ArgumentsFile = Core.DiscoModelLayout.ArgumentsFile;
 
     public const string LogFile = "log.jsonl";
 

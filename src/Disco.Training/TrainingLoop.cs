@@ -63,6 +63,8 @@ public sealed class TrainingLoop : IDisposable
         string? optimizerState = null;
         if (options.ResumeFrom is { } from)
         {
+            if (!Directory.Exists(from))
+                throw new DiscoException($"{from}: checkpoint folder not found{AtomicDirectory.RecoveryHint(from, CheckpointLayout.ArgumentsFile)}");
             _resumed = TrainerState.Read(from);
             if (_resumed.Recipe != recipe.Name)
                 throw new DiscoException($"{from}: a checkpoint of recipe '{_resumed.Recipe}' cannot resume recipe '{recipe.Name}'");
@@ -181,7 +183,7 @@ public sealed class TrainingLoop : IDisposable
         }
 
         var finalDir = Path.Combine(outputDir, CheckpointLayout.ModelFolder);
-        CheckpointDirectory.Replace(finalDir, _recipe.SaveModels);
+        CheckpointDirectory.Replace(finalDir, temporary => SaveModels(temporary, final: true));
         if (best is null && bestMetric is { } resumedBest)
             best = new ValidationResult(resumedBest, double.NaN, 0);
         return new TrainingSummary(TotalSteps - startStep, TotalSteps, lastLoss, finalDir, best, bestStep,
@@ -259,9 +261,18 @@ public sealed class TrainingLoop : IDisposable
         }
     }
 
+    /// <summary>The recipe's models, then the completion marker the loader requires of a training output (written last).</summary>
+    private void SaveModels(string modelDirectory, bool final)
+    {
+        _recipe.SaveModels(modelDirectory);
+        if (final)
+            FaultPoint.Reach(CheckpointLayout.ModelFolder + ":unmarked");
+        DiscoModelLayout.MarkComplete(modelDirectory);
+    }
+
     private void WriteCheckpoint(string directory, TrainerState state, string description, bool withOptimizer)
     {
-        _recipe.SaveModels(Path.Combine(directory, CheckpointLayout.ModelFolder));
+        SaveModels(Path.Combine(directory, CheckpointLayout.ModelFolder), final: false);
         if (withOptimizer)
             _optimizer.save_state_dict(Path.Combine(directory, CheckpointLayout.OptimizerFile));
         state.Write(directory);

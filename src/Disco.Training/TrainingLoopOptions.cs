@@ -89,6 +89,10 @@ public sealed record TrainingLoopOptions
         foreach (var folder in Directory.EnumerateDirectories(OutputDir))
         {
             var name = Path.GetFileName(folder);
+            // Interrupted saves' DIR.tmp-*/DIR.old-* siblings go with their folders.
+            var infix = name.IndexOf(Core.IO.AtomicDirectory.TempInfix, StringComparison.Ordinal) is >= 0 and var t ? t : name.IndexOf(Core.IO.AtomicDirectory.OldInfix, StringComparison.Ordinal);
+            if (infix >= 0)
+                name = name[..infix];
             if (name is CheckpointLayout.ModelFolder or CheckpointLayout.BestFolder || name.StartsWith(CheckpointLayout.CheckpointPrefix, StringComparison.Ordinal))
                 Directory.Delete(folder, recursive: true);
         }

@@ -33,6 +33,20 @@ public class EncoderBackendCommandTests
     }
 
     [Fact]
+    public void Threads_set_the_onnx_sessions_intra_op_threads()
+    {
+        // The option group shared by search, serve and index stats, through the real loader.
+        var encoding = new QueryEncoding();
+        var command = new Command("test");
+        encoding.AddTo(command);
+        var onnx = Fixtures.RepoFixture("onnx", "tiny-splade-logits");
+        using (var encoder = Assert.IsType<global::Disco.Onnx.OnnxSpladeEncoder>(encoding.Encoder.Load(command.Parse(["--query-model", onnx, "--threads", "3"]), global::Disco.Retrieval.EncoderRole.Query)))
+            Assert.Equal(3, encoder.IntraOpThreads);
+        using (var encoder = Assert.IsType<global::Disco.Onnx.OnnxSpladeEncoder>(encoding.Encoder.Load(command.Parse(["--query-model", onnx]), global::Disco.Retrieval.EncoderRole.Query)))
+            Assert.Equal(EncoderDefaults.Threads, encoder.IntraOpThreads);
+    }
+
+    [Fact]
     public void An_onnx_folder_encodes_the_golden_vectors_by_default_and_a_mixed_folder_on_request()
     {
         using var dir = new TempDirectory();

@@ -16,16 +16,10 @@ public sealed class TrainCommandTests
     public void TrainDiscoPassesItsFlagsToTheRecipeAndTheLoop()
     {
         using var dir = new TempDirectory();
-        // Two queries with four candidates each; the first is relevant.
-        File.WriteAllLines(dir.File("queries.tsv"), ["q0\twhat is a sparse retriever", "q1\thow are passages indexed"]);
-        File.WriteAllLines(dir.File("collection.tsv"), Enumerable.Range(0, 8).Select(i => string.Create(CultureInfo.InvariantCulture, $"d{i}\tpassage {i} about sparse retrieval and inverted indexes")));
-        File.WriteAllLines(dir.File("qrels.txt"), ["q0 0 d0 1", "q1 0 d4 1"]);
-        File.WriteAllText(dir.File("teacher.json"), """{"q0": {"d0": 9, "d1": 7, "d2": 5, "d3": 3}, "q1": {"d4": 8, "d5": 6, "d6": 4, "d7": 2}}""");
         var output = dir.File("out");
-        Assert.Equal(0, Run(
-            "train", "disco", "--queries", dir.File("queries.tsv"), "--collection", dir.File("collection.tsv"), "--qrels", dir.File("qrels.txt"),
-            "--teacher-run", dir.File("teacher.json"), "--query-model", Fixtures.TinySplade, "--out", output,
-            "--negatives", "3", "--rank-window", "0:10", "--batch-size", "2", "--grad-accum", "1", "--max-steps", "1", "--max-length", "32", "--lr-schedule", "constant"));
+        Assert.Equal(0, Run([
+            "train", "disco", .. TinyDiscoInputs(dir), "--query-model", Fixtures.TinySplade, "--out", output,
+            "--negatives", "3", "--rank-window", "0:10", "--batch-size", "2", "--grad-accum", "1", "--max-steps", "1", "--max-length", "32", "--lr-schedule", "constant"]));
 
         Assert.True(File.Exists(Path.Combine(output, "model", "query", "model.safetensors")));
         using var args = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "training_args.json")));
@@ -37,6 +31,16 @@ public sealed class TrainCommandTests
         Assert.Equal("Constant", options.GetProperty("Loop").GetProperty("Schedule").GetString());
         // Unset flags keep DiSCo's defaults.
         Assert.Equal(DiscoTrainingOptions.DefaultLoop.WarmupRatio, options.GetProperty("Loop").GetProperty("WarmupRatio").GetDouble());
+    }
+
+    /// <summary>Writes two queries with four candidates each (the first relevant) and teacher scores; returns their `train disco` flags.</summary>
+    internal static string[] TinyDiscoInputs(TempDirectory dir)
+    {
+        File.WriteAllLines(dir.File("queries.tsv"), ["q0\twhat is a sparse retriever", "q1\thow are passages indexed"]);
+        File.WriteAllLines(dir.File("collection.tsv"), Enumerable.Range(0, 8).Select(i => string.Create(CultureInfo.InvariantCulture, $"d{i}\tpassage {i} about sparse retrieval and inverted indexes")));
+        File.WriteAllLines(dir.File("qrels.txt"), ["q0 0 d0 1", "q1 0 d4 1"]);
+        File.WriteAllText(dir.File("teacher.json"), """{"q0": {"d0": 9, "d1": 7, "d2": 5, "d3": 3}, "q1": {"d4": 8, "d5": 6, "d6": 4, "d7": 2}}""");
+        return ["--queries", dir.File("queries.tsv"), "--collection", dir.File("collection.tsv"), "--qrels", dir.File("qrels.txt"), "--teacher-run", dir.File("teacher.json")];
     }
 
     [Fact]

@@ -180,6 +180,34 @@ public sealed class IndexFormatTests
     }
 
     [Fact]
+    public void A_completed_build_removes_leftovers_of_interrupted_builds_and_a_missing_index_names_its_moved_aside_copy()
+    {
+        using var dir = new TempDirectory();
+        var target = dir.File("index");
+        var first = new RandomCollection(seed: 1, maxDocs: 200);
+        first.Build(target);
+        // A build killed while writing (no meta.json) and one killed between the two renames of the
+        // two-move swap (the old index moved aside and DIR missing).
+        Directory.CreateDirectory(target + ".tmp-crashed");
+        File.WriteAllText(Path.Combine(target + ".tmp-crashed", "postings.bin"), "half");
+        Directory.Move(target, target + ".old-crashed");
+
+        var error = Assert.Throws<DiscoException>(() => SparseIndex.Open(target));
+        Assert.Contains($"{target}.old-crashed holds a complete copy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rename it to index", error.Message, StringComparison.Ordinal);
+        // A half-written leftover is never offered as the copy to restore.
+        Directory.Delete(target + ".old-crashed", recursive: true);
+        Assert.DoesNotContain("rename", Assert.Throws<DiscoException>(() => SparseIndex.Open(target)).Message, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(target + ".old-crashed");
+        var second = new RandomCollection(seed: 2, maxDocs: 300);
+        second.Build(target);
+        Assert.Equal([target], Directory.GetDirectories(dir.Path));
+        using var index = SparseIndex.Open(target, verifyChecksums: true);
+        Assert.Equal(second.Documents.Count, index.DocumentCount);
+    }
+
+    [Fact]
     public void A_completed_build_replaces_an_existing_index_and_a_half_built_directory_is_not_an_index()
     {
         using var dir = new TempDirectory();

@@ -53,6 +53,17 @@ public class OnnxSpladeEncoderTests
     }
 
     [Fact]
+    public void The_thread_count_reaches_the_session_options_and_defaults_to_the_shared_default()
+    {
+        using var set = OnnxSpladeEncoder.Load(Logits, new OnnxEncoderOptions(Threads: 3));
+        Assert.Equal(3, set.IntraOpThreads);
+        Assert.Equal(1, set.InterOpThreads);
+        using var unset = OnnxSpladeEncoder.Load(Logits);
+        Assert.Equal(EncoderDefaults.Threads, unset.IntraOpThreads);
+        Assert.Equal(1, unset.InterOpThreads);
+    }
+
+    [Fact]
     public void Sum_pooling_of_logits_equals_the_golden_sum_vectors()
     {
         using var encoder = OnnxSpladeEncoder.Load(Logits, new OnnxEncoderOptions(Aggregation: SpladeAggregation.Sum, BatchSize: 4));

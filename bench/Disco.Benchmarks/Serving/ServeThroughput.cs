@@ -42,6 +42,10 @@ public static class ServeThroughput
         var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
         var work = Arg("--work", Path.Combine(Path.GetTempPath(), "disco-serve-bench"));
         var shared = Arg("--shared", "../shared");
+        // The server's limit must not cut the measurement: at 32 clients on a BERT-base-shaped model
+        // a request waits behind ~31 others' encodings (about 38 s on a loaded 2-core machine, where
+        // the default 30 s limit answered 504). As long as the HTTP client's own timeout below.
+        var requestTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--request-timeout-s", "600"), CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
 
         var (encoder, conversations) = model == "tiny" ? Tiny(shared, work, threads) : BertBase(work, threads);
@@ -52,11 +56,12 @@ public static class ServeThroughput
             o.IndexDirectory = indexDirectory;
             o.QueryEncoder = encoder;
             o.Retriever = options;
+            o.RequestTimeout = requestTimeout;
         });
         await app.StartAsync();
         using var index = SparseIndex.Open(indexDirectory);
         var library = new ConversationalRetriever(encoder, index, options);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(DiscoServer.Addresses(app).Single()), Timeout = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(DiscoServer.Addresses(app).Single()), Timeout = requestTimeout + TimeSpan.FromSeconds(30) };
         var bodies = conversations.Select(c => JsonSerializer.Serialize(new
         {
             conversation = c.Turns.Select((t, i) => i == c.Turns.Count - 1 ? new { question = t.Question, answer = (string?)null } : new { question = t.Question, answer = t.Answer }),

@@ -20,6 +20,7 @@ public static class BeirCommand
         // Both models are named above: the group gives pooling, length, batch, precision and revision.
         var encoder = new EncoderOptionGroup(null);
         var threads = ThreadsOption.Create();
+        encoder.Threads = threads;
         var split = new Option<string>("--split") { Description = "qrels split (qrels/<split>.tsv)", DefaultValueFactory = _ => "test" };
         var keepIdentical = new Option<bool>("--keep-identical-ids") { Description = "Keep retrieved documents whose id equals the query id (BEIR drops them)" };
         var force = new Option<bool>("--force") { Description = "Rebuild cached indexes" };

@@ -26,6 +26,7 @@ public static class EncodeCommand
         var maxTerms = new AliasedOption<int?>(new Option<int?>("--max-terms") { Description = "Keep the N highest weights per vector" }, "--top-k");
         var minWeight = new Option<float>("--min-weight") { Description = "Drop weights below this value" };
         var threads = ThreadsOption.Create();
+        encoder.Threads = threads;
         var flattening = new FlatteningOptionGroup();
         var format = new Option<string>("--format") { Description = "vectors (Disco vectors JSONL) or anserini (documents: JsonVectorCollection {id, contents, vector: {token: int}}; queries: TSV id<TAB>tokens repeated by weight)", DefaultValueFactory = _ => "vectors" };
         format.AcceptOnlyFromAmong("vectors", "anserini");

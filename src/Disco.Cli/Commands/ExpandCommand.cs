@@ -13,6 +13,7 @@ public static class ExpandCommand
         var encoder = new EncoderOptionGroup("HuggingFace model directory or model id", modelRequired: true, "-m");
         var top = new Option<int>("--top") { Description = "Number of terms to print", DefaultValueFactory = _ => 30 };
         var threads = ThreadsOption.Create();
+        encoder.Threads = threads;
         var query = new Option<bool>("--query") { Description = "Use the query encoder (DIR/query) when the model directory has one" };
         var text = new Argument<string>("text") { Description = "The text to expand" };
         var command = new Command("expand", "Print the highest-weighted SPLADE terms of a text") { top, threads, query, text };

@@ -31,6 +31,7 @@ public static class IndexCommand
         var encoder = new EncoderOptionGroup("Document encoder (directory or HuggingFace id): encode --collection as it is indexed");
         var collection = new Option<string?>("--collection") { Description = "Collection to encode with --model: TSV id<TAB>text or JSONL {id, text|contents}" };
         var threads = ThreadsOption.Create();
+        encoder.Threads = threads;
         var pruneDocTerms = new Option<int?>("--prune-doc-terms") { Description = "Static pruning: keep each document's N heaviest terms" };
         var pruneListSize = new Option<int?>("--prune-list-size") { Description = "Static pruning: keep each term's M largest postings" };
         var pruneMinWeight = new Option<float?>("--prune-min-weight") { Description = "Static pruning: drop document weights below W" };

@@ -18,6 +18,8 @@ internal sealed class QueryEncoding
 
     public Option<int?> Threads { get; } = ThreadsOption.Create();
 
+    public QueryEncoding() => Encoder.Threads = Threads;
+
     public void AddTo(Command command)
     {
         Encoder.AddTo(command);

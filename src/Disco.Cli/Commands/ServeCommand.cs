@@ -25,7 +25,7 @@ public static class ServeCommand
         var workers = new Option<int>("--search-workers") { Description = "Searches running at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var window = new Option<double>("--batch-window-ms") { Description = "How long a query waits for others to share its encoder call (0: encode what is waiting at once)", DefaultValueFactory = _ => MicroBatchOptions.DefaultWindowMilliseconds };
         var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for", DefaultValueFactory = _ => DiscoSearchOptions.DefaultMaxK };
-        var timeout = new Option<int>("--timeout-ms") { Description = "Requests running longer get 504", DefaultValueFactory = _ => (int)DiscoSearchOptions.DefaultRequestTimeout.TotalMilliseconds };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Requests running longer get 504 (raise it where one request may queue behind many slow encodings)", DefaultValueFactory = _ => (int)DiscoSearchOptions.DefaultRequestTimeout.TotalMilliseconds };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body (larger: 413)", DefaultValueFactory = _ => DiscoSearchOptions.DefaultMaxRequestBytes };
         var command = new Command("serve", "Serve conversational search over HTTP: JSON API, metrics, OpenAPI and a web page (docs/server.md)")
         {
@@ -50,6 +50,8 @@ public static class ServeCommand
                 o.DocumentModel = parse.GetValue(documentModel);
                 o.Collection = parse.GetValue(collection);
                 o.Encoder = encoding.Encoder.Build(parse);
+                // Set before the search options that are bounded by it.
+                o.MaxK = parse.GetValue(maxK);
                 o.Retriever = new RetrieverOptions(
                     encoding.Flattening.Build(parse),
                     searching.Create(parse, o.MaxK),
@@ -57,7 +59,6 @@ public static class ServeCommand
                 o.Hub = encoding.Encoder.Loader(parse).Hub;
                 o.Backend = encoding.Encoder.BuildBackend(parse);
                 o.SearchWorkers = parse.GetValue(workers);
-                o.MaxK = parse.GetValue(maxK);
                 o.RequestTimeout = TimeSpan.FromMilliseconds(parse.GetValue(timeout));
                 o.MaxRequestBytes = parse.GetValue(maxBody);
                 o.ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable);

@@ -45,6 +45,12 @@ internal sealed class EncoderOptionGroup
 
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N; CUDA encodes through ONNX Runtime's CUDA execution provider (a build with -p:OnnxRuntimeBackend=cuda)", DefaultValueFactory = _ => ComputeDevice.Cpu.ToString() };
 
+    /// <summary>
+    /// The verb's <c>--threads</c> (<see cref="ThreadsOption"/>, added to the command by the verb), which
+    /// also gives ONNX Runtime its intra-op threads; null or unset: <see cref="Core.Vectors.EncoderDefaults.Threads"/>.
+    /// </summary>
+    public Option<int?>? Threads { get; set; }
+
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -86,7 +92,7 @@ internal sealed class EncoderOptionGroup
         {
             throw new UsageException($"--device: {e.Message}");
         }
-        return new EncoderBackendOptions(backend, parse.GetValue(OnnxFile), device);
+        return new EncoderBackendOptions(backend, parse.GetValue(OnnxFile), device, Threads is null ? null : parse.GetValue(Threads));
     }
 
     /// <summary>Loads --model (or <paramref name="model"/>) for <paramref name="role"/>.</summary>

@@ -9,14 +9,14 @@ namespace Disco.Cli.Options;
 /// </summary>
 internal static class ThreadsOption
 {
-    public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and libtorch threads (default: all cores)" };
+    public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and encoder threads, libtorch and ONNX Runtime (default: all cores)" };
 
     /// <summary>Applies the value to libtorch when given; returns the thread count for the verb's own work.</summary>
     public static int Apply(ParseResult parse, Option<int?> option)
     {
         ArgumentNullException.ThrowIfNull(parse);
         if (parse.GetValue(option) is not int threads)
-            return Environment.ProcessorCount;
+            return Core.Vectors.EncoderDefaults.Threads;
         if (threads < 1)
             throw new UsageException("--threads must be at least 1");
         TorchThreads.Set(threads);

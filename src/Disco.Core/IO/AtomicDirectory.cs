@@ -9,6 +9,12 @@ namespace Disco.Core.IO;
 /// </summary>
 public static class AtomicDirectory
 {
+    /// <summary>The infix of a folder being written beside its target.</summary>
+    public const string TempInfix = ".tmp-";
+
+    /// <summary>The infix of a replaced folder moved aside before it is deleted.</summary>
+    public const string OldInfix = ".old-";
+
     /// <summary>
     /// Replaces <paramref name="directory"/> with what <paramref name="write"/> puts into the
     /// temporary folder it is given. <paramref name="ownedNames"/> are the entries an earlier run
@@ -16,18 +22,10 @@ public static class AtomicDirectory
     /// </summary>
     public static void Replace(string directory, IReadOnlyCollection<string> ownedNames, Action<string> write)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(ownedNames);
-        ArgumentNullException.ThrowIfNull(write);
-        var target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
-        var parent = Path.GetDirectoryName(target) ?? throw new DiscoException($"{directory}: is a filesystem root; the output needs a folder of its own");
-        if (!Directory.Exists(parent))
-            throw new DiscoException($"{directory}: its parent folder {parent} does not exist");
-        if (File.Exists(target))
-            throw new DiscoException($"{directory}: is a file; the output is a folder");
-        var name = Path.GetFileName(target);
-        var leftovers = Directory.EnumerateDirectories(parent, name + ".old-*").Concat(Directory.EnumerateDirectories(parent, name + ".tmp-*")).ToList();
-        if (!Directory.Exists(target) && leftovers.FirstOrDefault(l => l.Contains(".old-", StringComparison.Ordinal)) is { } previous)
+        var target = Target(directory);
+        var leftovers = Leftovers(target);
+        if (!Directory.Exists(target) && leftovers.FirstOrDefault(l => Path.GetFileName(l).Contains(OldInfix, StringComparison.Ordinal)) is { } previous)
             throw new DiscoException($"{directory} is missing but {previous} holds the output of an earlier run that was interrupted while replacing it: rename it back to {directory}, or delete it, then run again");
         if (Directory.Exists(target))
         {
@@ -36,31 +34,101 @@ public static class AtomicDirectory
             if (foreign is not null)
                 throw new DiscoException($"{directory}: holds '{foreign}', which this command does not write; refusing to replace the folder (choose an empty or new --out)");
         }
+        Swap(target, leftovers, write);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="directory"/> (its content is the caller's own, e.g. a checkpoint) with
+    /// what <paramref name="write"/> puts into a temporary sibling: old → <c>.old-</c>, new → DIR,
+    /// old deleted. DIR always names a complete folder or, for the instant between the two renames,
+    /// nothing (then a complete <c>.old-</c> and <c>.tmp-</c> lie beside it, see <see cref="RecoveryHint"/>).
+    /// Leftovers of earlier interrupted saves are removed once the new folder is in place.
+    /// </summary>
+    public static void Replace(string directory, Action<string> write) => Swap(Target(directory), Leftovers(Target(directory)), write);
+
+    /// <summary>The <c>DIR.tmp-*</c> and <c>DIR.old-*</c> folders beside <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<string> Leftovers(string directory)
+    {
+        var target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
+        var parent = Path.GetDirectoryName(target);
+        if (parent is null || !Directory.Exists(parent))
+            return [];
+        var name = Path.GetFileName(target);
+        return [.. Directory.EnumerateDirectories(parent, name + OldInfix + "*").Concat(Directory.EnumerateDirectories(parent, name + TempInfix + "*")).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// For a <paramref name="directory"/> that does not exist: a sentence naming the leftover of an
+    /// interrupted replacement that holds a complete copy (one with <paramref name="completeMarker"/>
+    /// when given, else any <c>.old-</c> folder) and how to restore it; empty when there is none.
+    /// </summary>
+    public static string RecoveryHint(string directory, string? completeMarker = null)
+    {
+        if (Directory.Exists(directory))
+            return "";
+        var leftovers = Leftovers(directory);
+        var complete = completeMarker is null
+            ? leftovers.FirstOrDefault(l => Path.GetFileName(l).Contains(OldInfix, StringComparison.Ordinal))
+            // The new folder is the newer complete copy: prefer it to the old one, and the latest save.
+            : leftovers.OrderBy(l => Path.GetFileName(l).Contains(OldInfix, StringComparison.Ordinal)).ThenByDescending(Directory.GetLastWriteTimeUtc)
+                .FirstOrDefault(l => File.Exists(Path.Combine(l, completeMarker)));
+        return complete is null
+            ? ""
+            : $"; {complete} holds a complete copy left by a run interrupted while replacing it: rename it to {Path.GetFileName(directory.TrimEnd('/', '\\'))} to restore it";
+    }
+
+    /// <summary>Deletes <paramref name="leftovers"/> (from <see cref="Leftovers"/>), ignoring those that cannot be.</summary>
+    public static void DeleteLeftovers(IEnumerable<string> leftovers)
+    {
+        ArgumentNullException.ThrowIfNull(leftovers);
+        foreach (var leftover in leftovers)
+            TryDelete(leftover);
+    }
+
+    private static string Target(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var target = Path.GetFullPath(directory.TrimEnd('/', '\\'));
+        var parent = Path.GetDirectoryName(target) ?? throw new DiscoException($"{directory}: is a filesystem root; the output needs a folder of its own");
+        if (!Directory.Exists(parent))
+            throw new DiscoException($"{directory}: its parent folder {parent} does not exist");
+        if (File.Exists(target))
+            throw new DiscoException($"{directory}: is a file; the output is a folder");
+        return target;
+    }
+
+    /// <param name="leftovers">taken before the temporary folder exists, so a concurrent writer's later one is not among them</param>
+    private static void Swap(string target, IReadOnlyList<string> leftovers, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var name = Path.GetFileName(target);
         var id = Guid.NewGuid().ToString("N");
-        var temp = $"{target}.tmp-{id}";
+        var temp = target + TempInfix + id;
         Directory.CreateDirectory(temp);
         try
         {
             write(temp);
-            if (Directory.Exists(target))
-            {
-                var old = $"{target}.old-{id}";
-                Directory.Move(target, old);
-                Directory.Move(temp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
         }
         catch
         {
             TryDelete(temp);
             throw;
         }
-        foreach (var leftover in leftovers)
-            TryDelete(leftover);
+        FaultPoint.Reach(name + ":written");
+        if (Directory.Exists(target))
+        {
+            var old = target + OldInfix + id;
+            Directory.Move(target, old);
+            FaultPoint.Reach(name + ":moved-aside");
+            Directory.Move(temp, target);
+            FaultPoint.Reach(name + ":swapped");
+            TryDelete(old);
+        }
+        else
+        {
+            Directory.Move(temp, target);
+        }
+        DeleteLeftovers(leftovers);
     }
 
     private static void TryDelete(string path)

@@ -8,4 +8,10 @@ public static class EncoderDefaults
 
     /// <summary>Texts per forward pass (after sorting by length).</summary>
     public const int BatchSize = 32;
+
+    /// <summary>
+    /// Threads for encoding when none are given: one per core. The CLI's <c>--threads</c> default
+    /// (for libtorch's process-wide setting and its own work) and ONNX Runtime's intra-op threads.
+    /// </summary>
+    public static int Threads => Environment.ProcessorCount;
 }

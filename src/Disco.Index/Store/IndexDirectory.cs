@@ -1,15 +1,18 @@
 using System.Globalization;
 using Disco.Core;
+using Disco.Core.IO;
 
 namespace Disco.Index;
 
 /// <summary>
 /// Where an index is written and how it replaces an older one: everything goes into a sibling
 /// <c>DIR.tmp-&lt;guid&gt;</c>, checksums.bin and meta.json last, and only a complete index is moved to <c>DIR</c>.
-/// Shared by every writer (build, import, merge) so they all leave nothing half-written at DIR.
+/// Shared by every writer (build, import, merge) so they all leave nothing half-written at DIR; a
+/// completed write also removes the <c>DIR.tmp-*</c>/<c>DIR.old-*</c> leftovers of interrupted earlier ones.
 /// </summary>
 internal sealed class IndexDirectory : IDisposable
 {
+    private readonly IReadOnlyList<string> _leftovers;
     private bool _done;
 
     public IndexDirectory(string directory)
@@ -27,7 +30,9 @@ internal sealed class IndexDirectory : IDisposable
             throw new DiscoException($"{directory}: exists and is not a Disco index; refusing to replace it");
         if (File.Exists(Target))
             throw new DiscoException($"{directory}: is a file; the index is a directory");
-        Temp = $"{Target}.tmp-{Guid.NewGuid():N}";
+        // Taken before this build's own temporary folder exists: what an interrupted earlier build left.
+        _leftovers = AtomicDirectory.Leftovers(Target);
+        Temp = $"{Target}{AtomicDirectory.TempInfix}{Guid.NewGuid():N}";
         Directory.CreateDirectory(Temp);
     }
 
@@ -67,6 +72,7 @@ internal sealed class IndexDirectory : IDisposable
         beforeMove?.Invoke(Temp);
         MoveIntoPlace();
         _done = true;
+        AtomicDirectory.DeleteLeftovers(_leftovers);
     }
 
     /// <summary>Deletes the temporary directory unless the index was completed.</summary>

@@ -139,7 +139,7 @@ public sealed partial class IndexMetadata
     internal static DiscoException NotAnIndex(string directory)
     {
         if (!Directory.Exists(directory))
-            return new DiscoException($"{directory}: index directory not found");
+            return new DiscoException($"{directory}: index directory not found{AtomicDirectory.RecoveryHint(directory, IndexFormat.MetaFile)}");
         var hint = Directory.GetDirectories(Path.GetDirectoryName(Path.GetFullPath(directory)) ?? ".", Path.GetFileName(Path.GetFullPath(directory)) + ".old-*").Length > 0
             ? " (a replaced index was left beside it as .old-*: an earlier build was interrupted while swapping)"
             : "";

@@ -25,7 +25,7 @@ internal static partial class IndexSwap
             DeleteQuietly(temp);
             return;
         }
-        var old = $"{target}.old-{Guid.NewGuid():N}";
+        var old = $"{target}{Core.IO.AtomicDirectory.OldInfix}{Guid.NewGuid():N}";
         Directory.Move(target, old);
         Directory.Move(temp, target);
         DeleteQuietly(old);
