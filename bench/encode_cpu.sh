@@ -18,21 +18,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 python=${PYTHON:-/usr/bin/python3}
-# Debian's torch is built against the generic libblas.so.3; the alternative must point at OpenBLAS
-# (libopenblas0-pthread), else the peer runs ~50x slower and every ratio is meaningless.
-blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)
-case "$blas" in *openblas*) ;; *) echo "libblas.so.3 is $blas, not OpenBLAS: apt-get install libopenblas0-pthread" >&2; exit 1 ;; esac
-echo "libblas.so.3 -> $blas"
-dotnet build -c Release bench/Disco.Benchmarks -v q --nologo >/dev/null
+. bench/interleave.sh
+require_openblas
+build_benchmarks
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for r in $(seq "$rounds"); do
-  "$python" bench/peers/encode_torch.py --passages "$passages" --batch "$batch" --threads "$threads" | tee -a "$out"
-  dotnet bench/Disco.Benchmarks/bin/Release/net10.0/Disco.Benchmarks.dll encoder-throughput \
-    --passages "$passages" --batch "$batch" --threads "$threads" --onnx --bf16 | tee -a "$out"
-done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+peer_round() { "$python" bench/peers/encode_torch.py --passages "$passages" --batch "$batch" --threads "$threads"; }
+disco_round() { dotnet "$BENCHMARKS_DLL" encoder-throughput --passages "$passages" --batch "$batch" --threads "$threads" --onnx --bf16; }
+interleave "$rounds" "$out"
 "$python" - "$out" "$threads" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]

@@ -17,20 +17,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 python=${PYTHON:-/usr/bin/python3}
-blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)
-case "$blas" in *openblas*) ;; *) echo "libblas.so.3 is $blas, not OpenBLAS: apt-get install libopenblas0-pthread" >&2; exit 1 ;; esac
-echo "libblas.so.3 -> $blas"
-dotnet build -c Release bench/Disco.Benchmarks -v q --nologo >/dev/null
+. bench/interleave.sh
+require_openblas
+build_benchmarks
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" bench/peers/rerank_torch.py --write-pairs "$work/pairs.json" --pairs "$pairs"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for r in $(seq "$rounds"); do
-  "$python" bench/peers/rerank_torch.py --pairs-file "$work/pairs.json" --batch "$batch" --threads "$threads" | tee -a "$work/out"
-  dotnet bench/Disco.Benchmarks/bin/Release/net10.0/Disco.Benchmarks.dll rerank-throughput \
-    --pairs-file "$work/pairs.json" --batch "$batch" --threads "$threads" | tee -a "$work/out"
-done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+peer_round() { "$python" bench/peers/rerank_torch.py --pairs-file "$work/pairs.json" --batch "$batch" --threads "$threads"; }
+disco_round() { dotnet "$BENCHMARKS_DLL" rerank-throughput --pairs-file "$work/pairs.json" --batch "$batch" --threads "$threads"; }
+interleave "$rounds" "$work/out"
 "$python" - "$work/out" <<'PY'
 import json, sys
 best = {}

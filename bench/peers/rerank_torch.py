@@ -10,34 +10,12 @@ does, under torch.inference_mode. Random weights; throughput does not depend on 
 """
 import argparse
 import json
-import math
 import random
-import time
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-
-class Layer(nn.Module):
-    def __init__(self, h, heads, inter, eps):
-        super().__init__()
-        self.heads = heads
-        self.q, self.k, self.v = nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h)
-        self.o, self.ln1 = nn.Linear(h, h), nn.LayerNorm(h, eps=eps)
-        self.i, self.out, self.ln2 = nn.Linear(h, inter), nn.Linear(inter, h), nn.LayerNorm(h, eps=eps)
-
-    def forward(self, x, additive_mask):
-        b, t, h = x.shape
-        d = h // self.heads
-
-        def split(z):
-            return z.view(b, t, self.heads, d).transpose(1, 2)
-
-        scores = split(self.q(x)) @ split(self.k(x)).transpose(-1, -2) / math.sqrt(d) + additive_mask
-        ctx = (scores.softmax(-1) @ split(self.v(x))).transpose(1, 2).reshape(b, t, h)
-        x = self.ln1(self.o(ctx) + x)
-        return self.ln2(self.out(F.gelu(self.i(x))) + x)
+from torch_bert import Layer, additive_mask, init_weights, timed
 
 
 class CrossEncoder(nn.Module):
@@ -47,14 +25,12 @@ class CrossEncoder(nn.Module):
         self.ln = nn.LayerNorm(h, eps=eps)
         self.layers = nn.ModuleList(Layer(h, heads, inter, eps) for _ in range(layers))
         self.pooler, self.classifier = nn.Linear(h, h), nn.Linear(h, 1)
-        for p in self.parameters():
-            if p.dim() > 1:
-                nn.init.normal_(p, std=0.02)
+        init_weights(self)
 
     def forward(self, ids, types, mask):
         t = ids.shape[1]
         x = self.ln(self.word(ids) + self.pos.weight[:t] + self.token_type(types))
-        additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        additive = additive_mask(mask)
         for layer in self.layers:
             x = layer(x, additive)
         return self.classifier(torch.tanh(self.pooler(x[:, 0]))).squeeze(-1)
@@ -108,10 +84,7 @@ def main():
                     scores[i] = float(out[r])
         return scores
 
-    run(order[:a.batch])  # warm-up
-    start = time.perf_counter()
-    run(order)
-    seconds = time.perf_counter() - start
+    _, seconds = timed(lambda: run(order[:a.batch]), lambda: run(order))
     print(json.dumps({"system": "pytorch eager fp32 (OpenBLAS)", "pairs": len(pairs), "batch": a.batch, "threads": a.threads,
                       "seconds": seconds, "pairs_per_s": len(pairs) / seconds, "torch": torch.__version__}))
 

@@ -11,6 +11,8 @@ internal sealed class BertArchitecture : MaskedLmArchitecture
 
     public override string ClassName => nameof(BertForMaskedLM);
 
+    public override string SequenceClassifierClassName => nameof(BertForSequenceClassification);
+
     public override IReadOnlyDictionary<string, string> LegacyNames { get; } =
         new Dictionary<string, string> { ["cls.predictions.bias"] = "cls.predictions.decoder.bias" };
 
@@ -35,6 +37,11 @@ internal sealed class BertArchitecture : MaskedLmArchitecture
     public override MaskedLmConfig ParseConfig(HfConfigReader reader) => BertConfig.Parse(reader);
 
     public override MaskedLanguageModel Create(MaskedLmConfig config) => new BertForMaskedLM((BertConfig)config);
+
+    public override SequenceClassificationModel CreateSequenceClassifier(MaskedLmConfig config, int numLabels, double? classifierDropout) =>
+        new BertForSequenceClassification((BertConfig)config, numLabels, classifierDropout);
+
+    public override bool IsMaskedLmHead(string canonical) => canonical.StartsWith("cls.", StringComparison.Ordinal);
 
     /// <summary>Also accepts the keys of a bare BertModel (no <c>bert.</c> prefix).</summary>
     public override string CanonicalName(string key)

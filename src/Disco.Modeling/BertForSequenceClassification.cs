@@ -11,7 +11,7 @@ namespace Disco.Modeling;
 /// relevance score of a <c>[CLS] query [SEP] passage [SEP]</c> pair. Parameter names are
 /// HuggingFace's (<c>bert.*</c>, <c>bert.pooler.dense.*</c>, <c>classifier.*</c>).
 /// </summary>
-public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class BertForSequenceClassification : SequenceClassificationModel
 {
     [ComponentName(Name = "bert")]
     private readonly TransformerBody<BertLayer> _bert;
@@ -24,12 +24,9 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
 
     /// <summary>Builds the model with HuggingFace's initialisation (normal(0, initializer_range) weights, zero biases).</summary>
     /// <param name="classifierDropout">Dropout before the classifier; null: config.json's <c>classifier_dropout</c>, else <c>hidden_dropout_prob</c>, as HuggingFace.</param>
-    public BertForSequenceClassification(BertConfig config, int numLabels = 1, double? classifierDropout = null) : base(nameof(BertForSequenceClassification))
+    public BertForSequenceClassification(BertConfig config, int numLabels = 1, double? classifierDropout = null)
+        : base(nameof(BertForSequenceClassification), config, numLabels)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentOutOfRangeException.ThrowIfLessThan(numLabels, 1);
-        Config = config;
-        NumLabels = numLabels;
         _bert = new TransformerBody<BertLayer>("bert", config, config.TypeVocabSize, "encoder", () => new BertLayer(config), new BertPooler(config.HiddenSize));
         // HF uses classifier_dropout when the config sets it, else hidden_dropout_prob.
         _dropout = nn.Dropout(classifierDropout ?? config.ClassifierDropout ?? config.HiddenDropoutProb);
@@ -38,14 +35,6 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
         HfInitialization.Apply(this, config, _bert.WordEmbeddings);
     }
 
-    public BertConfig Config { get; }
-
-    public int NumLabels { get; }
-
-    /// <param name="inputIds">[B, T] int64 token ids.</param>
-    /// <param name="attentionMask">[B, T] int64, 1 for tokens and 0 for padding.</param>
-    /// <param name="tokenTypeIds">[B, T] int64 segment ids (0 query, 1 passage).</param>
-    /// <returns>Logits [B, num_labels].</returns>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
     {
         ArgumentNullException.ThrowIfNull(inputIds);

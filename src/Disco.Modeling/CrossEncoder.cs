@@ -16,12 +16,12 @@ public sealed class CrossEncoder : ICrossEncoder
     private readonly bool _ownsModel;
 
     /// <summary>Wraps an existing model (not disposed with the scorer), e.g. one being trained.</summary>
-    public CrossEncoder(BertForSequenceClassification model, WordPieceTokenizer tokenizer, CrossEncoderOptions? options = null)
+    public CrossEncoder(SequenceClassificationModel model, WordPieceTokenizer tokenizer, CrossEncoderOptions? options = null)
         : this(model, tokenizer, options ?? new CrossEncoderOptions(), ownsModel: false)
     {
     }
 
-    private CrossEncoder(BertForSequenceClassification model, WordPieceTokenizer tokenizer, CrossEncoderOptions options, bool ownsModel)
+    private CrossEncoder(SequenceClassificationModel model, WordPieceTokenizer tokenizer, CrossEncoderOptions options, bool ownsModel)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -36,7 +36,7 @@ public sealed class CrossEncoder : ICrossEncoder
         _ownsModel = ownsModel;
     }
 
-    public BertForSequenceClassification Model { get; }
+    public SequenceClassificationModel Model { get; }
 
     public WordPieceTokenizer Tokenizer { get; }
 
@@ -51,7 +51,7 @@ public sealed class CrossEncoder : ICrossEncoder
     {
         options ??= new CrossEncoderOptions();
         // The config is the clearest sign of a wrong directory, so check it before the vocabulary.
-        options.Validate(BertConfig.FromDirectory(modelDir));
+        options.Validate(MaskedLmConfig.FromDirectory(modelDir));
         var tokenizer = WordPieceTokenizer.FromDirectory(modelDir);
         var model = CrossEncoderCheckpoint.Load(modelDir, out _, warnings);
         try

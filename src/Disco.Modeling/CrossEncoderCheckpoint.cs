@@ -5,29 +5,29 @@ using Disco.Core;
 namespace Disco.Modeling;
 
 /// <summary>
-/// Reads and writes HuggingFace <c>BertForSequenceClassification</c> model directories with one
-/// label (cross-encoder rerankers such as <c>cross-encoder/ms-marco-MiniLM-L-6-v2</c>): the same
-/// files as <see cref="HfCheckpoint"/> (config.json, safetensors or pytorch_model.bin, tokenizer).
+/// Reads and writes HuggingFace sequence-classification model directories with one label
+/// (cross-encoder rerankers): <c>BertForSequenceClassification</c> (such as
+/// <c>cross-encoder/ms-marco-MiniLM-L-6-v2</c>) and <c>DistilBertForSequenceClassification</c>, the
+/// architecture chosen by config.json's <c>model_type</c> (or <c>architectures</c>) through
+/// <see cref="MaskedLmArchitectures"/>; the same files as <see cref="HfCheckpoint"/> (config.json,
+/// safetensors or pytorch_model.bin, tokenizer).
 /// </summary>
 public static class CrossEncoderCheckpoint
 {
-    public const string ClassName = nameof(BertForSequenceClassification);
-
     private const string ClassifierWeight = "classifier.weight";
 
-    private static readonly BertArchitecture Bert = new();
-
     /// <summary>
-    /// BERT's key names (a bare encoder's keys get <c>bert.</c>), but the pooler is used here and only
-    /// buffers are dropped silently: a masked-LM head is reported as unused.
+    /// The architecture's key names (a bare encoder's keys get its prefix), but BERT's pooler is used
+    /// here and only buffers are dropped silently: a masked-LM head is reported as unused.
     /// </summary>
-    private static readonly HfCheckpoint.KeyRules KeyRules = new(Bert.CanonicalName, c => c.EndsWith("position_ids", StringComparison.Ordinal), new Dictionary<string, string>());
+    private static HfCheckpoint.KeyRules KeyRules(MaskedLmArchitecture architecture) =>
+        new(architecture.CanonicalName, c => c.EndsWith("position_ids", StringComparison.Ordinal), new Dictionary<string, string>());
 
     /// <summary>
     /// Loads a cross-encoder for scoring: its classifier must be in the checkpoint and have one
     /// label. Warnings (unused or missing keys) go to <paramref name="warnings"/> (null: nowhere).
     /// </summary>
-    public static BertForSequenceClassification Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null)
+    public static SequenceClassificationModel Load(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null)
     {
         var model = LoadAny(modelDir, out report, warnings, requireHead: true);
         model.eval();
@@ -35,23 +35,25 @@ public static class CrossEncoderCheckpoint
     }
 
     /// <summary>
-    /// Loads a model to train as a cross-encoder: a cross-encoder checkpoint, or any BERT checkpoint
-    /// (a masked-LM, a SPLADE model) whose missing pooler and one-logit classifier start from
-    /// HuggingFace's initialisation, as <c>AutoModelForSequenceClassification</c> does.
+    /// Loads a model to train as a cross-encoder: a cross-encoder checkpoint, or any BERT or DistilBERT
+    /// checkpoint (a masked-LM, a SPLADE model) whose missing head (BERT's pooler, DistilBERT's
+    /// pre_classifier, the one-logit classifier) starts from HuggingFace's initialisation, as
+    /// <c>AutoModelForSequenceClassification</c> does.
     /// </summary>
     /// <param name="dropout">Every dropout of the model (hidden, attention, classifier); null: config.json's.</param>
-    public static BertForSequenceClassification LoadForTraining(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null, double? dropout = null) =>
+    public static SequenceClassificationModel LoadForTraining(string modelDir, out CheckpointLoadReport report, TextWriter? warnings = null, double? dropout = null) =>
         LoadAny(modelDir, out report, warnings, requireHead: false, dropout);
 
     /// <summary>
-    /// Writes the model in HuggingFace layout: config.json naming <c>BertForSequenceClassification</c>
-    /// with one label, model.safetensors, and the tokenizer files of <paramref name="tokenizerDir"/>.
+    /// Writes the model in HuggingFace layout: config.json naming the architecture's sequence
+    /// classifier (<c>BertForSequenceClassification</c>, <c>DistilBertForSequenceClassification</c>)
+    /// with its labels, model.safetensors, and the tokenizer files of <paramref name="tokenizerDir"/>.
     /// </summary>
-    public static void Save(BertForSequenceClassification model, string modelDir, string? tokenizerDir = null)
+    public static void Save(SequenceClassificationModel model, string modelDir, string? tokenizerDir = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var config = JsonNode.Parse(model.Config.ToJson())!.AsObject();
-        config["architectures"] = new JsonArray(ClassName);
+        config["architectures"] = new JsonArray(Architecture(model.Config).SequenceClassifierClassName);
         var id2label = new JsonObject();
         var label2id = new JsonObject();
         for (var i = 0; i < model.NumLabels; i++)
@@ -79,12 +81,15 @@ public static class CrossEncoderCheckpoint
         };
     }
 
-    private static BertForSequenceClassification LoadAny(string modelDir, out CheckpointLoadReport report, TextWriter? warnings, bool requireHead, double? dropout = null)
+    private static MaskedLmArchitecture Architecture(MaskedLmConfig config) => MaskedLmArchitectures.ForModelType(config.ModelType, config.Source);
+
+    private static SequenceClassificationModel LoadAny(string modelDir, out CheckpointLoadReport report, TextWriter? warnings, bool requireHead, double? dropout = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
-        var config = BertConfig.FromDirectory(modelDir);
+        var config = MaskedLmConfig.FromDirectory(modelDir);
         if (dropout is { } p)
-            config = (BertConfig)config.WithDropout(p);
+            config = config.WithDropout(p);
+        var architecture = Architecture(config);
         var labels = LabelCount(modelDir);
         var files = HfCheckpoint.WeightFiles(modelDir);
         if (requireHead && labels is not 1)
@@ -92,10 +97,10 @@ public static class CrossEncoderCheckpoint
             throw new DiscoException($"{Path.Combine(modelDir, HfCheckpoint.ConfigFile)}: a cross-encoder reranker has one label (one logit), "
                 + (labels is null ? "but config.json declares none (HuggingFace then assumes 2; add \"id2label\": {\"0\": \"LABEL_0\"})" : $"this model has {labels}"));
         }
-        var model = new BertForSequenceClassification(config, numLabels: 1, classifierDropout: dropout);
+        var model = architecture.CreateSequenceClassifier(config, numLabels: 1, classifierDropout: dropout);
         try
         {
-            report = HfCheckpoint.LoadInto(model, modelDir, files, KeyRules, ClassName);
+            report = HfCheckpoint.LoadInto(model, modelDir, files, KeyRules(architecture), architecture.SequenceClassifierClassName);
             if (requireHead && report.MissingKeys.Contains(ClassifierWeight))
             {
                 throw new DiscoException($"{modelDir}: not a cross-encoder: the checkpoint has no '{ClassifierWeight}' "
@@ -109,7 +114,7 @@ public static class CrossEncoderCheckpoint
         }
         // A masked-LM checkpoint's MLM head is what a classifier model does not use: not worth a warning.
         if (!requireHead)
-            report = report with { UnexpectedKeys = [.. report.UnexpectedKeys.Where(k => !k.StartsWith("cls.", StringComparison.Ordinal))] };
+            report = report with { UnexpectedKeys = [.. report.UnexpectedKeys.Where(k => !architecture.IsMaskedLmHead(architecture.CanonicalName(k)))] };
         HfCheckpoint.Warn(report, warnings);
         return model;
     }

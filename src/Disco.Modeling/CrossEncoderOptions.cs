@@ -18,7 +18,7 @@ public sealed record CrossEncoderOptions(
     public const int DefaultBatchSize = 32;
 
     /// <summary>Throws when a value cannot work with <paramref name="config"/>; messages name the property.</summary>
-    public void Validate(BertConfig config)
+    public void Validate(MaskedLmConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (MaxLength < 3 || MaxLength > config.MaxPositionEmbeddings)

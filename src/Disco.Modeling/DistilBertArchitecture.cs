@@ -14,6 +14,8 @@ internal sealed class DistilBertArchitecture : MaskedLmArchitecture
 
     public override string ClassName => nameof(DistilBertForMaskedLM);
 
+    public override string SequenceClassifierClassName => nameof(DistilBertForSequenceClassification);
+
     internal override ArchitectureWeights Weights { get; } = new(
         "distilbert.embeddings.word_embeddings.weight",
         "distilbert.embeddings.position_embeddings.weight",
@@ -35,6 +37,14 @@ internal sealed class DistilBertArchitecture : MaskedLmArchitecture
     public override MaskedLmConfig ParseConfig(HfConfigReader reader) => DistilBertConfig.Parse(reader);
 
     public override MaskedLanguageModel Create(MaskedLmConfig config) => new DistilBertForMaskedLM((DistilBertConfig)config);
+
+    public override SequenceClassificationModel CreateSequenceClassifier(MaskedLmConfig config, int numLabels, double? classifierDropout) =>
+        new DistilBertForSequenceClassification((DistilBertConfig)config, numLabels, classifierDropout);
+
+    public override bool IsMaskedLmHead(string canonical) =>
+        canonical.StartsWith("vocab_transform.", StringComparison.Ordinal)
+        || canonical.StartsWith("vocab_layer_norm.", StringComparison.Ordinal)
+        || canonical.StartsWith("vocab_projector.", StringComparison.Ordinal);
 
     /// <summary>Also accepts the keys of a bare DistilBertModel (no <c>distilbert.</c> prefix).</summary>
     public override string CanonicalName(string key)

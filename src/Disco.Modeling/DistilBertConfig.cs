@@ -21,7 +21,8 @@ public sealed class DistilBertConfig : MaskedLmConfig
         double attentionDropout = 0.1,
         int maxPositionEmbeddings = 512,
         int padTokenId = 0,
-        double initializerRange = 0.02)
+        double initializerRange = 0.02,
+        double seqClassifDropout = 0.2)
         : this(new JsonObject(), "config")
     {
         VocabSize = vocabSize;
@@ -35,6 +36,7 @@ public sealed class DistilBertConfig : MaskedLmConfig
         MaxPositionEmbeddings = maxPositionEmbeddings;
         PadTokenId = padTokenId;
         InitializerRange = initializerRange;
+        SeqClassifDropout = seqClassifDropout;
         Validate("config");
     }
 
@@ -44,6 +46,9 @@ public sealed class DistilBertConfig : MaskedLmConfig
     }
 
     public override string ModelType => "distilbert";
+
+    /// <summary>Dropout before a sequence classifier's last layer (<c>seq_classif_dropout</c>, HuggingFace's default 0.2).</summary>
+    public double SeqClassifDropout { get; private init; } = 0.2;
 
     /// <summary>The number of parameters of <c>DistilBertForMaskedLM</c> (the projector's weight is tied to the word embeddings).</summary>
     public override long ParameterCount => SharedParameterCount;
@@ -68,6 +73,7 @@ public sealed class DistilBertConfig : MaskedLmConfig
             MaxPositionEmbeddings = reader.WholeNumber("max_position_embeddings", 512, 1, ModelLimits.MaxPositions),
             PadTokenId = reader.WholeNumber("pad_token_id", 0, 0, ModelLimits.MaxVocabSize),
             InitializerRange = reader.Number("initializer_range", 0.02, 0, 1),
+            SeqClassifDropout = reader.Number("seq_classif_dropout", 0.2, 0, 0.999999),
         };
         config.Validate(source);
         return config;
@@ -88,6 +94,7 @@ public sealed class DistilBertConfig : MaskedLmConfig
         o["max_position_embeddings"] = MaxPositionEmbeddings;
         o["initializer_range"] = InitializerRange;
         o["pad_token_id"] = PadTokenId;
+        o["seq_classif_dropout"] = SeqClassifDropout;
         o["sinusoidal_pos_embds"] = false;
         o["tie_weights_"] = true;
     }

@@ -3,9 +3,10 @@ using Disco.Modeling.Onnx;
 namespace Disco.Modeling;
 
 /// <summary>
-/// One model family (a HuggingFace <c>model_type</c>): how its config.json is read, how its model is
-/// built, and how stored weight names map onto the model's parameters. Adding an architecture means
-/// one subclass of this, its config class and its modules, listed in <see cref="MaskedLmArchitectures"/>.
+/// One model family (a HuggingFace <c>model_type</c>): how its config.json is read, how its models
+/// (the masked-LM of SPLADE, the sequence classifier of a cross-encoder) are built, and how stored
+/// weight names map onto their parameters. Adding an architecture means one subclass of this, its
+/// config class and its modules, listed in <see cref="MaskedLmArchitectures"/>.
 /// </summary>
 public abstract class MaskedLmArchitecture
 {
@@ -15,11 +16,21 @@ public abstract class MaskedLmArchitecture
     /// <summary>HuggingFace's class name, written to <c>architectures</c> and used in load warnings.</summary>
     public abstract string ClassName { get; }
 
+    /// <summary>HuggingFace's class name of the family's sequence classifier (a cross-encoder reranker).</summary>
+    public abstract string SequenceClassifierClassName { get; }
+
     /// <summary>Reads the family's config from config.json's members.</summary>
     public abstract MaskedLmConfig ParseConfig(HfConfigReader reader);
 
     /// <summary>Builds a randomly initialised model (HuggingFace's initialisation).</summary>
     public abstract MaskedLanguageModel Create(MaskedLmConfig config);
+
+    /// <summary>Builds a randomly initialised sequence classifier (HuggingFace's initialisation).</summary>
+    /// <param name="classifierDropout">Dropout before the classifier; null: the config's, as HuggingFace.</param>
+    public abstract SequenceClassificationModel CreateSequenceClassifier(MaskedLmConfig config, int numLabels, double? classifierDropout);
+
+    /// <summary>Whether a canonical key belongs to the masked-LM head, which a sequence classifier does not have.</summary>
+    public abstract bool IsMaskedLmHead(string canonical);
 
     /// <summary>
     /// The parameter name a stored key means under HuggingFace's loading rules (e.g. a missing

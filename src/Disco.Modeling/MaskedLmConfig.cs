@@ -63,12 +63,23 @@ public abstract class MaskedLmConfig
     /// <summary>Parses a config of any supported <c>model_type</c> (missing: <c>bert</c>, as HuggingFace's BERT configs).</summary>
     public static MaskedLmConfig FromJson(string json, string source) => FromReader(HfConfigReader.Parse(json, source));
 
-    /// <summary>Dispatches on <c>model_type</c> to the architecture, which reads its own members.</summary>
+    /// <summary>
+    /// Dispatches on <c>model_type</c> to the architecture, which reads its own members. A config
+    /// without <c>model_type</c> is named by its <c>architectures</c> class (as HuggingFace's auto
+    /// classes fall back to the class name), else read as BERT.
+    /// </summary>
     public static MaskedLmConfig FromReader(HfConfigReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var modelType = reader.Text("model_type", "bert");
+        var modelType = reader.Raw["model_type"] is null ? ModelTypeOfArchitectures(reader.Raw["architectures"]) : reader.Text("model_type", "bert");
         return MaskedLmArchitectures.ForModelType(modelType, reader.Source).ParseConfig(reader);
+    }
+
+    private static string ModelTypeOfArchitectures(JsonNode? architectures)
+    {
+        var names = (architectures as JsonArray)?.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>()) ?? [];
+        var family = MaskedLmArchitectures.All.FirstOrDefault(a => names.Contains(a.ClassName) || names.Contains(a.SequenceClassifierClassName));
+        return family?.ModelType ?? "bert";
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace Disco.Modeling;
 
 /// <summary>
 /// Encoded pairs (<see cref="Text.WordPieceTokenizer.EncodePair"/>) padded into the three inputs of
-/// <see cref="BertForSequenceClassification"/>: ids, attention mask and token types [B, T].
+/// <see cref="SequenceClassificationModel"/>: ids, attention mask and token types [B, T]
+/// (DistilBERT ignores the token types).
 /// </summary>
 public sealed class PairBatch : IDisposable
 {

@@ -138,31 +138,13 @@ public sealed class OnnxSpladeEncoder : ISparseEncoder
         }
     }
 
-    public IReadOnlyList<SparseVector> Encode(IReadOnlyList<string> texts, IProgress<long>? progress = null)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var ids = new int[texts.Count][];
-        for (var i = 0; i < ids.Length; i++)
-            ids[i] = Tokenizer.Encode(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)), Options.MaxLength);
-        return EncodeTokenIds(ids, progress);
-    }
+    public IReadOnlyList<SparseVector> Encode(IReadOnlyList<string> texts, IProgress<long>? progress = null) =>
+        EncodeTokenIds(Tokenizer.EncodeRows(texts, Options.MaxLength), progress);
 
     /// <summary>Encodes already tokenized texts (each with its [CLS]/[SEP]); one vector per input, in order.</summary>
     public IReadOnlyList<SparseVector> EncodeTokenIds(IReadOnlyList<int[]> tokenIds, IProgress<long>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(tokenIds);
-        var vocab = Tokenizer.VocabularySize;
-        for (var i = 0; i < tokenIds.Count; i++)
-        {
-            var row = tokenIds[i] ?? throw new ArgumentException($"sequence {i} is null", nameof(tokenIds));
-            if (row.Length == 0)
-                throw new ArgumentException($"sequence {i} is empty; it needs at least [CLS] and [SEP]", nameof(tokenIds));
-            foreach (var id in row)
-            {
-                if ((uint)id >= (uint)vocab)
-                    throw new ArgumentException($"sequence {i} has token id {id}, outside the vocabulary (0..{vocab - 1})", nameof(tokenIds));
-            }
-        }
+        WordPieceTokenizer.CheckTokenIds(tokenIds, Tokenizer.VocabularySize);
         var results = new SparseVector[tokenIds.Count];
         // Longest first, as the TorchSharp encoder: padding stays small and peak memory shows at once.
         var order = Enumerable.Range(0, tokenIds.Count).OrderByDescending(i => tokenIds[i].Length).ThenBy(i => i).ToArray();

@@ -8,7 +8,7 @@ namespace Disco.Retrieval;
 /// (or one more member here), not a new method.
 /// </summary>
 /// <param name="TopK">Documents returned per query.</param>
-/// <param name="Algorithm">Exact algorithm; all return identical rankings.</param>
+/// <param name="Algorithm">Exact algorithm; all return identical rankings (default <see cref="DefaultAlgorithm"/>).</param>
 /// <param name="Pruning">Query pruning before search (largest weights, minimum weight); null keeps every term.</param>
 /// <param name="Threshold">Documents scoring at or below this are dropped (SPLADE's <c>config.threshold</c>).</param>
 /// <param name="Explain">Also return each hit's matched terms with their contributions.</param>
@@ -18,7 +18,7 @@ namespace Disco.Retrieval;
 /// </param>
 public sealed record SearchOptions(
     int TopK = SearchOptions.DefaultTopK,
-    SearchAlgorithm Algorithm = SearchAlgorithm.TermAtATime,
+    SearchAlgorithm Algorithm = SearchOptions.DefaultAlgorithm,
     QueryOptions? Pruning = null,
     float Threshold = 0,
     bool Explain = false,
@@ -26,6 +26,9 @@ public sealed record SearchOptions(
 {
     /// <summary>SPLADE's and DiSCo's run depth.</summary>
     public const int DefaultTopK = 1000;
+
+    /// <summary>The exact algorithm when none is chosen (the CLI's and the server's <c>--algorithm</c> default).</summary>
+    public const SearchAlgorithm DefaultAlgorithm = IndexSearcher.DefaultAlgorithm;
 
     /// <summary>Throws when a value cannot work; messages name the property.</summary>
     public void Validate()

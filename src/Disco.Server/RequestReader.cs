@@ -154,12 +154,14 @@ internal static class RequestReader
         return text;
     }
 
+    /// <summary>The <c>flatten</c> field under its canonical name (an alias such as <c>last</c> is accepted), or null.</summary>
     private static string? Flatten(JsonElement root)
     {
-        var flatten = String(root, "flatten");
-        if (flatten is not null && FlatteningModeNames.Parse(flatten) is null)
-            throw RequestException.BadField("$.flatten", $"must be one of {string.Join(", ", FlatteningModeNames.Names)}, got \"{flatten}\"");
-        return flatten;
+        if (String(root, "flatten") is not { } flatten)
+            return null;
+        if (FlatteningModeNames.Parse(flatten) is not { } mode)
+            throw RequestException.BadField("$.flatten", $"must be one of {string.Join(", ", FlatteningModeNames.Names)} (or {string.Join(", ", FlatteningModeNames.Aliases.Take(2))}), got \"{flatten}\"");
+        return FlatteningModeNames.Name(mode);
     }
 
     private static List<ConversationTurn>? Turns(JsonElement root, DiscoSearchOptions limits)

@@ -86,11 +86,11 @@ public sealed class IdfQueryEncoder : ISparseEncoder
 
     public IReadOnlyList<SparseVector> Encode(IReadOnlyList<string> texts, IProgress<long>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        var result = new SparseVector[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
+        var tokenIds = Tokenizer.EncodeRows(texts, MaxLength);
+        var result = new SparseVector[tokenIds.Length];
+        for (var i = 0; i < tokenIds.Length; i++)
         {
-            var ids = Tokenizer.Encode(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)), MaxLength);
+            var ids = tokenIds[i];
             // Each distinct token once (a one-hot query times the IDF table); zero weights are left out.
             result[i] = SparseVector.FromPairs(ids.Where(id => !_special.Contains(id)).Distinct()
                 .Select(id => new KeyValuePair<int, float>(id, _weights[id])).Where(p => p.Value > 0));

@@ -178,6 +178,40 @@ public sealed class WordPieceTokenizer
     }
 
     /// <summary>
+    /// <see cref="Encode"/> of each text, in order, unpadded: the inputs of every SPLADE encoder
+    /// (TorchSharp, ONNX Runtime, IDF table) and of <see cref="EncodeBatch"/>.
+    /// </summary>
+    public int[][] EncodeRows(IReadOnlyList<string> texts, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+        var ids = new int[texts.Count][];
+        for (var i = 0; i < ids.Length; i++)
+            ids[i] = Encode(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)), maxLength);
+        return ids;
+    }
+
+    /// <summary>
+    /// Checks already tokenized inputs before they reach a model: no null or empty sequence, every id
+    /// below <paramref name="vocabularySize"/> (the model's, which may exceed the tokenizer's).
+    /// </summary>
+    public static void CheckTokenIds(IReadOnlyList<int[]> tokenIds, int vocabularySize)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        for (var i = 0; i < tokenIds.Count; i++)
+        {
+            var row = tokenIds[i] ?? throw new ArgumentException($"sequence {i} is null", nameof(tokenIds));
+            if (row.Length == 0)
+                throw new ArgumentException($"sequence {i} is empty; it needs at least [CLS] and [SEP]", nameof(tokenIds));
+            foreach (var id in row)
+            {
+                if ((uint)id >= (uint)vocabularySize)
+                    throw new ArgumentException($"sequence {i} has token id {id}, outside the vocabulary (0..{vocabularySize - 1})", nameof(tokenIds));
+            }
+        }
+    }
+
+    /// <summary>
     /// <c>[CLS] pieces [SEP]</c>, keeping the first <paramref name="maxLength"/> − 2 pieces (HF's right
     /// truncation for a single sequence).
     /// </summary>
@@ -221,15 +255,8 @@ public sealed class WordPieceTokenizer
     /// <summary>Encodes each text and pads the rows to the longest one with [PAD]; mask 1 on real tokens.</summary>
     public TokenBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
-        var rows = new int[texts.Count][];
-        int longest = 0;
-        for (int i = 0; i < rows.Length; i++)
-        {
-            rows[i] = Encode(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)), maxLength);
-            longest = Math.Max(longest, rows[i].Length);
-        }
+        var rows = EncodeRows(texts, maxLength);
+        var longest = rows.Length == 0 ? 0 : rows.Max(r => r.Length);
 
         var ids = new long[rows.Length * longest];
         var mask = new long[ids.Length];

@@ -11,12 +11,12 @@ namespace Disco.Training;
 /// <summary>
 /// Cross-encoder (reranker) training as a <see cref="TrainingLoop"/> recipe: each item is a query
 /// with one positive and N negatives, scored as <c>[CLS] q [SEP] p [SEP]</c> pairs by a
-/// <c>BertForSequenceClassification</c> with one logit, under <see cref="CrossEncoderLosses"/>
+/// <c>BertForSequenceClassification</c> or <c>DistilBertForSequenceClassification</c> with one logit, under <see cref="CrossEncoderLosses"/>
 /// (listwise/pairwise softmax CE, pointwise BCE, KL or MarginMSE distillation from teacher
 /// scores). Items are triplets (one negative; teacher scores from columns 4-5) or drawn from a
 /// first-stage run with qrels by <see cref="DistillationSampler"/> (a random positive, negatives
 /// from the run's ranks, the run's scores as teacher). The model is saved as <c>model/</c> in
-/// HuggingFace layout (config.json naming <c>BertForSequenceClassification</c>, one label).
+/// HuggingFace layout (config.json naming the architecture's sequence classifier, one label).
 /// </summary>
 public sealed class CrossEncoderRecipe : ITrainingRecipe
 {
@@ -29,7 +29,7 @@ public sealed class CrossEncoderRecipe : ITrainingRecipe
     private readonly List<TrainingTriplet>? _triplets;
     private readonly DistillationSampler? _sampler;
     private readonly Dictionary<string, string>? _collection;
-    private readonly BertForSequenceClassification _model;
+    private readonly SequenceClassificationModel _model;
     private readonly CrossEncoder _scorer;
 
     /// <param name="warnings">receives checkpoint-loading warnings (e.g. a new classifier); null: nowhere</param>
@@ -87,7 +87,7 @@ public sealed class CrossEncoderRecipe : ITrainingRecipe
     public nn.Module Trainable => _model;
 
     /// <summary>The model being trained.</summary>
-    public BertForSequenceClassification Model => _model;
+    public SequenceClassificationModel Model => _model;
 
     public IReadOnlyDictionary<string, double> Counters { get; } = new Dictionary<string, double>();
 

@@ -3,7 +3,7 @@ using Disco.Core.Conversations;
 namespace Disco.Training;
 
 /// <summary>
-/// Cross-encoder training (<see cref="CrossEncoderRecipe"/>): a <c>BertForSequenceClassification</c>
+/// Cross-encoder training (<see cref="CrossEncoderRecipe"/>): a BERT or DistilBERT sequence classifier
 /// with one logit, from triplets (TSV, with or without teacher scores) or from a first-stage run with
 /// qrels (each query's positive and <see cref="Negatives"/> hard negatives from the run's ranks in
 /// <see cref="Window"/>, the run's scores as teacher scores). <see cref="DefaultLoop"/> holds the
@@ -27,7 +27,7 @@ public sealed record CrossEncoderTrainingOptions
     /// <summary>Run mode: the first-stage run (TREC, JSON or SPLADE's pickled scores) hard negatives and teacher scores come from.</summary>
     public string? RunPath { get; init; }
 
-    /// <summary>Checkpoint to start from: a cross-encoder, or any BERT checkpoint (its pooler and classifier then start from HuggingFace's initialisation).</summary>
+    /// <summary>Checkpoint to start from: a cross-encoder, or any BERT or DistilBERT checkpoint (its classification head then starts from HuggingFace's initialisation).</summary>
     public string? ModelDir { get; init; }
 
     public CrossEncoderLoss Loss { get; init; } = CrossEncoderLoss.Listwise;

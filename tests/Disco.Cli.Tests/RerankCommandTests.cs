@@ -9,9 +9,13 @@ namespace Disco.Cli.Tests;
 /// <summary>`disco rerank` end to end on files, against the independent reference's logits.</summary>
 public sealed class RerankCommandTests
 {
-    [Fact]
-    public void Rerank_writes_the_golden_order_to_the_depth_then_the_first_stage_rest()
+    /// <summary>A BERT and a DistilBERT cross-encoder, each against its own independent reference.</summary>
+    [Theory]
+    [InlineData("tiny-cross-encoder")]
+    [InlineData("tiny-distilbert-cross-encoder")]
+    public void Rerank_writes_the_golden_order_to_the_depth_then_the_first_stage_rest(string fixtureName)
     {
+        var fixture = Fixtures.RepoFixture(fixtureName);
         using var temp = new TempDirectory();
         var docs = File.ReadLines(Fixtures.Golden("golden_documents.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
             .Select(e => (Id: e.GetProperty("id").GetString()!, Text: e.GetProperty("text").GetString()!)).ToList();
@@ -20,11 +24,11 @@ public sealed class RerankCommandTests
         File.WriteAllLines(temp.File("conversations.jsonl"), File.ReadLines(Fixtures.Golden("golden_conversations.jsonl")).Where(l => l.Contains("\"c8\"", StringComparison.Ordinal)));
         File.WriteAllLines(temp.File("first.trec"), docs.Take(8).Select((d, i) => string.Create(CultureInfo.InvariantCulture, $"c8 Q0 {d.Id} {i + 1} {20 - i} bm25")));
 
-        var code = CommandRunner.Run(RerankCommand.Create(), "rerank", "--model", Fixtures.TinyCrossEncoder, "--run", temp.File("first.trec"),
+        var code = CommandRunner.Run(RerankCommand.Create(), "rerank", "--model", fixture, "--run", temp.File("first.trec"),
             "--queries", temp.File("conversations.jsonl"), "--collection", temp.File("collection.tsv"), "--depth", "5", "--out", temp.File("reranked.trec"));
 
         Assert.Equal(0, code);
-        var golden = File.ReadLines(Path.Combine(Fixtures.TinyCrossEncoder, "golden_pairs.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+        var golden = File.ReadLines(Path.Combine(fixture, "golden_pairs.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("query").GetString() == "c8" && e.GetProperty("max_length").GetInt32() == 512)
             .ToDictionary(e => e.GetProperty("doc").GetString()!, e => e.GetProperty("logit").GetDouble());
         var lines = File.ReadAllLines(temp.File("reranked.trec")).Select(l => l.Split(' ')).ToList();

@@ -25,7 +25,7 @@ public sealed class ErrorTests(SharedServer shared) : IClassFixture<SharedServer
     [InlineData("""{}""", "$", "exactly one of")]
     [InlineData("""{"vector": {"paris": -1}}""", "$.vector[\"paris\"]", "finite number")]
     [InlineData("""{"vector": {}}""", "$.vector", "at least one term")]
-    [InlineData("""{"text": "paris", "flatten": "everything"}""", "$.flatten", "must be one of full, last, questions")]
+    [InlineData("""{"text": "paris", "flatten": "everything"}""", "$.flatten", "must be one of full, last_question, questions_only (or last, questions)")]
     [InlineData("""{"text": "paris", "explain": "yes"}""", "$.explain", "must be true or false")]
     [InlineData("""{"text": "paris", "text": "lyon"}""", "$.text", "appears twice")]
     [InlineData("""{"text": "paris",}""", "$", "malformed JSON")]

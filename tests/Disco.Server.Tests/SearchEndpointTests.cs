@@ -61,6 +61,9 @@ public sealed class SearchEndpointTests(SharedServer shared) : IClassFixture<Sha
         var expected = new Dictionary<string, string>
         {
             ["full"] = "how do they make honey [SEP] an insect [SEP] what is a bee",
+            ["last_question"] = "how do they make honey",
+            ["questions_only"] = "how do they make honey [SEP] what is a bee",
+            // The short spellings are aliases (docs/server.md).
             ["last"] = "how do they make honey",
             ["questions"] = "how do they make honey [SEP] what is a bee",
         };

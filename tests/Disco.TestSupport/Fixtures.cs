@@ -27,6 +27,9 @@ public static class Fixtures
     /// <summary>A tiny random one-logit BertForSequenceClassification with golden pair logits and training steps (tests/fixtures/scripts/make_tiny_cross_encoder.py).</summary>
     public static string TinyCrossEncoder => RepoFixture("tiny-cross-encoder");
 
+    /// <summary>A tiny random one-logit DistilBertForSequenceClassification with golden pair logits (tests/fixtures/scripts/make_tiny_distilbert_cross_encoder.py).</summary>
+    public static string TinyDistilBertCrossEncoder => RepoFixture("tiny-distilbert-cross-encoder");
+
     /// <summary>A tiny random DistilBertForMaskedLM with its golden vectors (tests/fixtures/scripts/make_tiny_distilbert.py).</summary>
     public static string TinyDistilBert => RepoFixture("tiny-distilbert");
 

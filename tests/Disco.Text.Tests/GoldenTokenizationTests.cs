@@ -23,6 +23,24 @@ public sealed class GoldenTokenizationTests
         Assert.Equal(GoldenCases.Ids(line), ids);
     }
 
+    [Fact]
+    public void A_batch_of_texts_encodes_as_each_text_and_bad_ids_are_refused()
+    {
+        var cases = GoldenCases.Lines("golden_tokenization.jsonl");
+        // The encoders' batch path (SpladeEncoder, OnnxSpladeEncoder, IdfQueryEncoder) at one max length per batch.
+        foreach (var group in cases.GroupBy(l => l.GetProperty("max_length").GetInt32()))
+        {
+            var batch = GoldenCases.Tokenizer.EncodeRows([.. group.Select(l => l.GetProperty("text").GetString()!)], group.Key);
+            Assert.Equal(group.Select(GoldenCases.Ids), batch);
+        }
+        Assert.Contains("text 1 is null", Assert.Throws<ArgumentException>(() => GoldenCases.Tokenizer.EncodeRows(["a", null!], 8)).Message, StringComparison.Ordinal);
+
+        WordPieceTokenizer.CheckTokenIds([[101, 102], [101, 7, 102]], 103);
+        Assert.Contains("sequence 1 is empty", Assert.Throws<ArgumentException>(() => WordPieceTokenizer.CheckTokenIds([[101, 102], []], 103)).Message, StringComparison.Ordinal);
+        Assert.Contains("sequence 0 has token id 103", Assert.Throws<ArgumentException>(() => WordPieceTokenizer.CheckTokenIds([[101, 103]], 103)).Message, StringComparison.Ordinal);
+        Assert.Contains("token id -1", Assert.Throws<ArgumentException>(() => WordPieceTokenizer.CheckTokenIds([[-1]], 103)).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(DocumentIds))]
     public void Golden_document_ids_match_reference(string id)

@@ -139,6 +139,40 @@ public sealed class CrossEncoderTrainingTests
     }
 
     [Fact]
+    public void ADistilBertCrossEncoderTrainsAndItsCheckpointReloads()
+    {
+        using var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.TinyCrossEncoder, "golden_listwise_steps.json")));
+        using var dir = new TempDirectory();
+        // The golden's two groups (a positive and three negatives each), trained on three times: each group's listwise loss must fall.
+        var options = GoldenData(golden.RootElement, dir) with { ModelDir = Fixtures.TinyDistilBertCrossEncoder };
+        options = options with { Loop = options.Loop with { Epochs = 3, SaveSteps = 2, LogPath = null } };
+        Assert.Equal(3, Train(options).StepsRun);
+
+        using var before = CrossEncoder.Load(Fixtures.TinyDistilBertCrossEncoder, new CrossEncoderOptions(options.MaxLength));
+        using var after = CrossEncoder.Load(dir.File("out/model"), new CrossEncoderOptions(options.MaxLength));
+        Assert.IsType<DistilBertForSequenceClassification>(after.Model);
+        using var config = JsonDocument.Parse(File.ReadAllText(dir.File("out/model/config.json")));
+        Assert.Equal("DistilBertForSequenceClassification", config.RootElement.GetProperty("architectures")[0].GetString());
+        foreach (var group in golden.RootElement.GetProperty("groups").EnumerateArray())
+        {
+            var query = group.GetProperty("query_text").GetString()!;
+            var pairs = group.GetProperty("doc_texts").EnumerateArray().Select(d => new Core.Reranking.QueryPassagePair(query, d.GetString()!)).ToArray();
+            var (lossBefore, lossAfter) = (ListwiseLoss(before.Score(pairs)), ListwiseLoss(after.Score(pairs)));
+            Assert.True(lossAfter < lossBefore, $"listwise loss {lossBefore} -> {lossAfter}");
+        }
+        // The loop's intermediate checkpoint reloads without a warning (every key of the architecture is there).
+        using var saved = CrossEncoderCheckpoint.Load(Path.Combine(CheckpointLayout.Checkpoint(dir.File("out"), 2), CheckpointLayout.ModelFolder), out var report);
+        Assert.Empty(report.Warnings);
+    }
+
+    /// <summary>−log softmax(scores)₀: the positive is first.</summary>
+    private static double ListwiseLoss(IReadOnlyList<float> scores)
+    {
+        var max = scores.Max();
+        return Math.Log(scores.Sum(s => Math.Exp(s - max))) - (scores[0] - max);
+    }
+
+    [Fact]
     public void LossesEqualTheirHandComputedValues()
     {
         // One query, positive logit 2, negative 0; the teacher ties them.

@@ -37,9 +37,7 @@ public static class AllCommand
             var bare = (parse.GetValue<string[]>("overrides") ?? []).Select(ConfigOverride.Parse).ToList();
             var file = CommandConfiguration.HydraFile(parse.GetValue<string?>("--config-name"), parse.GetValue<string?>("--config-path"), haveOverrides: true)
                 ?? throw new UsageException("disco all needs a configuration: --config-name FILE, or SPLADE_CONFIG_NAME / SPLADE_CONFIG_FULLPATH as in naver/splade");
-            var tree = HydraComposition.Load(file, bare);
-            foreach (var o in bare)
-                o.ApplyTo(tree, strict: true);
+            var tree = HydraComposition.Compose(file, bare);
             var plan = ExperimentPlan.From(tree, parse.GetValue(recipe));
             var state = Path.Combine(plan.OutDir, StateFolder);
             Directory.CreateDirectory(state);

@@ -8,11 +8,6 @@ internal static class IndexFormatNames
     public static ImpactEncoding Parse(string name) =>
         ImpactEncodingNames.Parse(name) ?? throw new UsageException($"unknown --impacts {name} ({ImpactEncodingNames.Choices})");
 
-    public static SearchAlgorithm ParseAlgorithm(string name) => name switch
-    {
-        "taat" => SearchAlgorithm.TermAtATime,
-        "maxscore" => SearchAlgorithm.MaxScore,
-        "daat" => SearchAlgorithm.DocumentAtATime,
-        _ => throw new UsageException($"unknown --algorithm {name} (taat, maxscore, daat)"),
-    };
+    public static SearchAlgorithm ParseAlgorithm(string name) =>
+        SearchAlgorithmNames.Parse(name) ?? throw new UsageException($"unknown --algorithm {name} ({SearchAlgorithmNames.Choices})");
 }

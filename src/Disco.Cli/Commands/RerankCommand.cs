@@ -10,14 +10,14 @@ namespace Disco.Cli.Commands;
 
 /// <summary>
 /// <c>disco rerank</c>: rescores each query's top documents of a first-stage run with a cross-encoder
-/// (<c>BertForSequenceClassification</c>, one logit) and writes the reranked run (the library's
+/// (<c>BertForSequenceClassification</c> or <c>DistilBertForSequenceClassification</c>, one logit) and writes the reranked run (the library's
 /// <see cref="Reranker"/>).
 /// </summary>
 public static class RerankCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Cross-encoder: HuggingFace folder or id of a BertForSequenceClassification with one label (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2)", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Cross-encoder: HuggingFace folder or id of a BertForSequenceClassification or DistilBertForSequenceClassification with one label (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2)", Required = true };
         var run = new Option<string>("--run") { Description = "First-stage run, TREC or SPLADE JSON", Required = true };
         var queries = new Option<string>("--queries") { Description = "Queries: TSV id<TAB>text or conversations JSONL (flattened as for the query encoder, or --rewrite)", Required = true };
         var collection = new Option<string>("--collection") { Description = "Passages: TSV id<TAB>text or JSONL (only the run's top documents are kept in memory)", Required = true };

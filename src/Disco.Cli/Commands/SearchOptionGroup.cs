@@ -7,14 +7,14 @@ namespace Disco.Cli.Commands;
 /// <summary>The options that say how a query is searched (--algorithm, --approximate, --query-max-terms, --query-min-weight), shared by search and serve.</summary>
 internal sealed class SearchOptionGroup
 {
-    private readonly Option<string> _algorithm = new("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => "taat" };
+    private readonly Option<string> _algorithm = new("--algorithm") { Description = "taat (exhaustive term-at-a-time over cache-sized ranges), maxscore (range MaxScore) or daat (document-at-a-time block-max MaxScore); all exact, identical results", DefaultValueFactory = _ => SearchAlgorithmNames.Name(SearchOptions.DefaultAlgorithm) };
     private readonly Option<int?> _maxTerms = new("--query-max-terms") { Description = "Keep the N largest query weights" };
     private readonly Option<float> _minWeight = new("--query-min-weight") { Description = "Drop query weights below this" };
     private readonly Option<bool> _approximate = new("--approximate") { Description = "Approximate search with the index's approximate-search section (disco index --ann, disco index ann): much faster, may miss some of the exact top k; scores stay exact" };
     private readonly Option<int?> _annBudget = new("--ann-budget") { Description = "With --approximate: documents scored exactly per query (more: higher recall, slower; default from the index)" };
     private readonly Option<int?> _annTerms = new("--ann-terms") { Description = "With --approximate: the heaviest query terms that propose candidates (more: higher recall, slower; default from the index)" };
 
-    public SearchOptionGroup() => _algorithm.AcceptOnlyFromAmong("taat", "maxscore", "daat");
+    public SearchOptionGroup() => _algorithm.AcceptOnlyFromAmong([.. SearchAlgorithmNames.Names]);
 
     public void AddTo(Command command)
     {

@@ -24,7 +24,7 @@ public static class TrainCrossEncoderCommand
         var collection = new Option<string?>("--collection") { Description = "Passages: TSV id<TAB>text or JSONL (run mode, and validation)" };
         var qrels = new Option<string?>("--qrels") { Description = "Run mode: qrels (TREC or JSON); relevance ≥ 1 is positive" };
         var run = new Option<string?>("--run") { Description = "Run mode: first-stage run (TREC, JSON or SPLADE .pkl.gz); hard negatives from its ranks, its scores are the teacher's" };
-        var model = new Option<string>("--model") { Description = "Checkpoint to start from: a cross-encoder, or any BERT checkpoint (new pooler and one-logit classifier)", Required = true };
+        var model = new Option<string>("--model") { Description = "Checkpoint to start from: a cross-encoder, or any BERT or DistilBERT checkpoint (new classification head, one logit)", Required = true };
         var loss = new Option<string>("--loss") { Description = "listwise (softmax CE over 1 positive + N negatives; pairwise with N=1), bce (pointwise), kl or margin-mse (distillation from teacher scores)", DefaultValueFactory = _ => LossNames.First(p => p.Value == defaults.Loss).Key };
         loss.AcceptOnlyFromAmong([.. LossNames.Keys]);
         var negatives = new Option<int>("--negatives") { Description = "Run mode: negatives per query", DefaultValueFactory = _ => defaults.Negatives };
@@ -32,7 +32,7 @@ public static class TrainCrossEncoderCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout of the trained model", DefaultValueFactory = _ => defaults.Dropout };
         var maxLength = new Option<int>("--max-length") { Description = "Tokens per query-passage pair; the passage is cut first", DefaultValueFactory = _ => defaults.MaxLength };
         var loop = new TrainingLoopOptionGroup(CrossEncoderTrainingOptions.DefaultLoop);
-        var command = new Command("cross-encoder", "Train a cross-encoder reranker (BertForSequenceClassification, one logit) from triplets or a first-stage run with qrels")
+        var command = new Command("cross-encoder", "Train a cross-encoder reranker (BERT or DistilBERT sequence classifier, one logit) from triplets or a first-stage run with qrels")
         {
             triplets, queries, collection, qrels, run, model, loss, negatives, window, dropout, maxLength,
         };

@@ -78,9 +78,7 @@ public static class CommandConfiguration
         var hydraFile = HydraFile(parse.GetValue<string?>(ConfigNameOption), parse.GetValue<string?>(ConfigPathOption), bare.Count > 0);
         if (hydraFile is not null)
         {
-            hydra = HydraComposition.Load(hydraFile, bare);
-            foreach (var o in bare)
-                o.ApplyTo(hydra, strict: true);
+            hydra = HydraComposition.Compose(hydraFile, bare);
             Merge(tree, HydraKeyMap.Map(hydra, verb, options.Keys.ToHashSet(StringComparer.Ordinal), skipped));
         }
         else

@@ -15,8 +15,8 @@ namespace Disco.Cli.Configuration;
 /// <c>g: opt</c>, <c>g: [a, b]</c>, <c>g: null</c> (nothing), <c>g@pkg: opt</c>,
 /// <c>optional g: opt</c>, <c>override g: opt</c>, a plain <c>name</c> (a file of the same group),
 /// <c>_self_</c>. Command-line words <c>g=opt</c> (where <c>ROOT/g/opt.yaml</c> exists) and
-/// <c>+g=opt</c> choose group options and are removed from the overrides; interpolation
-/// (<c>${...}</c>) is not supported (naver/splade's files use none).
+/// <c>+g=opt</c> choose group options and are removed from the overrides. <see cref="Compose"/>
+/// then applies the other overrides and resolves interpolations (<see cref="ConfigInterpolation"/>).
 /// </summary>
 public static class HydraComposition
 {
@@ -60,6 +60,20 @@ public static class HydraComposition
         return new ConfigTree(result);
     }
 
+    /// <summary>
+    /// The configuration a Hydra application sees: <paramref name="path"/> composed (<see cref="Load"/>),
+    /// the remaining <paramref name="overrides"/> applied (a key the file lacks needs <c>+</c>), and
+    /// every <c>${...}</c> interpolation resolved.
+    /// </summary>
+    public static ConfigTree Compose(string path, List<ConfigOverride> overrides)
+    {
+        var tree = Load(path, overrides);
+        foreach (var o in overrides)
+            o.ApplyTo(tree, strict: true);
+        ConfigInterpolation.Resolve(tree, path);
+        return tree;
+    }
+
     private static string OptionFile(string root, string group, string option) =>
         Path.Combine(root, group, option.EndsWith(".yaml", StringComparison.Ordinal) ? option : option + ".yaml");
 
@@ -91,7 +105,8 @@ public static class HydraComposition
         }
     }
 
-    private static object? Copy(object? value) => value switch
+    /// <summary>A deep copy of a configuration value (maps and lists copied, scalars shared).</summary>
+    internal static object? Copy(object? value) => value switch
     {
         Dictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => Copy(kv.Value), StringComparer.Ordinal),
         IList list => list.Cast<object?>().Select(Copy).ToList(),

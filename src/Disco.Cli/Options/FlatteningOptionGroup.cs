@@ -6,9 +6,9 @@ namespace Disco.Cli.Options;
 
 /// <summary>
 /// How conversations become query text: <c>--flatten full|last_question|questions_only</c> (the
-/// names the configuration files use) and <c>--max-turns N</c>. Older spellings stay as hidden
-/// options and values: <c>--history full|last|questions</c>, <c>lastquestion</c>, <c>questionsonly</c>,
-/// <c>--max-previous-turns</c>.
+/// canonical names of <see cref="FlatteningModeNames"/>, which configuration files and the HTTP
+/// API share, aliases included) and <c>--max-turns N</c>. Older option names stay hidden:
+/// <c>--history</c>, <c>--max-previous-turns</c>.
 /// </summary>
 internal sealed class FlatteningOptionGroup
 {
@@ -19,7 +19,7 @@ internal sealed class FlatteningOptionGroup
         Mode = new AliasedOption<FlatteningMode>(
             new Option<FlatteningMode>("--flatten")
             {
-                Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ..., DiSCo), last_question (q_n only) or questions_only",
+                Description = "Conversation flattening: full (q_n [SEP] a_n-1 [SEP] q_n-1 ..., DiSCo), last_question (q_n only) or questions_only (aliases: last, questions)",
                 DefaultValueFactory = _ => Defaults.Mode,
                 CustomParser = Parse,
             },
@@ -48,17 +48,9 @@ internal sealed class FlatteningOptionGroup
     private static FlatteningMode Parse(ArgumentResult result)
     {
         var text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-        switch (text.ToUpperInvariant().Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal))
-        {
-            case "FULL":
-                return FlatteningMode.Full;
-            case "LAST" or "LASTQUESTION":
-                return FlatteningMode.LastQuestion;
-            case "QUESTIONS" or "QUESTIONSONLY":
-                return FlatteningMode.QuestionsOnly;
-            default:
-                result.AddError($"'{text}' is not a flattening: full, last_question or questions_only");
-                return default;
-        }
+        if (FlatteningModeNames.Parse(text) is { } mode)
+            return mode;
+        result.AddError($"'{text}' is not a flattening: {FlatteningModeNames.Choices}");
+        return default;
     }
 }

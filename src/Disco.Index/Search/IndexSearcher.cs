@@ -13,6 +13,12 @@ namespace Disco.Index;
 public sealed class IndexSearcher
 {
     public const int DefaultRangeSize = 1 << 16;
+
+    /// <summary>
+    /// The exact algorithm used when none is named: the one default, which the retrieval
+    /// library's <c>SearchOptions</c>, the CLI and the server read from here.
+    /// </summary>
+    public const SearchAlgorithm DefaultAlgorithm = SearchAlgorithm.TermAtATime;
     private readonly ConcurrentBag<SearchScratch> _pool = [];
     private readonly int _rangeSize;
 
@@ -26,7 +32,7 @@ public sealed class IndexSearcher
 
     public SparseIndex Index { get; }
 
-    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime) =>
+    public IndexHit[] Search(SearchQuery query, int k, SearchAlgorithm algorithm = DefaultAlgorithm) =>
         Search(query, k, Plan.Of(algorithm));
 
     /// <summary>
@@ -37,7 +43,7 @@ public sealed class IndexSearcher
         Search(query, k, Resolve(approximate));
 
     /// <summary>Searches many queries on <paramref name="threads"/> threads; results in input order.</summary>
-    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = SearchAlgorithm.TermAtATime, int threads = 0, IProgress<long>? progress = null) =>
+    public IndexHit[][] SearchBatch(IReadOnlyList<SearchQuery> queries, int k, SearchAlgorithm algorithm = DefaultAlgorithm, int threads = 0, IProgress<long>? progress = null) =>
         SearchBatch(queries, k, Plan.Of(algorithm), threads, progress);
 
     /// <summary>Approximate search of many queries on <paramref name="threads"/> threads; results in input order.</summary>

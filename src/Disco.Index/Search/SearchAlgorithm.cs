@@ -1,6 +1,6 @@
 namespace Disco.Index;
 
-/// <summary>Exact top-k algorithms; all return identical rankings and scores.</summary>
+/// <summary>Exact top-k algorithms; all return identical rankings and scores. Names: <see cref="SearchAlgorithmNames"/>.</summary>
 public enum SearchAlgorithm
 {
     /// <summary>
@@ -15,7 +15,8 @@ public enum SearchAlgorithm
     /// <summary>
     /// Exhaustive term-at-a-time over cache-sized document ranges: float32 accumulators for one
     /// range (64K documents, 256 KB, fits in L2), every query term's postings in the range added
-    /// in canonical order, then the range is scanned into the top-k queue. The default.
+    /// in canonical order, then the range is scanned into the top-k queue. The default
+    /// (<see cref="IndexSearcher.DefaultAlgorithm"/>).
     /// </summary>
     TermAtATime,
 

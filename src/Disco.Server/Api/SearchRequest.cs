@@ -8,7 +8,7 @@ namespace Disco.Server.Api;
 /// <param name="Text">A keyword query, or a conversation already flattened.</param>
 /// <param name="Vector">Term weights over the query encoder's vocabulary (token → weight).</param>
 /// <param name="K">Passages to return (default 10).</param>
-/// <param name="Flatten">How a conversation becomes query text: full, last or questions (default: the server's).</param>
+/// <param name="Flatten">How a conversation becomes query text: full, last_question or questions_only (aliases last, questions; default: the server's).</param>
 /// <param name="Explain">Also return each hit's matched terms and where they occur in its text.</param>
 public sealed record SearchRequest(
     IReadOnlyList<ConversationTurn>? Conversation = null,
