@@ -11,6 +11,12 @@ require_openblas() {
   blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)
   case "$blas" in *openblas*) ;; *) echo "libblas.so.3 is $blas, not OpenBLAS: apt-get install libopenblas0-pthread" >&2; exit 1 ;; esac
   echo "libblas.so.3 -> $blas"
+  # The peer's best configuration on this machine: torch's own intra-op threads over a single-threaded
+  # OpenBLAS. With OpenBLAS's default (one thread per core) under torch's threads the two pools
+  # oversubscribe the cores and the peer runs 2-3x slower (measured 2026-12-01: 0.64 against 1.30
+  # passages/s at 2 threads), which would flatter every ratio against it.
+  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+  echo "OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS"
 }
 
 build_benchmarks() {

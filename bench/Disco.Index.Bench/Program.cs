@@ -164,8 +164,12 @@ switch (verb)
             var name = args[2];
             using var index = SparseIndex.Open(Path.Combine(dir, $"index-{name}"));
             var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
-            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
+            // QUERIES=N: the first N queries only (quick A/B runs).
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v))
+                .Take(int.Parse(Environment.GetEnvironmentVariable("QUERIES") ?? $"{int.MaxValue}", CultureInfo.InvariantCulture)).ToList();
             var searcher = new IndexSearcher(index);
+            // CPUTIME=1: each query's thread CPU time instead of wall time (A/B runs on a loaded machine).
+            var cpuTime = Environment.GetEnvironmentVariable("CPUTIME") == "1";
             var ks = args.Length > 3 ? args[3..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10, 1000];
             var rows = new List<Dictionary<string, object>>();
             // PASSES=1 for a quick recall check (latencies then include cold caches).
@@ -183,9 +187,10 @@ switch (verb)
                     {
                         for (var i = 0; i < queries.Count; i++)
                         {
+                            var cpu0 = cpuTime ? ThreadCpuClock.NowMs() : 0;
                             var t = Stopwatch.GetTimestamp();
                             var hits = run(queries[i]);
-                            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                            var ms = cpuTime ? ThreadCpuClock.NowMs() - cpu0 : Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                             latencies[i] = pass == 0 ? ms : Math.Min(ms, latencies[i]);
                             if (pass == 0)
                             {
@@ -210,8 +215,14 @@ switch (verb)
                     rows.Add(row);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} k={k} {mode} {point}: mean {row["meanMs"]:F3} ms, recall {row["recall"]:F4}"));
                 }
+                // EXACT=TermAtATime,MaxScore limits the exact algorithms timed (document-at-a-time takes
+                // minutes per k at 1M documents and is never the fastest).
+                var timed = Environment.GetEnvironmentVariable("EXACT")?.Split(',');
                 foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
-                    Measure("exact", algorithm.ToString(), q => searcher.Search(q, k, algorithm));
+                {
+                    if (timed is null || timed.Contains(algorithm.ToString()))
+                        Measure("exact", algorithm.ToString(), q => searcher.Search(q, k, algorithm));
+                }
                 if (!index.HasAnn)
                     continue;
                 // GRID10, GRID1000...: the grid for that k; budgets below k cap recall, so deeper runs get larger budgets.
@@ -219,10 +230,13 @@ switch (verb)
                 foreach (var terms in grid[0].Split(',').Select(int.Parse))
                 {
                     foreach (var budget in grid[1].Split(',').Select(int.Parse))
+                    {
                         Measure("approximate", $"terms {terms}, budget {budget}", q => searcher.Search(q, k, new ApproximateSearch(budget, terms)));
+                    }
                 }
             }
-            File.WriteAllText(Path.Combine(dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
+            // RESULTS=DIR writes the rows elsewhere (runs against an index directory that is not yours).
+            File.WriteAllText(Path.Combine(Environment.GetEnvironmentVariable("RESULTS") ?? dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
             break;
         }
     case "exactcheck":

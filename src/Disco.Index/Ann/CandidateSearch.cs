@@ -152,6 +152,13 @@ internal static unsafe class CandidateSearch
                         acc[d & mask] = old + (w * p->Impact);
                     }
                     next[j] = p - heads;
+                    if (Sse.IsSupported)
+                    {
+                        // This cursor's postings of the next range are read after every other
+                        // cursor's of this one: ask for their first lines now.
+                        Sse.Prefetch0(p);
+                        Sse.Prefetch0(p + 8);
+                    }
                 }
                 for (var i = first; i < count; i++)
                 {
@@ -215,6 +222,10 @@ internal static unsafe class CandidateSearch
                 var stride = ann.TermBytes + TImpacts.Bytes;
                 for (var i = 0; i < docs.Length; i++)
                 {
+                    // Two stages: the offsets of a later candidate (a scattered 8 MB table), then the
+                    // record of a nearer one, whose offsets have arrived by now.
+                    if (i + 8 < docs.Length && Sse.IsSupported)
+                        Sse.Prefetch0(ann.ForwardOffsets + docs[i + 8]);
                     if (i + 2 < docs.Length)
                         Prefetch(ann, docs[i + 2]);
                     var doc = docs[i];
@@ -238,6 +249,26 @@ internal static unsafe class CandidateSearch
                             var index8 = Avx2.ConvertToVector256Int32(ids + j);
                             var qw = Avx2.GatherVector256(w, index8, 4);
                             var hits = (uint)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(qw, Vector256<float>.Zero));
+                            if (typeof(TImpacts) == typeof(Float32Impacts))
+                            {
+                                if (hits == 0)
+                                    continue;
+                                // float32 impacts: the eight products at once, added in term order; the
+                                // zero products (terms outside the query) leave the sum unchanged bit
+                                // for bit (x + 0 = x), so the score is the scoring contract's.
+                                var prod = Avx.Multiply(qw, Avx.LoadVector256((float*)(impacts + (4L * j))));
+                                var lower = prod.GetLower();
+                                var upper = prod.GetUpper();
+                                score += lower.ToScalar();
+                                score += lower.GetElement(1);
+                                score += lower.GetElement(2);
+                                score += lower.GetElement(3);
+                                score += upper.ToScalar();
+                                score += upper.GetElement(1);
+                                score += upper.GetElement(2);
+                                score += upper.GetElement(3);
+                                continue;
+                            }
                             while (hits != 0)
                             {
                                 var b = BitOperations.TrailingZeroCount(hits);
