@@ -4,9 +4,9 @@ namespace Disco.Index;
 /// The k best (score, doc) pairs seen so far. Order: higher score first, then smaller document id
 /// (earlier in the index). Only positive scores enter, as in SPLADE (<c>acc &gt; threshold</c>
 /// with threshold 0). Small k: a min-heap whose root is the worst kept hit. Large k: candidates are
-/// appended to a buffer of 2k and, when it fills, the best k are selected in linear time and the
-/// k-th becomes the bar; this costs a few operations per candidate where a heap of 1000 costs a
-/// dozen cache-missing sift steps. Pruning asks <see cref="WouldEnter"/> whether an upper bound
+/// appended to a buffer of 2k and, when it fills, the best k are selected in linear time (radix
+/// selection) and the k-th becomes the bar; this costs a few operations per candidate where a heap
+/// of 1000 costs a dozen cache-missing sift steps. Pruning asks <see cref="WouldEnter"/> whether an upper bound
 /// of a document's score can still make it in; the float-rounding margin lives there.
 /// </summary>
 internal sealed class TopKQueue
@@ -22,6 +22,12 @@ internal sealed class TopKQueue
     private float _barScore;
     private int _barDoc;
     private float _margin = 1f;
+
+    /// <summary>Radix selection's digits (shift, width): the 32 bits of a score in three passes.</summary>
+    private static readonly (int Shift, int Width)[] RadixDigits = [(21, 11), (10, 11), (0, 10)];
+
+    private readonly int[] _radixCounts = new int[1 << 11];
+    private int[] _tieDocs = [];
 
     /// <summary>Entries held (in buffered mode up to 2k until the next selection).</summary>
     public int Count { get; private set; }
@@ -131,43 +137,72 @@ internal sealed class TopKQueue
 
     private static bool Better(float s1, int d1, float s2, int d2) => s1 > s2 || (s1 == s2 && d1 < d2);
 
-    /// <summary>Keeps the k best entries (quickselect, expected linear) and makes the worst of them the bar.</summary>
+    /// <summary>
+    /// Keeps the k best entries and makes the worst of them the bar: the k-th best score by radix
+    /// selection on its bits (positive floats order like their bit patterns; three counting passes
+    /// of 11, 11 and 10 bits), then one compaction pass; of the entries tied with that score the
+    /// smallest documents stay. Branch-free counting where a quickselect on (score, document) pairs
+    /// mispredicted about every other comparison (3% of a k=1000 query on c1m).
+    /// </summary>
     private void Select()
     {
-        var lo = 0;
-        var hi = Count - 1;
-        var target = _k - 1;
-        while (lo < hi)
+        var count = Count;
+        var need = _k;
+        uint prefix = 0, prefixMask = 0;
+        var counts = _radixCounts;
+        foreach (var (shift, width) in RadixDigits)
         {
-            // Median of three as the pivot, moved to hi.
-            var mid = lo + ((hi - lo) >> 1);
-            if (Better(_scores[mid], _docs[mid], _scores[lo], _docs[lo]))
-                Swap(mid, lo);
-            if (Better(_scores[hi], _docs[hi], _scores[lo], _docs[lo]))
-                Swap(hi, lo);
-            if (Better(_scores[mid], _docs[mid], _scores[hi], _docs[hi]))
-                Swap(mid, hi);
-            var pivotScore = _scores[hi];
-            var pivotDoc = _docs[hi];
-            var store = lo;
-            for (var i = lo; i < hi; i++)
+            Array.Clear(counts);
+            var digitMask = (1u << width) - 1;
+            for (var i = 0; i < count; i++)
             {
-                if (Better(_scores[i], _docs[i], pivotScore, pivotDoc))
-                    Swap(i, store++);
+                var bits = BitConverter.SingleToUInt32Bits(_scores[i]);
+                if ((bits & prefixMask) == prefix)
+                    counts[(bits >> shift) & digitMask]++;
             }
-            Swap(store, hi);
-            if (store == target)
-                break;
-            if (store < target)
-                lo = store + 1;
-            else
-                hi = store - 1;
+            // The highest digit whose entries, with those above it, reach the rank still needed.
+            var d = (int)digitMask;
+            while (counts[d] < need)
+            {
+                need -= counts[d];
+                d--;
+            }
+            prefix |= (uint)d << shift;
+            prefixMask |= digitMask << shift;
         }
-        // Entries [0, k) are now the k best; the worst of them is at k - 1.
+        // prefix holds the k-th best score's bits; `need` (at least 1) of the entries equal to it stay.
+        if (_tieDocs.Length < count)
+            _tieDocs = new int[count];
+        var kept = 0;
+        var ties = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(_scores[i]);
+            if (bits > prefix)
+            {
+                _scores[kept] = _scores[i];
+                _docs[kept] = _docs[i];
+                kept++;
+            }
+            else if (bits == prefix)
+            {
+                _tieDocs[ties++] = _docs[i];
+            }
+        }
+        if (ties > need)
+            Array.Sort(_tieDocs, 0, ties);
+        var score = BitConverter.UInt32BitsToSingle(prefix);
+        var barDoc = int.MinValue;
+        for (var j = 0; j < need; j++)
+        {
+            _scores[kept] = score;
+            _docs[kept++] = _tieDocs[j];
+            barDoc = Math.Max(barDoc, _tieDocs[j]);
+        }
         Count = _k;
         _hasBar = true;
-        _barScore = _scores[_k - 1];
-        _barDoc = _docs[_k - 1];
+        _barScore = score;
+        _barDoc = barDoc;
     }
 
     private void SiftUp(int i)
