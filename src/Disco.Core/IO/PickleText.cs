@@ -4,14 +4,11 @@ using System.Text;
 namespace Disco.Core.IO;
 
 /// <summary>
-/// Decoding of pickle opcode arguments shared by the restricted pickle readers
-/// (<see cref="RestrictedPickle"/>, interop's streaming id-list reader): each returns null on bad
-/// input so the caller reports it with its own file and byte position.
+/// Decoding of pickle opcode arguments for <see cref="RestrictedUnpickler"/>: each returns null on
+/// bad input so the caller reports it with the file and byte position.
 /// </summary>
-public static class PickleText
+internal static class PickleText
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-
     /// <summary>A little-endian two's-complement integer of at most 8 bytes (LONG1/LONG4); null when larger.</summary>
     public static long? LittleEndianSigned(ReadOnlySpan<byte> bytes)
     {
@@ -32,19 +29,6 @@ public static class PickleText
         ArgumentNullException.ThrowIfNull(line);
         var text = line.EndsWith('L') ? line[..^1] : line;
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
-    }
-
-    /// <summary>Strict UTF-8; null when invalid.</summary>
-    public static string? Utf8(byte[] bytes)
-    {
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Python's raw-unicode-escape (UNICODE opcode): latin-1 text where \uXXXX and \UXXXXXXXX stand for code points; null on a bad escape.</summary>
