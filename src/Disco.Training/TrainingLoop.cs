@@ -298,6 +298,8 @@ public sealed class TrainingLoop : IDisposable
             ["training_items"] = _recipe.ItemCount,
             ["disco_version"] = typeof(TrainingLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             ["torchsharp_version"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+            // Float sums depend on it: a run repeats bit for bit only with the same count.
+            ["torch_threads"] = TorchThreads.Current,
         };
         return JsonSerializer.Serialize(description, DescriptionJson);
     }

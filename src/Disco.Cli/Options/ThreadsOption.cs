@@ -11,12 +11,14 @@ internal static class ThreadsOption
 {
     public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and encoder threads, libtorch and ONNX Runtime (default: all cores)" };
 
-    /// <summary>Applies the value to libtorch when given; returns the thread count for the verb's own work.</summary>
+    /// <summary>
+    /// Applies the count (given, or the default every encoder uses) to libtorch, for the process and
+    /// the calling thread; returns it for the verb's own work.
+    /// </summary>
     public static int Apply(ParseResult parse, Option<int?> option)
     {
         var threads = Count(parse, option);
-        if (parse.GetValue(option) is not null)
-            TorchThreads.Set(threads);
+        TorchThreads.Set(threads);
         return threads;
     }
 
