@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Disco.Cli.Options;
+using Disco.Modeling;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -66,14 +67,15 @@ internal sealed class TrainingLoopOptionGroup
 
     /// <summary>
     /// The loop's settings; a non-empty --out without --resume or --overwrite is refused here, before
-    /// any model loads. Applies --threads to libtorch on this thread, which then trains: float sums
-    /// depend on the count, so a resumed run must use the one the interrupted run used.
+    /// any model loads. Sets libtorch's threads (--threads, else the default) on this thread, which
+    /// then trains, even when something else in the process set another count: float sums depend on
+    /// it, so a resumed run must use the one the interrupted run used.
     /// </summary>
     public TrainingLoopOptions Read(ParseResult parse)
     {
         var options = ReadOptions(parse);
         options.PrepareOutputDir();
-        ThreadsOption.Apply(parse, _threads);
+        TorchThreads.Set(ThreadsOption.Count(parse, _threads));
         return options;
     }
 

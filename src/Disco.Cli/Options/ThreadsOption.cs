@@ -12,13 +12,15 @@ internal static class ThreadsOption
     public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and encoder threads, libtorch and ONNX Runtime (default: all cores)" };
 
     /// <summary>
-    /// Applies the count (given, or the default every encoder uses) to libtorch, for the process and
-    /// the calling thread; returns it for the verb's own work.
+    /// Applies the value to libtorch when given; returns the thread count for the verb's own work.
+    /// Unset, libtorch is not touched here (an ONNX model never loads it): the library applies the
+    /// same default when it loads a TorchSharp model (<see cref="TorchThreads.EnsureConfigured"/>).
     /// </summary>
     public static int Apply(ParseResult parse, Option<int?> option)
     {
         var threads = Count(parse, option);
-        TorchThreads.Set(threads);
+        if (parse.GetValue(option) is not null)
+            TorchThreads.Set(threads);
         return threads;
     }
 
