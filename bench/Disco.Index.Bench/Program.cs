@@ -106,20 +106,27 @@ switch (verb)
             // QUICK=1 (for development): term-at-a-time only, no peer comparison.
             var quick = Environment.GetEnvironmentVariable("QUICK") != null;
             var cpuTime = Environment.GetEnvironmentVariable("CPUTIME") == "1";
-            const int Passes = 3;
+            var hot = Environment.GetEnvironmentVariable("HOT") == "1";
+            // THROUGHPUT=0 skips the two-thread batches (A/B runs of latency on a shared machine).
+            var throughput = Environment.GetEnvironmentVariable("THROUGHPUT") != "0";
+            // PASSES=0 skips the timing (with HITS=FILE: only the hits).
+            var passes = int.Parse(Environment.GetEnvironmentVariable("PASSES") ?? "3", CultureInfo.InvariantCulture);
             foreach (var k in new[] { 10, 1000 })
             {
                 foreach (var algorithm in quick ? new[] { SearchAlgorithm.TermAtATime } : new[] { SearchAlgorithm.MaxScore, SearchAlgorithm.TermAtATime })
                 {
-                    searcher.SearchBatch(queries, k, algorithm, threads: 2);
+                    searcher.SearchBatch(queries, k, algorithm, threads: throughput ? 2 : 1);
                     var latencies = new double[queries.Count];
-                    // Latency per query is its fastest of Passes passes and throughput the fastest
+                    // Latency per query is its fastest of `passes` passes and throughput the fastest
                     // batch, as on the peer's side (bench/peers/splade_numba.py).
-                    for (var pass = 0; pass < Passes; pass++)
+                    for (var pass = 0; pass < passes; pass++)
                     {
                         for (var i = 0; i < queries.Count; i++)
                         {
                             // CPUTIME=1: the thread's CPU time instead of wall time (for A/B runs on a loaded machine).
+                            // HOT=1: the query runs once untimed just before, so its postings are in cache (is the scan memory-bound?).
+                            if (hot)
+                                searcher.Search(queries[i], k, algorithm);
                             var cpu0 = cpuTime ? ThreadCpuClock.NowMs() : 0;
                             var t = Stopwatch.GetTimestamp();
                             searcher.Search(queries[i], k, algorithm);
@@ -128,7 +135,7 @@ switch (verb)
                         }
                     }
                     var batchSeconds = double.MaxValue;
-                    for (var pass = 0; pass < Passes; pass++)
+                    for (var pass = 0; pass < (throughput ? passes : 0); pass++)
                     {
                         var clock = Stopwatch.StartNew();
                         searcher.SearchBatch(queries, k, algorithm, threads: 2);
@@ -143,10 +150,24 @@ switch (verb)
                         ["meanMs"] = latencies.Average(),
                         ["p50Ms"] = Percentile(latencies, 0.50),
                         ["p99Ms"] = Percentile(latencies, 0.99),
-                        ["qps2Threads"] = queries.Count / batchSeconds,
+                        ["qps2Threads"] = throughput ? queries.Count / batchSeconds : 0,
                     };
                     results.Add(row);
                     Console.Error.WriteLine(JsonSerializer.Serialize(row));
+                }
+            }
+            // HITS=FILE writes every query's term-at-a-time hits at k=10 and 1000 (document, score bits), so that
+            // two builds can be compared bit for bit (bench/index/taat_ab.sh).
+            if (Environment.GetEnvironmentVariable("HITS") is { Length: > 0 } hitsPath)
+            {
+                using var hitsFile = new StreamWriter(hitsPath);
+                foreach (var k in new[] { 10, 1000 })
+                {
+                    foreach (var q in queries)
+                    {
+                        hitsFile.WriteLine(string.Join(' ', searcher.Search(q, k, SearchAlgorithm.TermAtATime)
+                            .Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Doc}:{BitConverter.SingleToInt32Bits(h.Score):x8}"))));
+                    }
                 }
             }
             if (quick)

@@ -6,6 +6,9 @@ internal static unsafe class ScoreSelection
     /// <summary>Buckets of the histogram: positive float32 bit patterns shifted right by 19.</summary>
     public const int Buckets = 1 << 12;
 
+    /// <summary>Length of the scratch histogram <see cref="Cutoff(float*, int, ReadOnlySpan{float}, int, int[])"/> takes: four counters per bucket.</summary>
+    public const int HistogramLength = Buckets * 4;
+
     /// <summary>
     /// The largest bucket boundary <c>c</c> such that at least <paramref name="needed"/> of the
     /// positive values are ≥ c, or 0 when there are not that many. Positive floats order like their
@@ -23,19 +26,32 @@ internal static unsafe class ScoreSelection
     /// </summary>
     public static float Cutoff(float* values, int count, ReadOnlySpan<float> kept, int needed, int[] histogram)
     {
-        Array.Clear(histogram);
+        if (histogram.Length < HistogramLength)
+            throw new ArgumentException($"needs {HistogramLength} counters", nameof(histogram));
+        Array.Clear(histogram, 0, HistogramLength);
         fixed (int* h = histogram)
         {
             var bits = (int*)values;
             // Zero and negative values (never written by a scatter of positive contributions) fall in bucket 0 or are masked out.
-            for (var i = 0; i < count; i++)
-                h[(bits[i] & int.MaxValue) >> 19]++;
+            // Four interleaved copies of the histogram (counter 4b + way): most values of a range fall
+            // in a few buckets (zeros in bucket 0), and one copy makes every increment wait for the
+            // previous one of the same counter (store-to-load forwarding, ~5 cycles each).
+            var i = 0;
+            for (; i + 4 <= count; i += 4)
+            {
+                h[(((bits[i] & int.MaxValue) >> 19) << 2) + 0]++;
+                h[(((bits[i + 1] & int.MaxValue) >> 19) << 2) + 1]++;
+                h[(((bits[i + 2] & int.MaxValue) >> 19) << 2) + 2]++;
+                h[(((bits[i + 3] & int.MaxValue) >> 19) << 2) + 3]++;
+            }
+            for (; i < count; i++)
+                h[((bits[i] & int.MaxValue) >> 19) << 2]++;
             foreach (var v in kept)
-                h[(BitConverter.SingleToInt32Bits(v) & int.MaxValue) >> 19]++;
+                h[((BitConverter.SingleToInt32Bits(v) & int.MaxValue) >> 19) << 2]++;
             var seen = 0;
             for (var b = Buckets - 1; b > 0; b--)
             {
-                seen += h[b];
+                seen += h[b << 2] + h[(b << 2) + 1] + h[(b << 2) + 2] + h[(b << 2) + 3];
                 if (seen >= needed)
                     return BitConverter.Int32BitsToSingle(b << 19);
             }

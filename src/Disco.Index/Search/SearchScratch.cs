@@ -21,7 +21,7 @@ internal sealed unsafe class SearchScratch
     public float[] Accumulator { get; }
 
     /// <summary>Scratch for the cut-off of a range's scores (see <see cref="ScoreSelection"/>).</summary>
-    public int[] Histogram { get; } = new int[ScoreSelection.Buckets];
+    public int[] Histogram { get; } = new int[ScoreSelection.HistogramLength];
 
     public TopKQueue Queue { get; } = new();
 
