@@ -22,6 +22,10 @@ for SPEC in c1m:45:2000 i1m:43:0; do
     [ -f "$DIR/docs.indptr" ] || "$BENCH" generate "$DIR" 1000000 1000 "$SEED" "$TOPICS"
     [ -f "$DIR/index-plain/meta.json" ] || "$BENCH" build "$DIR" plain float32 ann
     [ -f "$DIR/index-cl/meta.json" ] || "$BENCH" build "$DIR" cl float32 clustered ann
+    # Indexes built before disco-ann version 2 keep their postings; only the section is rebuilt.
+    for IDX in plain cl; do
+      tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-ann","version":2' || "$BENCH" ann "$DIR" "$IDX"
+    done
   fi
   if [ "$STEP" != data ]; then
     sync

@@ -65,7 +65,7 @@ public sealed unsafe class SparseIndex : IDisposable
             CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
             _termTable = new TermTable(_terms);
-            Ann = meta.Ann is null || !openAnn ? null : AnnIndex.Open(directory, meta);
+            Ann = meta.Ann is { IsCurrent: true } && openAnn ? AnnIndex.Open(directory, meta) : null;
         }
         catch
         {

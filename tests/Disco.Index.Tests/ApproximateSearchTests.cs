@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Disco.Core;
 using Disco.TestSupport;
 
@@ -119,5 +120,42 @@ public sealed class ApproximateSearchTests
         File.WriteAllBytes(heads, bytes);
         var error = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
         Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void A_section_of_an_older_version_leaves_exact_search_working_refuses_approximate_search_and_is_replaced_by_a_rebuild()
+    {
+        var collection = new RandomCollection(seed: 5, maxDocs: 400);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Ann = new AnnBuildOptions(8) });
+        // What a version-1 section looks like to this reader: version 1, and no segments file.
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        var ann = meta["ann"]!.AsObject();
+        ann["version"] = 1;
+        var segments = ann["files"]!["segments"]!.GetValue<string>();
+        ann["files"]!.AsObject().Remove("segments");
+        meta["files"]!.AsObject().Remove(segments);
+        File.Delete(Path.Combine(path, segments));
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        using (var index = SparseIndex.Open(path, verifyChecksums: true))
+        {
+            Assert.False(index.HasAnn);
+            var searcher = new IndexSearcher(index);
+            var query = SearchQuery.Create(index, collection.Queries[0]);
+            var expected = BruteForceOracle.TopK(collection.Documents, query, index, collection.K, ImpactEncoding.Float32);
+            Assert.Equal(expected, searcher.Search(query, collection.K).Select(h => (index.DocumentId(h.Doc), h.Score)));
+            var e = Assert.Throws<DiscoException>(() => searcher.Search(query, collection.K, new ApproximateSearch()));
+            Assert.Contains("version 1 is not supported", e.Message);
+            Assert.Contains("disco index ann", e.Message);
+        }
+        var rebuilt = IndexBuilder.AddApproximateSearch(path, new AnnBuildOptions(8));
+        Assert.Equal((AnnFormat.Version, 2), (rebuilt.Ann!.Version, rebuilt.Ann.Generation));
+        Assert.Equal(rebuilt.Ann.Files.Values.Order(), Directory.GetFiles(path, "ann*").Select(Path.GetFileName).Order());
+        using var again = SparseIndex.Open(path, verifyChecksums: true);
+        Assert.True(again.HasAnn);
+        var q = SearchQuery.Create(again, collection.Queries[0]);
+        Assert.Equal(new IndexSearcher(again).Search(q, collection.K), new IndexSearcher(again).Search(q, collection.K, new ApproximateSearch(ApproximateSearch.Everything)));
     }
 }

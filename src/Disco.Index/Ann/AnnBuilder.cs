@@ -44,7 +44,7 @@ internal static unsafe class AnnBuilder
                     written.Add(f);
                     return f;
                 }
-                ann.Heads = WriteHeads(index, options.ListSize, Create("terms"), Create("heads"));
+                (ann.Heads, ann.Segments) = WriteHeads(index, options.ListSize, Create("terms"), Create("segments"), Create("heads"));
                 WriteForward(index, ann.TermBytes, Create("forward"), Create("forwardIndex"));
             }
             ann.BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
@@ -85,19 +85,21 @@ internal static unsafe class AnnBuilder
 
     /// <summary>
     /// Per term, its <paramref name="listSize"/> postings of largest impact (ties: the earlier
-    /// document), in four tiers by impact rank (<see cref="AnnFormat.TierCapacity"/>), each tier in
-    /// document order.
+    /// document), cut into one segment per range of 2^16 documents, each segment by decreasing
+    /// quantized impact (ties: the earlier document). Returns the head postings and segments written.
     /// </summary>
-    private static long WriteHeads(SparseIndex index, int listSize, ChecksummedFile terms, ChecksummedFile heads)
+    private static (long Heads, long Segments) WriteHeads(SparseIndex index, int listSize, ChecksummedFile terms, ChecksummedFile segments, ChecksummedFile heads)
     {
         terms.Write(IndexFormat.Header(AnnFormat.TermsMagic, AnnFormat.Version));
+        segments.Write(IndexFormat.Header(AnnFormat.SegmentsMagic, AnnFormat.Version));
         heads.Write(IndexFormat.Header(AnnFormat.HeadsMagic, AnnFormat.Version));
         var cursor = new PostingCursor(index);
         var docs = new List<int>();
         var impacts = new List<float>();
         var keys = new List<ulong>();
-        var tier = new List<int>();
-        long count = 0;
+        var kept = new List<ulong>();
+        const int mask = (1 << AnnFormat.RangeBits) - 1;
+        long count = 0, segmentCount = 0;
         for (var t = 0; t < index.TermCount; t++)
         {
             docs.Clear();
@@ -111,30 +113,52 @@ internal static unsafe class AnnBuilder
                 impacts.Add(cursor.Impact);
             }
             keys.Sort();
-            var kept = Math.Min(keys.Count, listSize);
-            terms.WriteInt64(count);
-            var from = 0;
-            for (var i = 0; i < AnnFormat.Tiers; i++)
+            var n = Math.Min(keys.Count, listSize);
+            var max = n == 0 ? 0f : impacts[(int)(uint)keys[0]];
+            var scale = max > 0 ? max / AnnFormat.MaxQuantized : 0f;
+            var floor = n < keys.Count ? impacts[(int)(uint)keys[n - 1]] : 0f;
+            // Range ascending, then quantized impact descending, then document ascending.
+            kept.Clear();
+            for (var r = 0; r < n; r++)
             {
-                var to = Math.Min(kept, AnnFormat.TierCapacity(listSize, i));
-                tier.Clear();
-                for (var r = from; r < to; r++)
-                    tier.Add((int)(uint)keys[r]);
-                tier.Sort();
-                foreach (var at in tier)
-                {
-                    heads.WriteInt32(docs[at]);
-                    heads.WriteSingle(impacts[at]);
-                }
-                terms.WriteInt32(Math.Max(to, from));
-                from = Math.Max(to, from);
+                var at = (int)(uint)keys[r];
+                var q = Quantize(impacts[at], scale);
+                var doc = docs[at];
+                kept.Add(((ulong)(uint)(doc >> AnnFormat.RangeBits) << 48) | ((ulong)(AnnFormat.MaxQuantized - q) << 32) | (uint)doc);
             }
-            count += kept;
+            kept.Sort();
+            var segmentsOfTerm = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var doc = (int)(uint)kept[i];
+                var range = doc >> AnnFormat.RangeBits;
+                if (i + 1 == n || (int)(uint)kept[i + 1] >> AnnFormat.RangeBits != range)
+                {
+                    segments.WriteInt32(range);
+                    segments.WriteInt32(i + 1);
+                    segmentsOfTerm++;
+                }
+                var q = AnnFormat.MaxQuantized - (int)((kept[i] >> 32) & 0xffff);
+                heads.WriteInt32((doc & mask) | (q << 16));
+            }
+            terms.WriteInt64(count);
+            terms.WriteInt64(segmentCount);
+            terms.WriteInt32(n);
+            terms.WriteInt32(segmentsOfTerm);
+            terms.WriteSingle(scale);
+            terms.WriteSingle(floor);
+            count += n;
+            segmentCount += segmentsOfTerm;
         }
         terms.Complete();
+        segments.Complete();
         heads.Complete();
-        return count;
+        return (count, segmentCount);
     }
+
+    /// <summary>An impact on the term's 16-bit scale; at least 1, so every head posting counts.</summary>
+    private static int Quantize(float impact, float scale) =>
+        scale <= 0 ? 1 : Math.Clamp((int)MathF.Round(impact / scale), 1, AnnFormat.MaxQuantized);
 
     /// <summary>
     /// Every document's terms (increasing id) and impacts (as stored in postings.bin), built by

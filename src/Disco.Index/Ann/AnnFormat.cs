@@ -7,26 +7,30 @@ namespace Disco.Index;
 internal static class AnnFormat
 {
     public const string FormatName = "disco-ann";
-    public const int Version = 1;
+
+    /// <summary>Version 2: head lists cut into ranges of 2^16 documents, impact-ordered within each range, 4-byte postings (version 1: four impact tiers of 8-byte postings).</summary>
+    public const int Version = 2;
 
     /// <summary>Magics of the section's files (16-byte header as every index file, version = <see cref="Version"/>).</summary>
     public const string TermsMagic = "DSCATERM";
+    public const string SegmentsMagic = "DSCASEGS";
     public const string HeadsMagic = "DSCAHEAD";
     public const string ForwardMagic = "DSCAFWD_";
     public const string ForwardIndexMagic = "DSCAFWDX";
 
     /// <summary>The parts of the section, one file each.</summary>
-    public static readonly string[] Parts = ["terms", "heads", "forward", "forwardIndex"];
+    public static readonly string[] Parts = ["terms", "segments", "heads", "forward", "forwardIndex"];
 
     /// <summary>
-    /// A head list is stored as four tiers by impact rank, each in document order: ranks
-    /// [0, λ/8), [λ/8, λ/4), [λ/4, λ/2) and [λ/2, λ). A query reads a prefix of tiers per term,
-    /// deeper for heavier terms, without sorting at query time.
+    /// A head list is cut into segments, one per range of 2^<see cref="RangeBits"/> documents that
+    /// it has postings in; a posting stores its document's offset in the range (16 bits) and its
+    /// impact quantized to 16 bits. Within a segment postings go by decreasing impact, so a query
+    /// reads each segment down to a contribution threshold and stops.
     /// </summary>
-    public const int Tiers = 4;
+    public const int RangeBits = 16;
 
-    /// <summary>How many of a term's highest-impact postings tiers 0..<paramref name="tier"/> hold, for head lists of <paramref name="listSize"/>.</summary>
-    public static int TierCapacity(int listSize, int tier) => tier == Tiers - 1 ? listSize : listSize >> (Tiers - 1 - tier);
+    /// <summary>The largest quantized impact of a head posting (the term's largest impact).</summary>
+    public const int MaxQuantized = ushort.MaxValue;
 
     public static string FileName(int generation, string part) => $"ann{generation}.{part}.bin";
 }

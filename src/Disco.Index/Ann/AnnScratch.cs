@@ -7,30 +7,50 @@ internal sealed class AnnScratch
     {
         // With 16-bit term ids in the forward index every id indexes this table, so no check is needed.
         Weights = GC.AllocateArray<float>(ann.TermBytes == 2 ? 1 << 16 : termCount, pinned: true);
-        Accumulator = GC.AllocateArray<float>(1 << CandidateSearch.RangeBits, pinned: true);
+        Accumulator = GC.AllocateArray<float>(1 << AnnFormat.RangeBits, pinned: true);
     }
 
     /// <summary>Query weight by term id (0 for other terms); cleared after each query.</summary>
     public float[] Weights { get; }
 
+    /// <summary>One bit per document of the range: touched by a posting that may add a candidate.</summary>
+    public ulong[] Marks { get; } = GC.AllocateArray<ulong>(1 << (AnnFormat.RangeBits - 6), pinned: true);
 
     /// <summary>Partial scores of one range of documents.</summary>
     public float[] Accumulator { get; }
 
-    /// <summary>Documents that got a partial score, and their scores (parallel arrays).</summary>
+    /// <summary>Documents touched by a posting that may add a candidate, and their partial scores (parallel arrays).</summary>
     public int[] TouchedDocs { get; private set; } = [];
 
     public float[] TouchedScores { get; private set; } = [];
 
+    /// <summary>A segment's smaller postings whose documents are touched: offset in the range and contribution (parallel arrays).</summary>
+    public int[] UpdateDocs { get; private set; } = [];
+
+    public float[] UpdateScores { get; private set; } = [];
+
     /// <summary>Query positions, heaviest first.</summary>
     public int[] Heavy { get; private set; } = [];
 
-    /// <summary>Per cursor (a tier of a heavy term's head list): its next and end head, and the term's weight.</summary>
-    public long[] Next { get; private set; } = [];
+    /// <summary>
+    /// Per cursor (a heavy term with postings above the query's threshold): its next segment and the
+    /// end of its segments, its first head and the start of its next segment counted from there,
+    /// its contribution per quantized impact unit, the smallest quantized impact it reads, and the
+    /// smallest that may add a candidate.
+    /// </summary>
+    public long[] NextSegment { get; private set; } = [];
 
-    public long[] End { get; private set; } = [];
+    public long[] EndSegment { get; private set; } = [];
 
-    public float[] CursorWeights { get; private set; } = [];
+    public long[] FirstHead { get; private set; } = [];
+
+    public int[] Position { get; private set; } = [];
+
+    public float[] Step { get; private set; } = [];
+
+    public int[] Threshold { get; private set; } = [];
+
+    public int[] TouchAt { get; private set; } = [];
 
     /// <summary>Room for <paramref name="postings"/> touched documents (at most one per head posting read).</summary>
     public void EnsureTouched(long postings)
@@ -39,6 +59,8 @@ internal sealed class AnnScratch
         {
             TouchedDocs = new int[checked((int)Math.Max(postings, TouchedDocs.Length * 2L))];
             TouchedScores = new float[TouchedDocs.Length];
+            UpdateDocs = new int[TouchedDocs.Length];
+            UpdateScores = new float[TouchedDocs.Length];
         }
     }
 
@@ -47,9 +69,13 @@ internal sealed class AnnScratch
         if (Heavy.Length < terms)
         {
             Heavy = new int[terms];
-            Next = new long[terms * AnnFormat.Tiers];
-            End = new long[terms * AnnFormat.Tiers];
-            CursorWeights = new float[terms * AnnFormat.Tiers];
+            NextSegment = new long[terms];
+            EndSegment = new long[terms];
+            FirstHead = new long[terms];
+            Position = new int[terms];
+            Step = new float[terms];
+            Threshold = new int[terms];
+            TouchAt = new int[terms];
         }
     }
 }

@@ -11,8 +11,9 @@ namespace Disco.Index;
 /// about linear). <see cref="Everything"/> makes the search exact. Null: the index's default.
 /// </param>
 /// <param name="Terms">
-/// How many of the query's terms, the heaviest, give candidates, each read to a depth of its head
-/// list proportional to its weight (more: higher recall, slower). Null: the index's default.
+/// How many of the query's terms, the heaviest, give candidates, each read down to a fraction of
+/// the query's floor contribution (docs/index-format.md; more: higher recall, slower). Null: the
+/// index's default.
 /// </param>
 public sealed record ApproximateSearch(int? Budget = null, int? Terms = null)
 {

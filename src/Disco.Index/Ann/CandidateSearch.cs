@@ -8,8 +8,9 @@ namespace Disco.Index;
 /// <summary>
 /// Approximate search in two stages (docs/index-format.md, "Approximate search").
 /// <para>Candidates: the query's <c>terms</c> heaviest terms are read through their head lists
-/// only (each term's postings of largest impact, Seismic's static list pruning), each to a depth
-/// proportional to its weight, one range of 2^16 documents at a time into a range accumulator;
+/// only (each term's postings of largest impact, Seismic's static list pruning), each down to a
+/// contribution threshold shared by the query's terms (<see cref="Gather"/>), one range of 2^16
+/// documents at a time into a range accumulator;
 /// the <c>budget</c> documents with the largest partial scores are the candidates. A document that
 /// ranks high for a query almost always has a large impact on one of its heaviest terms, and the
 /// partial score over those terms orders the candidates well (docs/benchmarks.md).</para>
@@ -22,9 +23,6 @@ namespace Disco.Index;
 /// </summary>
 internal static unsafe class CandidateSearch
 {
-    /// <summary>Candidates are accumulated one range of 2^16 documents at a time (a 256 KB accumulator, in L2).</summary>
-    public const int RangeBits = 16;
-
     /// <summary>Runs one query; returns the number of documents scored exactly.</summary>
     public static int Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k, int budget, int terms)
     {
@@ -71,93 +69,150 @@ internal static unsafe class CandidateSearch
     }
 
     /// <summary>
-    /// Partial scores over the heavy terms' head lists, range by range. The first contribution to
-    /// a document appends it to the touched list (without a branch: the slot is always written,
-    /// and the count advances only when the accumulator was 0); after each range the touched
-    /// documents take their partial scores and their slots are cleared. Returns how many documents
-    /// were touched (<see cref="AnnScratch.TouchedDocs"/>, <see cref="AnnScratch.TouchedScores"/>).
+    /// How deep the heavy terms read, as a fraction of the query's floor contribution (the largest,
+    /// among the heavy terms, of query weight × the smallest impact of a cut head list): a head
+    /// posting is read when its contribution reaches this fraction of the floor.
+    /// </summary>
+    internal const float ReadFraction = 0.2f;
+
+    /// <summary>
+    /// Which of the postings read may make their document a candidate: those whose contribution
+    /// reaches this fraction of the floor. The smaller ones only add to documents already touched
+    /// in the same range: a document that no posting of at least this size names is rarely among
+    /// the best, and most small postings name such documents (docs/benchmarks.md, issue 16).
+    /// </summary>
+    internal const float TouchFraction = 0.8f;
+
+    /// <summary>
+    /// Partial scores over the heavy terms' head lists, range by range. The query's floor is the
+    /// largest floor contribution among the heavy terms (the contribution below which the
+    /// best-covered of their head lists knows nothing; 0 when no list was cut, so everything is
+    /// read and every posting may add a candidate). In each range every term first reads its
+    /// postings of contribution ≥ <see cref="TouchFraction"/> × the floor (a segment is in
+    /// decreasing impact order, so they come first): each adds to its document, and a document's
+    /// first contribution appends it to the touched list (without a branch: the slot is always
+    /// written, and the count advances only when the accumulator was 0) and marks it. Then every
+    /// term reads on down to <see cref="ReadFraction"/> × the floor, adding only to marked
+    /// documents, whichever term touched them. After each range the touched documents take their
+    /// partial scores and their slots are cleared. Returns how many documents were touched
+    /// (<see cref="AnnScratch.TouchedDocs"/>, <see cref="AnnScratch.TouchedScores"/>).
     /// </summary>
     private static int Gather(SearchQuery query, AnnIndex ann, AnnScratch s, int m)
     {
-        var heads = ann.Heads;
         var heavy = s.Heavy;
-        var next = s.Next;
-        var end = s.End;
-        var weight = s.CursorWeights;
-        var listSize = ann.Metadata.ListSize;
-        var heaviest = query.Weights[heavy[0]];
+        var tau = 0f;
+        for (var j = 0; j < m; j++)
+            tau = Math.Max(tau, query.Weights[heavy[j]] * ann.Terms[query.Terms[heavy[j]]].Floor);
+        var touchAt = tau * TouchFraction;
+        tau *= ReadFraction;
+        var nextSegment = s.NextSegment;
+        var endSegment = s.EndSegment;
+        var firstHead = s.FirstHead;
+        var position = s.Position;
+        var step = s.Step;
+        var threshold = s.Threshold;
+        var touchLimit = s.TouchAt;
         long total = 0;
         var cursors = 0;
         for (var j = 0; j < m; j++)
         {
-            var w = query.Weights[heavy[j]];
             var info = ann.Terms[query.Terms[heavy[j]]];
-            // Each term reads its highest-impact postings to a depth proportional to its weight
-            // (the heaviest term its whole head list): the tiers that cover that depth.
-            var depth = (long)Math.Ceiling(listSize * (double)w / heaviest);
-            var from = 0;
-            for (var tier = 0; tier < AnnFormat.Tiers; tier++)
-            {
-                var to = info.TierEnd(tier);
-                if (to > from)
-                {
-                    next[cursors] = info.FirstHead + from;
-                    end[cursors] = info.FirstHead + to;
-                    weight[cursors] = w;
-                    total += to - from;
-                    cursors++;
-                }
-                from = to;
-                if (AnnFormat.TierCapacity(listSize, tier) >= depth)
-                    break;
-            }
+            // A quantized impact q contributes about q × step; read while q × step ≥ tau.
+            var unit = query.Weights[heavy[j]] * info.Scale;
+            if (info.Heads == 0 || !(unit > 0))
+                continue;
+            var need = tau / unit;
+            if (need > AnnFormat.MaxQuantized)
+                continue;
+            nextSegment[cursors] = info.FirstSegment;
+            endSegment[cursors] = info.FirstSegment + info.Segments;
+            firstHead[cursors] = info.FirstHead;
+            position[cursors] = 0;
+            step[cursors] = unit;
+            threshold[cursors] = (int)MathF.Ceiling(need);
+            touchLimit[cursors] = (int)Math.Min(MathF.Ceiling(touchAt / unit), AnnFormat.MaxQuantized + 1);
+            total += info.Heads;
+            cursors++;
         }
         s.EnsureTouched(total);
-        const int mask = (1 << RangeBits) - 1;
-        var documents = ann.Documents;
+        var updates = 0;
+        const int mask = (1 << AnnFormat.RangeBits) - 1;
+        var ranges = (int)(((long)ann.Documents + mask) >> AnnFormat.RangeBits);
+        var heads = ann.Heads;
+        var segments = ann.Segments;
         var count = 0;
         fixed (float* acc = s.Accumulator)
         fixed (int* touched = s.TouchedDocs)
         fixed (float* partials = s.TouchedScores)
+        fixed (ulong* marks = s.Marks)
+        fixed (int* updateDocs = s.UpdateDocs)
+        fixed (float* updateScores = s.UpdateScores)
         {
-            while (true)
+            for (var range = 0; range < ranges; range++)
             {
-                var range = int.MaxValue;
-                for (var j = 0; j < cursors; j++)
-                {
-                    if (next[j] < end[j])
-                        range = Math.Min(range, heads[next[j]].Doc >> RangeBits);
-                }
-                if (range == int.MaxValue)
-                    break;
-                var hi = (int)Math.Min((long)(range + 1) << RangeBits, documents);
                 var first = count;
+                var rangeBase = range << AnnFormat.RangeBits;
+                // First every term's postings that may add a candidate, then every term's smaller
+                // ones, which only add to documents touched in this range, whichever term touched them.
                 for (var j = 0; j < cursors; j++)
                 {
-                    var w = weight[j];
-                    var p = heads + next[j];
-                    var stop = heads + end[j];
+                    var at = nextSegment[j];
+                    if (at == endSegment[j] || segments[at].Range != range)
+                        continue;
+                    var list = heads + firstHead[j];
+                    var p = list + position[j];
+                    var stop = list + segments[at].End;
+                    var w = step[j];
+                    var c = touchLimit[j];
                     for (; p < stop; p++)
                     {
-                        var d = p->Doc;
-                        if ((uint)d >= (uint)hi)
-                        {
-                            if (d < 0 || d >= documents)
-                                throw ann.Corrupt($"a head list names document {d} of {documents}");
+                        int q = p->Impact;
+                        if (q < c)
                             break;
-                        }
-                        var old = acc[d & mask];
-                        touched[count] = d;
+                        var o = p->Offset;
+                        var old = acc[o];
+                        touched[count] = rangeBase | o;
                         count += old == 0f ? 1 : 0;
-                        acc[d & mask] = old + (w * p->Impact);
+                        acc[o] = old + (w * q);
+                        marks[o >> 6] |= 1UL << o;
                     }
-                    next[j] = p - heads;
+                    position[j] = (int)(p - list);
+                }
+                for (var j = 0; j < cursors; j++)
+                {
+                    var at = nextSegment[j];
+                    if (at == endSegment[j] || segments[at].Range != range)
+                        continue;
+                    var segmentEnd = segments[at].End;
+                    var list = heads + firstHead[j];
+                    var p = list + position[j];
+                    var stop = list + segmentEnd;
+                    var w = step[j];
+                    var min = threshold[j];
+                    for (; p < stop; p++)
+                    {
+                        int q = p->Impact;
+                        if (q < min)
+                            break;
+                        var o = p->Offset;
+                        // Most of these postings name documents no term touched: a bit test in L1
+                        // (8 KB of marks) instead of a visit to the 256 KB accumulator, and no
+                        // branch: every posting is written to the update list, which advances
+                        // only when the document is marked.
+                        updateDocs[updates] = o;
+                        updateScores[updates] = w * q;
+                        updates += (int)((marks[o >> 6] >> o) & 1);
+                    }
+                    for (var u = 0; u < updates; u++)
+                        acc[updateDocs[u]] += updateScores[u];
+                    updates = 0;
+                    position[j] = segmentEnd;
+                    nextSegment[j] = at + 1;
                     if (Sse.IsSupported)
                     {
-                        // This cursor's postings of the next range are read after every other
-                        // cursor's of this one: ask for their first lines now.
-                        Sse.Prefetch0(p);
-                        Sse.Prefetch0(p + 8);
+                        // This term's segment of the next range is read after every other term's
+                        // of this one: ask for its first line now.
+                        Sse.Prefetch0(stop);
                     }
                 }
                 for (var i = first; i < count; i++)
@@ -165,6 +220,7 @@ internal static unsafe class CandidateSearch
                     var slot = touched[i] & mask;
                     partials[i] = acc[slot];
                     acc[slot] = 0f;
+                    marks[slot >> 6] = 0;
                 }
             }
         }
@@ -212,6 +268,12 @@ internal static unsafe class CandidateSearch
     internal static int Rescore<TImpacts>(SearchQuery query, SparseIndex index, AnnIndex ann, float[] weights, int[] docs, TopKQueue queue)
         where TImpacts : struct, IImpactWidth
     {
+        foreach (var doc in docs)
+        {
+            // Head postings name documents by range and offset; the last range may name one past the collection.
+            if ((uint)doc >= (uint)ann.Documents)
+                throw ann.Corrupt($"a head list names document {doc} of {ann.Documents}");
+        }
         for (var t = 0; t < query.Count; t++)
             weights[query.Terms[t]] = query.Weights[t];
         try

@@ -99,6 +99,8 @@ public sealed class IndexSearcher
     private Plan Resolve(ApproximateSearch approximate)
     {
         ArgumentNullException.ThrowIfNull(approximate);
+        if (Index.Metadata.Ann is { IsCurrent: false } outdated)
+            throw new DiscoException(outdated.Outdated(Index.Directory));
         var ann = Index.Ann?.Metadata ?? throw new DiscoException($"{Index.Directory}: the index has no approximate-search structures (build it with --ann, or add them with `disco index ann`)");
         var (budget, terms) = approximate.Resolve(ann);
         return new Plan(null, budget, terms);
