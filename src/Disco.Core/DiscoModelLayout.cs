@@ -25,6 +25,9 @@ public static class DiscoModelLayout
     /// <summary>The training run's arguments, beside <see cref="ModelFolder"/> in a training output or checkpoint.</summary>
     public const string ArgumentsFile = "training_args.json";
 
+    /// <summary>The recipe (<see cref="ArgumentsFile"/>'s <c>"recipe"</c>) whose outputs hold a query encoder in <see cref="QueryFolder"/>; every other recipe trains one model for both roles.</summary>
+    public const string QueryEncoderRecipe = "disco";
+
     /// <summary>Marks <paramref name="modelDirectory"/> complete, recording whether it holds a query encoder.</summary>
     public static void MarkComplete(string modelDirectory)
     {
@@ -51,6 +54,30 @@ public static class DiscoModelLayout
         return node["query_encoder"] is { } value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False
             ? value.GetValue<bool>()
             : throw new DataFormatException(path, 1, "\"query_encoder\" must be true or false");
+    }
+
+    /// <summary>
+    /// The recipe that trained <paramref name="modelDirectory"/> (a training output's or checkpoint's
+    /// <see cref="ModelFolder"/>), from its parent's <see cref="ArgumentsFile"/>; null when the file is
+    /// missing, unreadable or names none.
+    /// </summary>
+    public static string? TrainedBy(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        var parent = Path.GetDirectoryName(Path.GetFullPath(modelDirectory.TrimEnd('/', '\\')));
+        var path = parent is null ? null : Path.Combine(parent, ArgumentsFile);
+        if (path is null || !File.Exists(path))
+            return null;
+        try
+        {
+            return StrictJson.ParseObject(File.ReadAllBytes(path), path)["recipe"] is { } recipe && recipe.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? recipe.GetValue<string>()
+                : null;
+        }
+        catch (DataFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when <paramref name="modelDirectory"/> sits in a training output or checkpoint (its parent holds the run's arguments).</summary>

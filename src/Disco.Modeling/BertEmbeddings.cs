@@ -24,7 +24,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     private readonly LayerNorm _layerNorm;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout _dropout;
+    private readonly DropoutLayer _dropout;
 
     /// <param name="typeVocabSize">Token types (BERT's <c>type_vocab_size</c>); 0 for none.</param>
     public BertEmbeddings(MaskedLmConfig config, int typeVocabSize) : base("embeddings")
@@ -33,7 +33,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         _positionEmbeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         _tokenTypeEmbeddings = typeVocabSize > 0 ? nn.Embedding(typeVocabSize, config.HiddenSize) : null;
         _layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        _dropout = nn.Dropout(config.HiddenDropoutProb);
+        _dropout = new DropoutLayer(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

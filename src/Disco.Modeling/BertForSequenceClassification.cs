@@ -17,7 +17,7 @@ public sealed class BertForSequenceClassification : SequenceClassificationModel
     private readonly TransformerBody<BertLayer> _bert;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout _dropout;
+    private readonly DropoutLayer _dropout;
 
     [ComponentName(Name = "classifier")]
     private readonly Linear _classifier;
@@ -29,7 +29,7 @@ public sealed class BertForSequenceClassification : SequenceClassificationModel
     {
         _bert = new TransformerBody<BertLayer>("bert", config, config.TypeVocabSize, "encoder", () => new BertLayer(config), new BertPooler(config.HiddenSize));
         // HF uses classifier_dropout when the config sets it, else hidden_dropout_prob.
-        _dropout = nn.Dropout(classifierDropout ?? config.ClassifierDropout ?? config.HiddenDropoutProb);
+        _dropout = new DropoutLayer(classifierDropout ?? config.ClassifierDropout ?? config.HiddenDropoutProb);
         _classifier = nn.Linear(config.HiddenSize, numLabels);
         RegisterComponents();
         HfInitialization.Apply(this, config, _bert.WordEmbeddings);

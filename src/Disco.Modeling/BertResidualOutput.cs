@@ -17,13 +17,13 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm _layerNorm;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout _dropout;
+    private readonly DropoutLayer _dropout;
 
     public BertResidualOutput(BertConfig config, int inputSize) : base("output")
     {
         _dense = nn.Linear(inputSize, config.HiddenSize);
         _layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        _dropout = nn.Dropout(config.HiddenDropoutProb);
+        _dropout = new DropoutLayer(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

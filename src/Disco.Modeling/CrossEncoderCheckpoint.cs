@@ -97,6 +97,7 @@ public static class CrossEncoderCheckpoint
             throw new DiscoException($"{Path.Combine(modelDir, HfCheckpoint.ConfigFile)}: a cross-encoder reranker has one label (one logit), "
                 + (labels is null ? "but config.json declares none (HuggingFace then assumes 2; add \"id2label\": {\"0\": \"LABEL_0\"})" : $"this model has {labels}"));
         }
+        TorchThreads.EnsureConfigured();
         var model = architecture.CreateSequenceClassifier(config, numLabels: 1, classifierDropout: dropout);
         try
         {

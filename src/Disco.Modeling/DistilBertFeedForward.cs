@@ -14,7 +14,7 @@ internal sealed class DistilBertFeedForward : nn.Module<Tensor, Tensor>
     private readonly Linear _lin2;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout _dropout;
+    private readonly DropoutLayer _dropout;
 
     private readonly BertActivation _activation;
 
@@ -22,7 +22,7 @@ internal sealed class DistilBertFeedForward : nn.Module<Tensor, Tensor>
     {
         _lin1 = nn.Linear(config.HiddenSize, config.IntermediateSize);
         _lin2 = nn.Linear(config.IntermediateSize, config.HiddenSize);
-        _dropout = nn.Dropout(config.HiddenDropoutProb);
+        _dropout = new DropoutLayer(config.HiddenDropoutProb);
         _activation = config.HiddenAct;
         RegisterComponents();
     }

@@ -24,7 +24,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassification
     private readonly Linear _classifier;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout _dropout;
+    private readonly DropoutLayer _dropout;
 
     /// <summary>Builds the model with HuggingFace's initialisation (normal(0, initializer_range) weights, zero biases).</summary>
     /// <param name="classifierDropout">Dropout before the classifier; null: config.json's <c>seq_classif_dropout</c>, as HuggingFace.</param>
@@ -34,7 +34,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassification
         _distilbert = new TransformerBody<DistilBertLayer>("distilbert", config, 0, "transformer", () => new DistilBertLayer(config));
         _preClassifier = nn.Linear(config.HiddenSize, config.HiddenSize);
         _classifier = nn.Linear(config.HiddenSize, numLabels);
-        _dropout = nn.Dropout(classifierDropout ?? config.SeqClassifDropout);
+        _dropout = new DropoutLayer(classifierDropout ?? config.SeqClassifDropout);
         RegisterComponents();
         HfInitialization.Apply(this, config, _distilbert.WordEmbeddings);
     }

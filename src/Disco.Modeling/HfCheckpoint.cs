@@ -29,6 +29,7 @@ public static class HfCheckpoint
         var config = MaskedLmConfig.FromDirectory(modelDir);
         var architecture = MaskedLmArchitectures.ForModelType(config.ModelType, config.Source);
         var files = WeightFiles(modelDir);
+        TorchThreads.EnsureConfigured();
         var model = architecture.Create(config);
         try
         {

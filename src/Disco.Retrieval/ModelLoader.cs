@@ -74,8 +74,10 @@ public sealed class ModelLoader
     /// The folder of the encoder for <paramref name="role"/>: for queries, a DiSCo training
     /// output's <c>query</c> subfolder when it has one, else the folder itself. A query encoder that
     /// should be there and is not (a <c>query</c> folder without a loadable model, a completion
-    /// marker that lists one, a training output's <c>model</c> without its marker) is an error:
-    /// falling back would silently encode queries with the untrained document encoder.
+    /// marker that lists one, a DiSCo training output's <c>model</c> with neither) is an error:
+    /// falling back would silently encode queries with the untrained document encoder. A marker-less
+    /// <c>model</c> of another recipe (SPLADE trains one model for both roles; outputs older than the
+    /// marker) is its own query encoder.
     /// </summary>
     public string RoleDirectory(string directory, EncoderRole role)
     {
@@ -93,7 +95,16 @@ public sealed class ModelLoader
         if (marked == true)
             throw new DiscoException($"{directory}: its {DiscoModelLayout.CompleteFile} lists a query encoder but {DiscoModelLayout.QueryFolder}/ is missing; the folder was damaged after training");
         if (marked is null && DiscoModelLayout.InTrainingOutput(directory))
-            throw new DiscoException($"{directory}: a training output without {DiscoModelLayout.CompleteFile}, so its save did not finish (or it predates the marker); use a complete checkpoint-N/{DiscoModelLayout.ModelFolder} or train again");
+        {
+            // No marker: an interrupted save, or an output older than the marker. Only a DiSCo run
+            // has a query encoder of its own; any other recipe's model is the query encoder, and
+            // loading it validates its config and weights as for documents.
+            var recipe = DiscoModelLayout.TrainedBy(directory);
+            if (recipe is null)
+                throw new DiscoException($"{directory}: a training output without {DiscoModelLayout.CompleteFile} whose {DiscoModelLayout.ArgumentsFile} names no recipe, so whether it should hold a query encoder is unknown; use a complete checkpoint-N/{DiscoModelLayout.ModelFolder} or train again");
+            if (recipe == DiscoModelLayout.QueryEncoderRecipe)
+                throw new DiscoException($"{directory}: a DiSCo training output without {DiscoModelLayout.CompleteFile} or {DiscoModelLayout.QueryFolder}/, so its save did not finish and the trained query encoder is missing (refusing to encode queries with the document encoder); use a checkpoint-N/{DiscoModelLayout.ModelFolder} that has {DiscoModelLayout.QueryFolder}/, or resume training from the last checkpoint");
+        }
         return directory;
     }
 

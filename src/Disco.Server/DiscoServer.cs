@@ -84,6 +84,7 @@ public static partial class DiscoServer
     {
         var service = app.Services.GetRequiredService<DiscoSearchService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DiscoServer));
+        var tookOver = HangupSignal.TakeOverIfIgnored();
         var registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             // Handled: without this, SIGHUP would end the process.
@@ -100,7 +101,12 @@ public static partial class DiscoServer
                 }
             });
         });
-        app.Lifetime.ApplicationStopped.Register(registration.Dispose);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            registration.Dispose();
+            if (tookOver)
+                HangupSignal.IgnoreAgain();
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SIGHUP reload failed: {Problem}")]

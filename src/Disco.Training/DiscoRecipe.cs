@@ -15,7 +15,7 @@ namespace Disco.Training;
 public sealed class DiscoRecipe : ITrainingRecipe
 {
     /// <summary>The recipe's name in <c>trainer_state.json</c>.</summary>
-    public const string RecipeName = "disco";
+    public const string RecipeName = DiscoModelLayout.QueryEncoderRecipe;
 
     private readonly DiscoTrainingOptions _options;
     private readonly string _queryModelDir;

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Disco.Core;
 using Disco.Core.IO;
 using Disco.Core.Runs;
+using Disco.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,6 +34,7 @@ public sealed class TrainingLoop : IDisposable
     private readonly TrainerState? _resumed;
     private readonly CandidateValidation? _validation;
     private readonly Dictionary<int, int[]> _epochOrders = [];
+    private readonly Generator _dropout;
 
     /// <param name="recipe">what is trained (its models are restored here when resuming)</param>
     /// <param name="options">the loop's settings</param>
@@ -82,6 +84,9 @@ public sealed class TrainingLoop : IDisposable
         }
 
         _parameters = [.. recipe.Trainable.parameters().Where(p => p.requires_grad)];
+        // The run's own dropout generator, reseeded every step (TrainingOptimizer.BeginStep), on the
+        // device the masks are drawn on.
+        _dropout = new Generator(0, _parameters.Count > 0 ? _parameters[0].device : CPU);
         _optimizer = TrainingOptimizer.Create(recipe.Trainable, options.LearningRate, options.WeightDecay);
         if (optimizerState is not null)
             _optimizer.load_state_dict(optimizerState);
@@ -194,7 +199,8 @@ public sealed class TrainingLoop : IDisposable
     {
         var options = _options;
         using var scope = NewDisposeScope();
-        var rate = TrainingOptimizer.BeginStep(_optimizer, Schedule, options.Seed, step);
+        using var random = DropoutRandom.Use(_dropout);
+        var rate = TrainingOptimizer.BeginStep(_optimizer, Schedule, _dropout, options.Seed, step);
         var accumulation = options.GradientAccumulation;
         double loss = 0;
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -292,9 +298,15 @@ public sealed class TrainingLoop : IDisposable
             ["training_items"] = _recipe.ItemCount,
             ["disco_version"] = typeof(TrainingLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             ["torchsharp_version"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+            // Float sums depend on it: a run repeats bit for bit only with the same count.
+            ["torch_threads"] = TorchThreads.Current,
         };
         return JsonSerializer.Serialize(description, DescriptionJson);
     }
 
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _dropout.Dispose();
+    }
 }

@@ -26,17 +26,20 @@ public static class TrainingOptimizer
 
     /// <summary>
     /// Prepares optimizer step <paramref name="step"/> (1-based): sets the scheduled learning rate,
-    /// seeds dropout from (seed, step) so a resumed run repeats the draws exactly, clears gradients.
+    /// seeds the run's dropout generator from (seed, step) so a resumed run repeats the draws exactly
+    /// (the generator is the run's own, see <see cref="Modeling.DropoutRandom"/>: nothing else in the
+    /// process draws from it), clears gradients.
     /// </summary>
     /// <returns>The learning rate of this step.</returns>
-    public static double BeginStep(AdamW optimizer, LearningRateSchedule schedule, long seed, long step)
+    public static double BeginStep(AdamW optimizer, LearningRateSchedule schedule, Generator dropout, long seed, long step)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(dropout);
         var rate = schedule.RateAt(step);
         foreach (var group in optimizer.ParamGroups)
             group.LearningRate = rate;
-        manual_seed(unchecked((long)TrainingRandom.For(seed, -2, step).NextUInt64()));
+        dropout.manual_seed(unchecked((long)TrainingRandom.For(seed, -2, step).NextUInt64()));
         optimizer.zero_grad();
         return rate;
     }

@@ -19,7 +19,8 @@ public sealed class TrainCommandTests
         var output = dir.File("out");
         Assert.Equal(0, Run([
             "train", "disco", .. TinyDiscoInputs(dir), "--query-model", Fixtures.TinySplade, "--out", output,
-            "--negatives", "3", "--rank-window", "0:10", "--batch-size", "2", "--grad-accum", "1", "--max-steps", "1", "--max-length", "32", "--lr-schedule", "constant"]));
+            "--negatives", "3", "--rank-window", "0:10", "--batch-size", "2", "--grad-accum", "1", "--max-steps", "1", "--max-length", "32", "--lr-schedule", "constant",
+            "--threads", "1"]));
 
         Assert.True(File.Exists(Path.Combine(output, "model", "query", "model.safetensors")));
         using var args = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "training_args.json")));
@@ -31,6 +32,8 @@ public sealed class TrainCommandTests
         Assert.Equal("Constant", options.GetProperty("Loop").GetProperty("Schedule").GetString());
         // Unset flags keep DiSCo's defaults.
         Assert.Equal(DiscoTrainingOptions.DefaultLoop.WarmupRatio, options.GetProperty("Loop").GetProperty("WarmupRatio").GetDouble());
+        // --threads reached libtorch on the training thread (torch.get_num_threads()).
+        Assert.Equal(1, args.RootElement.GetProperty("torch_threads").GetInt32());
     }
 
     /// <summary>Writes two queries with four candidates each (the first relevant) and teacher scores; returns their `train disco` flags.</summary>
@@ -56,6 +59,9 @@ public sealed class TrainCommandTests
         using var first = JsonDocument.Parse(File.ReadLines(log).First());
         Assert.Equal(SpladeTrainingOptions.DefaultLoop.LearningRate, first.RootElement.GetProperty("lr").GetDouble(), 12);
         Assert.Equal("splade", TrainerState.Read(Path.Combine(dir.File("out"), "checkpoint-1")).Recipe);
+        // Without --threads, libtorch runs on the default every encoder uses, not its own.
+        using var args = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "training_args.json")));
+        Assert.Equal(Core.Vectors.EncoderDefaults.Threads, args.RootElement.GetProperty("torch_threads").GetInt32());
     }
 
     [Fact]

@@ -53,6 +53,50 @@ public sealed class ModelLoaderTests
         Assert.Equal(Path.GetFullPath(Fixtures.TinySplade), loader.Locate(Fixtures.TinySplade, EncoderRole.Query));
     }
 
+    /// <summary>
+    /// A training output's model/ without disco_model.json (older than the marker, or an interrupted
+    /// save): a SPLADE run's model is its own query encoder and loads; a DiSCo run's without query/
+    /// has lost its trained query encoder, and one whose arguments name no recipe is unknown: both
+    /// are one-line errors with the fix.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"format_version": 1, "recipe": "splade"}""", null)]
+    [InlineData("""{"format_version": 1, "recipe": "disco"}""", "trained query encoder is missing (refusing to encode queries with the document encoder); use a checkpoint-N/model that has query/, or resume training")]
+    [InlineData("""{"format_version": 1}""", "names no recipe")]
+    [InlineData("not json", "names no recipe")]
+    public void A_training_output_without_its_marker_is_judged_by_its_recipe(string arguments, string? refusal)
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, DiscoModelLayout.ModelFolder);
+        Directory.CreateDirectory(model);
+        foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+        File.WriteAllText(dir.File(DiscoModelLayout.ArgumentsFile), arguments);
+        var loader = Offline(dir.File("cache"));
+        Assert.Equal(model, loader.Locate(model, EncoderRole.Document));
+        if (refusal is null)
+        {
+            Assert.Equal(model, loader.Locate(model, EncoderRole.Query));
+            using (var encoder = loader.Load(model, EncoderRole.Query))
+                Assert.NotEmpty(encoder.Encode(["what is a sparse retriever"])[0].Indices);
+            // Loading still validates the weights: a truncated file is an error, not an encoder.
+            var weights = Path.Combine(model, HfCheckpoint.SafetensorsFile);
+            File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..^100]);
+            Assert.ThrowsAny<DiscoException>(() => loader.Load(model, EncoderRole.Query));
+            return;
+        }
+        var e = Assert.Throws<DiscoException>(() => loader.Locate(model, EncoderRole.Query));
+        Assert.StartsWith(model + ": ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(refusal, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        // A DiSCo output older than the marker that has its query/ loads it.
+        var query = Path.Combine(model, DiscoModelLayout.QueryFolder);
+        Directory.CreateDirectory(query);
+        foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
+            File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
+        Assert.Equal(query, loader.Locate(model, EncoderRole.Query));
+    }
+
     [Fact]
     public void The_first_factory_that_can_load_a_folder_loads_it()
     {

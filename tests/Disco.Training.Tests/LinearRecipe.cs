@@ -53,7 +53,7 @@ internal sealed class LinearRecipe : ITrainingRecipe
         var rows = batch.Items.ToArray();
         var x = tensor(rows.SelectMany(i => _inputs.AsSpan(i * Features, Features).ToArray()).ToArray(), [rows.Length, Features]);
         var y = tensor(rows.Select(i => _targets[i]).ToArray(), [rows.Length, 1]);
-        var prediction = _model.call(nn.functional.dropout(x, _dropout, _model.training));
+        var prediction = _model.call(Modeling.DropoutRandom.Apply(x, _dropout, _model.training));
         var loss = nn.functional.mse_loss(prediction, y);
         return new RecipeLoss(loss, new Dictionary<string, double> { ["first_item"] = rows[0] });
     }

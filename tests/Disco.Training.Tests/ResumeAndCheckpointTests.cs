@@ -87,7 +87,8 @@ public sealed class ResumeAndCheckpointTests
         Assert.Equal(Losses(straight), Losses(resumed));
     }
 
-    private static Dictionary<string, float[]> Parameters(string modelDir)
+    /// <summary>Every parameter of the model saved in <paramref name="modelDir"/>, by name.</summary>
+    internal static Dictionary<string, float[]> Parameters(string modelDir)
     {
         using var model = HfCheckpoint.Load(modelDir, out _, null);
         return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().data<float>().ToArray());

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Disco.Cli.Options;
+using Disco.Modeling;
 using Disco.Training;
 
 namespace Disco.Cli.Commands;
@@ -31,6 +33,7 @@ internal sealed class TrainingLoopOptionGroup
     private readonly Option<string?> _devQueries = new("--dev-queries") { Description = "Validation queries, re-ranked at each epoch end (with --dev-qrels and --dev-run); the best checkpoint is kept in OUT/best" };
     private readonly Option<string?> _devQrels = new("--dev-qrels") { Description = "Validation qrels" };
     private readonly Option<string?> _devRun = new("--dev-run") { Description = "Validation candidates to re-rank (a first-stage run)" };
+    private readonly Option<int?> _threads = ThreadsOption.Create();
 
     public TrainingLoopOptionGroup(TrainingLoopOptions defaults)
     {
@@ -55,18 +58,24 @@ internal sealed class TrainingLoopOptionGroup
         foreach (var option in new Option[]
         {
             _output, _batchSize, _accumulation, _learningRate, _schedule, _warmupRatio, _warmupSteps, _weightDecay, _maxGradNorm,
-            _epochs, _maxSteps, _seed, _saveSteps, _keepCheckpoints, _device, _log, _resume, _overwrite, _devQueries, _devQrels, _devRun,
+            _epochs, _maxSteps, _seed, _saveSteps, _keepCheckpoints, _device, _log, _resume, _overwrite, _devQueries, _devQrels, _devRun, _threads,
         })
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>The loop's settings; a non-empty --out without --resume or --overwrite is refused here, before any model loads.</summary>
+    /// <summary>
+    /// The loop's settings; a non-empty --out without --resume or --overwrite is refused here, before
+    /// any model loads. Sets libtorch's threads (--threads, else the default) on this thread, which
+    /// then trains, even when something else in the process set another count: float sums depend on
+    /// it, so a resumed run must use the one the interrupted run used.
+    /// </summary>
     public TrainingLoopOptions Read(ParseResult parse)
     {
         var options = ReadOptions(parse);
         options.PrepareOutputDir();
+        TorchThreads.Set(ThreadsOption.Count(parse, _threads));
         return options;
     }
 

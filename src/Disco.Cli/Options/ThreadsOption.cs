@@ -11,7 +11,11 @@ internal static class ThreadsOption
 {
     public static Option<int?> Create() => new("--threads") { Description = "Cores to use: search threads and encoder threads, libtorch and ONNX Runtime (default: all cores)" };
 
-    /// <summary>Applies the value to libtorch when given; returns the thread count for the verb's own work.</summary>
+    /// <summary>
+    /// Applies the value to libtorch when given; returns the thread count for the verb's own work.
+    /// Unset, libtorch is not touched here (an ONNX model never loads it): the library applies the
+    /// same default when it loads a TorchSharp model (<see cref="TorchThreads.EnsureConfigured"/>).
+    /// </summary>
     public static int Apply(ParseResult parse, Option<int?> option)
     {
         var threads = Count(parse, option);
