@@ -24,9 +24,6 @@ public static class TorchThreads
     /// <summary>libtorch's intra-op thread count on the calling thread.</summary>
     public static int Current => get_num_threads();
 
-    /// <summary>The count last set in this process (by the host or <see cref="EnsureConfigured"/>); null before any.</summary>
-    public static int? Configured => Volatile.Read(ref s_configured) is > 0 and var n ? n : null;
-
     /// <summary>Sets libtorch's intra-op threads for the process and the calling thread.</summary>
     public static void Set(int threads)
     {
