@@ -18,6 +18,8 @@ using Disco.Index.Bench;
 //   annreport DIR                     markdown tables of the sweeps against the numba peer
 //   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
 //   exactcheck DIR NAME K             every exact algorithm against term-at-a-time, hit by hit
+//   blockmax DIR NAME [BITS]          add the block-max section to DIR/index-NAME (blocks of 2^BITS documents)
+//   blockmaxab DIR NAME [K]           block-max exact and approximate against term-at-a-time, alternated per query (CPU time)
 // Whole job (bench/index/job.sh drives it):
 //   queryjsonl DIR OUT                DIR/queries as a vectors JSONL file (ids 0..n-1, tokens w0..w30521 as the index's terms)
 var verb = args.Length > 0 ? args[0] : "";
@@ -241,8 +243,14 @@ switch (verb)
                 var timed = Environment.GetEnvironmentVariable("EXACT")?.Split(',');
                 foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
                 {
-                    if (timed is null || timed.Contains(algorithm.ToString()))
+                    if ((timed is null || timed.Contains(algorithm.ToString())) && algorithm != SearchAlgorithm.Auto && (algorithm != SearchAlgorithm.BlockMax || index.HasBlockMax))
                         Measure("exact", algorithm.ToString(), q => searcher.Search(q, k, algorithm));
+                }
+                // BLOCKS10, BLOCKS1000...: block budgets of block-max approximate search for that k.
+                if (index.HasBlockMax)
+                {
+                    foreach (var blocks in (Environment.GetEnvironmentVariable($"BLOCKS{k}") ?? (k <= 100 ? "64,96,128,192,256" : "256,512,1024")).Split(',').Select(int.Parse))
+                        Measure("approximate", $"blocks {blocks}", q => searcher.Search(q, k, new ApproximateSearch(Blocks: blocks)));
                 }
                 if (!index.HasAnn)
                     continue;
@@ -269,7 +277,7 @@ switch (verb)
             var searcher = new IndexSearcher(index);
             var k = int.Parse(args[3], CultureInfo.InvariantCulture);
             var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
-            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>().Where(a => a != SearchAlgorithm.Auto && (a != SearchAlgorithm.BlockMax || index.HasBlockMax)))
             {
                 var differ = 0;
                 var printed = 0;
@@ -326,6 +334,66 @@ switch (verb)
             while (clock.Elapsed.TotalSeconds < 20)
                 searcher.Search(queries[n++ % queries.Count], 10, point);
             Console.WriteLine($"{n} queries, {clock.Elapsed.TotalMilliseconds / n:F3} ms each");
+            break;
+        }
+    case "blockmax":
+        {
+            // blockmax DIR NAME [BITS]: add the block-max section to DIR/index-NAME (as `disco index blockmax`).
+            var clock = Stopwatch.StartNew();
+            var bits = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : BlockMaxBuildOptions.DefaultBlockBits;
+            var meta = IndexBuilder.AddBlockMax(Path.Combine(args[1], $"index-{args[2]}"), new BlockMaxBuildOptions(bits));
+            var b = meta.BlockMax!;
+            Console.WriteLine($"blockmax: {clock.Elapsed.TotalSeconds:F1} s, peak memory {PeakMemoryMB():F0} MB, {b.Blocks} blocks, {b.Entries} entries, {b.DenseRows} dense rows, "
+                + $"{b.Files.Values.Sum(f => meta.Files[f].Bytes) / 1e6:F0} MB");
+            break;
+        }
+    case "blockmaxab":
+        {
+            // blockmaxab DIR NAME [K]: exact block-max against term-at-a-time, alternated per query (thread CPU time, every
+            // query's fastest of PASSES), hits compared; and block-max approximate budgets (BUDGETS=64,128,...) with recall.
+            var dir = args[1];
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
+            var k = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10;
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v))
+                .Take(int.Parse(Environment.GetEnvironmentVariable("QUERIES") ?? $"{int.MaxValue}", CultureInfo.InvariantCulture)).ToList();
+            var searcher = new IndexSearcher(index);
+            var exact = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
+            var passes = int.Parse(Environment.GetEnvironmentVariable("PASSES") ?? "3", CultureInfo.InvariantCulture);
+            var points = new List<(string Name, Func<SearchQuery, IndexHit[]> Run)>
+            {
+                ("taat", q => searcher.Search(q, k, SearchAlgorithm.TermAtATime)),
+                ("blockmax", q => searcher.Search(q, k, SearchAlgorithm.BlockMax)),
+            };
+            foreach (var budget in (Environment.GetEnvironmentVariable("BUDGETS") ?? "64,96,128,192,256").Split(',').Select(int.Parse))
+                points.Add(($"approx {budget}", q => searcher.Search(q, k, new ApproximateSearch(Blocks: budget))));
+            var best = points.Select(_ => new double[queries.Count]).ToArray();
+            var found = new long[points.Count];
+            var differ = new int[points.Count];
+            for (var pass = 0; pass < passes; pass++)
+            {
+                for (var i = 0; i < queries.Count; i++)
+                {
+                    for (var x = 0; x < points.Count; x++)
+                    {
+                        var p = (x + i + pass) % points.Count;
+                        var cpu0 = ThreadCpuClock.NowMs();
+                        var hits = points[p].Run(queries[i]);
+                        var ms = ThreadCpuClock.NowMs() - cpu0;
+                        best[p][i] = pass == 0 ? ms : Math.Min(ms, best[p][i]);
+                        if (pass == 0)
+                        {
+                            var truth = exact[i].Select(h => h.Doc).ToHashSet();
+                            found[p] += hits.Count(h => truth.Contains(h.Doc));
+                            if (!hits.AsSpan().SequenceEqual(exact[i]))
+                                differ[p]++;
+                        }
+                    }
+                }
+            }
+            var total = exact.Sum(e => e.Length);
+            for (var p = 0; p < points.Count; p++)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{points[p].Name,-12} k={k} cpu mean {best[p].Average():F4} ms ({best[p].Average() / best[0].Average():F3} x taat), recall {(double)found[p] / total:F4}, {differ[p]} queries differ"));
             break;
         }
     case "report":

@@ -5,7 +5,9 @@
 #   bench/index/ann.sh [WORKDIR] [data|search|all]     (default /tmp/disco-ann-bench, all)
 # "data" generates the collections and builds the indexes (skipping what exists: the reordered
 # build takes minutes); "search" runs the peer, Disco's sweeps, the peer again (each k keeps the
-# peer's faster run), and prints WORKDIR/<collection>/report-ann.md. Needs /usr/bin/python3 with
+# peer's faster run), and prints WORKDIR/<collection>/report-ann.md. The sweeps time every exact
+# algorithm the index supports (EXACT=TermAtATime,MaxScore,BlockMax to choose), the approximate-search
+# grid (GRID10, GRID1000) and the block-max block budgets (BLOCKS10, BLOCKS1000). Needs /usr/bin/python3 with
 # numpy and numba. Run it on a quiet machine (flock /work/heavy.lock bench/index/ann.sh ...).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -25,6 +27,8 @@ for SPEC in c1m:45:2000 i1m:43:0; do
     # Indexes built before disco-ann version 2 keep their postings; only the section is rebuilt.
     for IDX in plain cl; do
       tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-ann","version":2' || "$BENCH" ann "$DIR" "$IDX"
+      # The block-max section (exact --algorithm blockmax, approximate --ann-blocks), blocks of 64.
+      tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-blockmax","version":1' || "$BENCH" blockmax "$DIR" "$IDX"
     done
   fi
   if [ "$STEP" != data ]; then

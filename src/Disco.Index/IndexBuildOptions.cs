@@ -22,4 +22,7 @@ public sealed record IndexBuildOptions(
 
     /// <summary>Also write the structures of approximate search (docs/index-format.md, "Approximate search"); null: none.</summary>
     public AnnBuildOptions? Ann { get; init; }
+
+    /// <summary>Also write the block-max section (docs/index-format.md, "Block-max section"); null: none.</summary>
+    public BlockMaxBuildOptions? BlockMax { get; init; }
 }

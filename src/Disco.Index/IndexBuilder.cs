@@ -138,6 +138,17 @@ public sealed partial class IndexBuilder : IDisposable
         return AnnBuilder.Add(directory, options ?? new AnnBuildOptions());
     }
 
+    /// <summary>
+    /// Adds the block-max section (<see cref="SearchAlgorithm.BlockMax"/>, block-max approximate
+    /// search) to an existing index, or replaces it (<c>disco index blockmax</c>), as
+    /// <see cref="AddApproximateSearch"/> does: a reader sees the old section or the new one.
+    /// </summary>
+    public static IndexMetadata AddBlockMax(string directory, BlockMaxBuildOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return BlockMaxBuilder.Add(directory, options ?? new BlockMaxBuildOptions());
+    }
+
     /// <summary>Merges the segments, writes the index and moves it into place.</summary>
     public IndexMetadata Complete()
     {
@@ -228,7 +239,14 @@ public sealed partial class IndexBuilder : IDisposable
         }
         meta.Build["indexSeconds"] = clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
         var ann = _options.Ann;
-        _directory.Complete(meta, BuildInfo, ann is null ? null : temp => meta = AnnBuilder.Add(temp, ann));
+        var blockMax = _options.BlockMax;
+        _directory.Complete(meta, BuildInfo, ann is null && blockMax is null ? null : temp =>
+        {
+            if (ann is not null)
+                meta = AnnBuilder.Add(temp, ann);
+            if (blockMax is not null)
+                meta = BlockMaxBuilder.Add(temp, blockMax);
+        });
         _completed = true;
         return meta;
     }

@@ -28,7 +28,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly ChunkVerifier _postingsCheck;
     private readonly ChunkVerifier _docIdsCheck;
 
-    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll, bool openAnn = true)
+    private SparseIndex(string directory, IndexMetadata meta, bool verifyAll, bool openSections = true)
     {
         Directory = directory;
         Metadata = meta;
@@ -60,17 +60,19 @@ public sealed unsafe class SparseIndex : IDisposable
             Verify(_blocks, meta);
             Verify(_docOffsets, meta);
             (_postingsCheck, _docIdsCheck) = ChunkVerifiers(directory, meta, verifyAll);
-            VerifyOtherFiles(directory, meta, skipAnn: true);
+            VerifyOtherFiles(directory, meta);
             _blockStride = IndexFormat.ImpactBytes(meta.ImpactEncoding) + IndexFormat.DocBytes;
             CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
             _termTable = new TermTable(_terms);
-            Ann = meta.Ann is { IsCurrent: true } && openAnn ? AnnIndex.Open(directory, meta) : null;
+            Ann = meta.Ann is { IsCurrent: true } && openSections ? AnnIndex.Open(directory, meta) : null;
+            BlockMax = meta.BlockMax is { IsCurrent: true } && openSections ? BlockMaxIndex.Open(directory, meta) : null;
         }
         catch
         {
             foreach (var f in opened)
                 f.Dispose();
+            Ann?.Dispose();
             throw;
         }
         Encoding = meta.ImpactEncoding;
@@ -109,11 +111,17 @@ public sealed unsafe class SparseIndex : IDisposable
     /// <summary>The structures of approximate search, when the index has them.</summary>
     internal AnnIndex? Ann { get; }
 
+    /// <summary>The block-max structures, when the index has them.</summary>
+    internal BlockMaxIndex? BlockMax { get; }
+
+    /// <summary>Whether the index has the block-max section (<c>disco index --block-max</c>, <c>disco index blockmax</c>) that <see cref="SearchAlgorithm.BlockMax"/> needs.</summary>
+    public bool HasBlockMax => BlockMax is not null;
+
     /// <summary>Whether the index has the structures of approximate search (<c>disco index --ann</c>, <c>disco index ann</c>).</summary>
     public bool HasAnn => Ann is not null;
 
-    /// <summary>Opens an index without its approximate-search section (to rebuild that section, whatever state it is in).</summary>
-    internal static SparseIndex OpenWithoutAnn(string directory) => new(directory, IndexMetadata.Read(directory), verifyAll: false, openAnn: false);
+    /// <summary>Opens an index without its optional sections (to rebuild one, whatever state it is in).</summary>
+    internal static SparseIndex OpenWithoutSections(string directory) => new(directory, IndexMetadata.Read(directory), verifyAll: false, openSections: false);
 
     /// <summary>
     /// Opens an index. Corruption is always detected: meta.json and the small files are checked
@@ -272,6 +280,7 @@ public sealed unsafe class SparseIndex : IDisposable
         _docIds.Dispose();
         _docOffsets.Dispose();
         Ann?.Dispose();
+        BlockMax?.Dispose();
     }
 
     internal DiscoException Corrupt(string problem) => new($"{_postings.Path}: {problem}; the index is damaged, rebuild it");
@@ -319,13 +328,13 @@ public sealed unsafe class SparseIndex : IDisposable
     }
 
     /// <summary>Files listed in meta.json that this type does not read itself are checked in full, so no listed file goes unchecked.</summary>
-    private static void VerifyOtherFiles(string directory, IndexMetadata meta, bool skipAnn)
+    private static void VerifyOtherFiles(string directory, IndexMetadata meta)
     {
         foreach (var (name, info) in meta.Files)
         {
-            // The approximate-search section checks its own files (AnnIndex), and a rebuild of that
-            // section must open an index whose section is damaged.
-            if (skipAnn && meta.Ann is { } ann && ann.Files.ContainsValue(name))
+            // The optional sections check their own files (AnnIndex, BlockMaxIndex), and a rebuild
+            // of a section must open an index whose section is damaged.
+            if ((meta.Ann is { } ann && ann.Files.ContainsValue(name)) || (meta.BlockMax is { } blockMax && blockMax.Files.ContainsValue(name)))
                 continue;
             if (name is IndexFormat.PostingsFile or IndexFormat.BlocksFile or IndexFormat.TermsFile or IndexFormat.DocIdsFile or IndexFormat.DocOffsetsFile or IndexIntegrity.ChecksumsFile)
                 continue;

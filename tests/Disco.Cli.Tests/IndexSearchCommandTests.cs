@@ -70,6 +70,28 @@ public sealed class IndexSearchCommandTests
     }
 
     [Fact]
+    public void Block_max_exact_and_approximate_search_reproduce_the_golden_rankings()
+    {
+        using var dir = new TempDirectory();
+        WriteGoldenVectors(Fixtures.Golden("golden_documents.jsonl"), dir.File("docs.jsonl"));
+        WriteGoldenVectors(Fixtures.Golden("golden_conversations.jsonl"), dir.File("queries.jsonl"));
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("index"), "--reorder", "--block-max", "--block-max-bits", "2"));
+        Assert.Equal(0, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run"), "--k", "10", "--algorithm", "blockmax"));
+        AssertGoldenRankings(ReadRun(dir.File("run"), "trec"));
+        // Every block in the budget: exact.
+        Assert.Equal(0, Run("search", "--index", dir.File("index"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run2"), "--k", "10", "--approximate", "--ann-blocks", "1000000"));
+        AssertGoldenRankings(ReadRun(dir.File("run2"), "trec"));
+        // The section added afterwards to a plain index searches alike; block-max search needs it.
+        Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("plain")));
+        Assert.Equal(1, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run3"), "--algorithm", "blockmax"));
+        Assert.Equal(0, Run("index", "blockmax", dir.File("plain"), "--block-max-bits", "3"));
+        Assert.Equal(0, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run3"), "--k", "10", "--algorithm", "blockmax"));
+        AssertGoldenRankings(ReadRun(dir.File("run3"), "trec"));
+        Assert.Equal(2, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run4"), "--approximate", "--ann-blocks", "4", "--ann-budget", "10"));
+        Assert.Equal(2, Run("index", "blockmax", dir.File("plain"), "--block-max-bits", "9"));
+    }
+
+    [Fact]
     public void Encode_as_you_go_index_and_conversation_search_reproduce_the_golden_rankings()
     {
         using var dir = new TempDirectory();

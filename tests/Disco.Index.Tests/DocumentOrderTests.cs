@@ -13,7 +13,7 @@ public sealed class DocumentOrderTests
             var collection = new RandomCollection(seed, maxDocs: 600);
             var impacts = (ImpactEncoding)(seed % 3);
             using var dir = new TempDirectory();
-            using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Order = DocumentOrder.Clustered }), verifyChecksums: true);
+            using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(seed % 4) }), verifyChecksums: true);
             Assert.Equal(DocumentOrder.Clustered, index.Metadata.Order);
             var inIndexOrder = InIndexOrder(index, collection.Documents);
             var searcher = new IndexSearcher(index, rangeSize: 16 << (seed % 4));
@@ -22,7 +22,7 @@ public sealed class DocumentOrderTests
                 var query = SearchQuery.Create(index, vector);
                 // Ties go to the earlier internal document, so the oracle scores the documents in the index's order.
                 var expected = BruteForceOracle.TopK(inIndexOrder, query, index, collection.K, impacts);
-                foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                foreach (var algorithm in ExactAlgorithms.Of(index))
                 {
                     var actual = searcher.Search(query, collection.K, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList();
                     Assert.True(expected.SequenceEqual(actual), $"seed {seed}, {impacts}, {algorithm}, query {vector.Id}");

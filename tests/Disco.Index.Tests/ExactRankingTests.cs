@@ -31,7 +31,8 @@ public sealed class ExactRankingTests
         var scoresByOrder = new Dictionary<DocumentOrder, List<float[]>>();
         foreach (var order in new[] { DocumentOrder.Input, DocumentOrder.Clustered })
         {
-            var options = new IndexBuildOptions(impacts, 4096, RangeBits: order == DocumentOrder.Input ? 7 : 9) { Order = order };
+            // Block-max search: blocks of 4 documents on one index, of 32 on the other.
+            var options = new IndexBuildOptions(impacts, 4096, RangeBits: order == DocumentOrder.Input ? 7 : 9) { Order = order, BlockMax = new BlockMaxBuildOptions(order == DocumentOrder.Input ? 2 : 5) };
             using var index = SparseIndex.Open(TestIndex.Build(dir.File($"index-{order}"), documents, options));
             var oracle = new BruteForceOracle(DocumentOrderTests.InIndexOrder(index, documents), impacts);
             var scores = scoresByOrder[order] = [];
@@ -47,7 +48,7 @@ public sealed class ExactRankingTests
                     var expected = ranking.Take(k).ToList();
                     if (k < ranking.Count && ranking[k - 1].Score == ranking[k].Score)
                         tiesAtTheCut++;
-                    foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                    foreach (var algorithm in ExactAlgorithms.Of(index))
                     {
                         var actual = searcher.Search(query, k, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList();
                         if (!expected.SequenceEqual(actual))

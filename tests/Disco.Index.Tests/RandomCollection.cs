@@ -46,9 +46,13 @@ internal sealed class RandomCollection
 
     public int K { get; }
 
-    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Float32, long segmentPostings = 1024, int rangeBits = IndexBuildOptions.DefaultRangeBits)
+    /// <summary>
+    /// Builds the index, by default with a block-max section of blocks of 1 to 16 documents (by
+    /// seed), so every exact algorithm runs on it; without it for tests of the main files alone.
+    /// </summary>
+    public string Build(string directory, ImpactEncoding impacts = ImpactEncoding.Float32, long segmentPostings = 1024, int rangeBits = IndexBuildOptions.DefaultRangeBits, bool blockMax = true)
     {
-        using var builder = new IndexBuilder(directory, new IndexBuildOptions(impacts, segmentPostings, rangeBits));
+        using var builder = new IndexBuilder(directory, new IndexBuildOptions(impacts, segmentPostings, rangeBits) { BlockMax = blockMax ? new BlockMaxBuildOptions(Seed % 5) : null });
         foreach (var d in Documents)
             builder.Add(d);
         builder.Complete();

@@ -22,7 +22,7 @@ public sealed class SearchOracleTests
             {
                 var query = SearchQuery.Create(index, vector);
                 var expected = BruteForceOracle.TopK(collection.Documents, query, index, collection.K, impacts);
-                foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                foreach (var algorithm in ExactAlgorithms.Of(index))
                 {
                     var actual = searcher.Search(query, collection.K, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList();
                     Assert.True(expected.SequenceEqual(actual), $"seed {seed}, {impacts}, {algorithm}, query {vector.Id} (k={collection.K}): expected [{string.Join(", ", expected)}] got [{string.Join(", ", actual)}]");
@@ -39,7 +39,7 @@ public sealed class SearchOracleTests
         using var index = SparseIndex.Open(collection.Build(dir.File("index"), rangeBits: 8));
         var searcher = new IndexSearcher(index, rangeSize: 64);
         var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
-        foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+        foreach (var algorithm in ExactAlgorithms.Of(index))
         {
             var batch = searcher.SearchBatch(queries, 20, algorithm, threads: 3);
             for (var i = 0; i < queries.Count; i++)
@@ -68,7 +68,7 @@ public sealed class SearchOracleTests
             var vector = new Core.Vectors.TermVector("q", vocabulary[..n], [.. Enumerable.Range(1, n).Select(i => i * 0.5f)]);
             var query = SearchQuery.Create(index, vector);
             var expected = BruteForceOracle.TopK(documents, query, index, 100, ImpactEncoding.Float32);
-            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+            foreach (var algorithm in ExactAlgorithms.Of(index))
                 Assert.Equal(expected, searcher.Search(query, 100, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList());
         }
     }
@@ -82,7 +82,7 @@ public sealed class SearchOracleTests
         var searcher = new IndexSearcher(index);
         var empty = SearchQuery.Create(index, new Core.Vectors.TermVector("q", [], []));
         var some = SearchQuery.Create(index, new Core.Vectors.TermVector("q", [.. collection.Vocabulary.Take(3)], [1f, 1f, 1f]));
-        foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+        foreach (var algorithm in ExactAlgorithms.Of(index))
         {
             Assert.Empty(searcher.Search(empty, 10, algorithm));
             Assert.Empty(searcher.Search(some, 0, algorithm));

@@ -26,7 +26,7 @@ public sealed class StaticPruningTests
                 var collection = new RandomCollection(seed);
                 var (pruned, removed) = PruneIndependently(collection.Documents, pruning);
                 using var dir = new TempDirectory();
-                using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Pruning = pruning }), verifyChecksums: true);
+                using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Pruning = pruning, BlockMax = new BlockMaxBuildOptions(seed % 3) }), verifyChecksums: true);
                 Assert.Equal(pruned.Sum(d => d.Terms.Length), index.Metadata.Postings);
                 var meta = index.Metadata.Pruning!;
                 Assert.Equal((documentTerms, listSize, minWeight), (meta.DocumentTerms, meta.ListSize, meta.MinWeight));
@@ -37,7 +37,7 @@ public sealed class StaticPruningTests
                 {
                     var query = SearchQuery.Create(index, vector);
                     var expected = BruteForceOracle.TopK(pruned, query, index, collection.K, impacts);
-                    foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+                    foreach (var algorithm in ExactAlgorithms.Of(index))
                     {
                         var actual = searcher.Search(query, collection.K, algorithm).Select(h => (index.DocumentId(h.Doc), h.Score)).ToList();
                         Assert.True(expected.SequenceEqual(actual), $"seed {seed}, {impacts}, {algorithm}, {pruning}, query {vector.Id}");

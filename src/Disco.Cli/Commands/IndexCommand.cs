@@ -38,13 +38,16 @@ public static class IndexCommand
         var reorder = new Option<bool>("--reorder") { Description = "Number similar documents next to each other (recursive bisection), so block-max pruning skips more on topical collections; slower build" };
         var ann = new Option<bool>("--ann") { Description = "Also build the approximate-search section (disco search --approximate)" };
         var annListSize = AnnListSize();
+        var blockMax = new Option<bool>("--block-max") { Description = "Also build the block-max section (disco search --algorithm blockmax, --approximate --ann-blocks N); best with --reorder" };
+        var blockBits = BlockBits();
         var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
-            vectors, collection, output, impacts, segment, threads, pruneDocTerms, pruneListSize, pruneMinWeight, reorder, ann, annListSize,
+            vectors, collection, output, impacts, segment, threads, pruneDocTerms, pruneListSize, pruneMinWeight, reorder, ann, annListSize, blockMax, blockBits,
         };
         encoder.AddTo(command);
         command.Subcommands.Add(CreateStats());
         command.Subcommands.Add(CreateAnn());
+        command.Subcommands.Add(CreateBlockMax());
         command.Subcommands.Add(IndexInteropCommands.Import());
         command.Subcommands.Add(IndexInteropCommands.Export());
         command.Subcommands.Add(IndexInteropCommands.Merge());
@@ -57,12 +60,14 @@ public static class IndexCommand
                 throw new UsageException("--prune-min-weight must be a finite number >= 0");
             if (parse.GetValue(annListSize) is < 1)
                 throw new UsageException("--ann-list-size must be at least 1");
+            var blockMaxOptions = BlockMaxOptions(parse, blockBits, parse.GetValue(blockMax));
             var pruning = new StaticPruning(parse.GetValue(pruneDocTerms), parse.GetValue(pruneListSize), parse.GetValue(pruneMinWeight));
             var options = new IndexBuildOptions(IndexFormatNames.Parse(parse.GetValue(impacts)!), parse.GetValue(segment))
             {
                 Pruning = pruning.IsEmpty ? null : pruning,
                 Order = parse.GetValue(reorder) ? DocumentOrder.Clustered : DocumentOrder.Input,
                 Ann = parse.GetValue(ann) || parse.GetValue(annListSize) is not null ? new AnnBuildOptions(parse.GetValue(annListSize) ?? AnnBuildOptions.DefaultListSize) : null,
+                BlockMax = blockMaxOptions,
             };
             if (options.SegmentPostings < 1024)
                 throw new UsageException("--segment-postings must be at least 1024");
@@ -130,6 +135,40 @@ public static class IndexCommand
         return command;
     }
 
+    private static Option<int?> BlockBits() =>
+        new("--block-max-bits") { Description = $"Blocks of 2^N consecutive documents in the block-max section (default {BlockMaxBuildOptions.DefaultBlockBits}: 64 documents; 0 to {BlockMaxBuildOptions.MaxBlockBits}); smaller: tighter bounds, more blocks to bound per query" };
+
+    /// <summary>The block-max options of --block-max / --block-max-bits (null when neither is given).</summary>
+    private static BlockMaxBuildOptions? BlockMaxOptions(ParseResult parse, Option<int?> blockBits, bool requested)
+    {
+        var bits = parse.GetValue(blockBits);
+        if (bits is < 0 or > BlockMaxBuildOptions.MaxBlockBits)
+            throw new UsageException($"--block-max-bits must be 0 to {BlockMaxBuildOptions.MaxBlockBits}");
+        return requested || bits is not null ? new BlockMaxBuildOptions(bits ?? BlockMaxBuildOptions.DefaultBlockBits) : null;
+    }
+
+    private static Command CreateBlockMax()
+    {
+        var directory = new Argument<string>("DIR") { Description = "Index directory" };
+        var blockBits = BlockBits();
+        var command = new Command("blockmax", "Add (or rebuild) the block-max section of an existing index; searches running meanwhile see the old section or the new one")
+        {
+            directory, blockBits,
+        };
+        command.SetAction(parse =>
+        {
+            var options = BlockMaxOptions(parse, blockBits, requested: true)!;
+            var dir = parse.GetValue(directory)!;
+            var clock = Stopwatch.StartNew();
+            var meta = IndexBuilder.AddBlockMax(dir, options);
+            var section = meta.BlockMax!;
+            var bytes = section.Files.Values.Sum(name => meta.Files[name].Bytes);
+            Console.Error.WriteLine($"added the block-max section (generation {section.Generation}, {section.Blocks} blocks of {1 << section.BlockBits} documents, {section.Entries} entries, {bytes / 1e6:F0} MB) to {dir} in {clock.Elapsed.TotalSeconds:F1}s");
+            return 0;
+        });
+        return command;
+    }
+
     private static Command CreateStats()
     {
         var directory = new Argument<string>("DIR") { Description = "Index directory" };
@@ -172,6 +211,8 @@ public static class IndexCommand
             }
             if (meta.Ann is { } a)
                 Console.WriteLine($"approximate search\tgeneration {a.Generation}, list size {a.ListSize}, {a.Heads} head postings, default budget {a.DefaultBudget}, default terms {a.DefaultTerms}");
+            if (meta.BlockMax is { } bm)
+                Console.WriteLine($"block-max\tgeneration {bm.Generation}, {bm.Blocks} blocks of {1 << bm.BlockBits} documents, {bm.Entries} entries, {bm.DenseRows} dense rows, default blocks {bm.DefaultBlocks}");
             if (parse.GetValue(queries) is string queryPath)
             {
                 var read = QueryFile.Read(queryPath);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Disco.Index;
 
@@ -7,10 +6,8 @@ namespace Disco.Index;
 /// Writes the structures of approximate search (docs/index-format.md, "Approximate search") from
 /// an index's own postings, so they can be added to any index after the fact (<c>disco index ann</c>)
 /// as well as at build time: per term a head list (its postings of largest impact), and a forward
-/// index (every document's terms and impacts) for exact re-scoring. The files of a new generation
-/// are written beside the index's files, then meta.json is replaced atomically, then the files of
-/// the previous generation are deleted: a reader sees the old section or the new one, never a mix,
-/// and an interrupted run leaves only unreferenced files, which the next run removes.
+/// index (every document's terms and impacts) for exact re-scoring; written as a section of the
+/// index (<see cref="IndexSection"/>: a new generation, meta.json replaced atomically).
 /// </summary>
 internal static unsafe class AnnBuilder
 {
@@ -20,15 +17,14 @@ internal static unsafe class AnnBuilder
     public static IndexMetadata Add(string directory, AnnBuildOptions options)
     {
         var clock = Stopwatch.StartNew();
-        AnnMetadata ann;
-        var written = new List<ChecksummedFile>();
-        try
-        {
-            using (var index = SparseIndex.OpenWithoutAnn(directory))
+        return IndexSection.Add(
+            directory,
+            "ann*.bin",
+            meta => meta.Ann?.Files,
+            (index, create) =>
             {
                 var generation = (index.Metadata.Ann?.Generation ?? 0) + 1;
-                RemoveUnreferenced(directory, index.Metadata);
-                ann = new AnnMetadata
+                var ann = new AnnMetadata
                 {
                     Generation = generation,
                     ListSize = options.ListSize,
@@ -40,47 +36,17 @@ internal static unsafe class AnnBuilder
                 {
                     var name = AnnFormat.FileName(generation, part);
                     ann.Files[part] = name;
-                    var f = new ChecksummedFile(Path.Combine(directory, name));
-                    written.Add(f);
-                    return f;
+                    return create(name);
                 }
                 (ann.Heads, ann.Segments) = WriteHeads(index, options.ListSize, Create("terms"), Create("segments"), Create("heads"));
                 WriteForward(index, ann.TermBytes, Create("forward"), Create("forwardIndex"));
-            }
-            ann.BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
-            var meta = IndexMetadata.Read(directory);
-            var previous = meta.Ann?.Files.Values.ToList() ?? [];
-            foreach (var name in previous)
-                meta.Files.Remove(name);
-            foreach (var f in written)
-                meta.Files[Path.GetFileName(f.Path)] = new IndexFileInfo(f.Length, f.Checksum.ToString("x8", CultureInfo.InvariantCulture));
-            meta.Ann = ann;
-            foreach (var f in written)
-                f.Dispose();
-            meta.Write(Path.Combine(directory, IndexFormat.MetaFile));
-            foreach (var name in previous)
-                TryDelete(Path.Combine(directory, name));
-            return meta;
-        }
-        catch
-        {
-            foreach (var f in written)
+                return ann;
+            },
+            (meta, ann) =>
             {
-                f.Dispose();
-                TryDelete(f.Path);
-            }
-            throw;
-        }
-    }
-
-    /// <summary>Removes section files that meta.json does not reference (left by an interrupted run).</summary>
-    private static void RemoveUnreferenced(string directory, IndexMetadata meta)
-    {
-        foreach (var path in Directory.EnumerateFiles(directory, "ann*.bin"))
-        {
-            if (!meta.Files.ContainsKey(Path.GetFileName(path)))
-                TryDelete(path);
-        }
+                ann.BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+                meta.Ann = ann;
+            });
     }
 
     /// <summary>
@@ -261,19 +227,5 @@ internal static unsafe class AnnBuilder
         forwardIndex.WriteInt64(forward.Length);
         forward.Complete();
         forwardIndex.Complete();
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

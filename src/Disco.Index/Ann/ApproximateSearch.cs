@@ -15,7 +15,13 @@ namespace Disco.Index;
 /// the query's floor contribution (docs/index-format.md; more: higher recall, slower). Null: the
 /// index's default.
 /// </param>
-public sealed record ApproximateSearch(int? Budget = null, int? Terms = null)
+/// <param name="Blocks">
+/// Block-max approximate search (the index's block-max section): how many blocks of documents, those
+/// of highest score bound, are scored (more: higher recall, slower; about linear).
+/// <see cref="Everything"/> makes the search exact. Null: the approximate-search section's
+/// candidates when the index has that section, else the block-max section's default.
+/// </param>
+public sealed record ApproximateSearch(int? Budget = null, int? Terms = null, int? Blocks = null)
 {
     /// <summary>A budget that scores every document that matches the query: exact search.</summary>
     public const int Everything = int.MaxValue;
@@ -33,9 +39,19 @@ public sealed record ApproximateSearch(int? Budget = null, int? Terms = null)
     /// <summary>The default number of query terms written into new indexes.</summary>
     public const int DefaultTerms = 30;
 
+    /// <summary>
+    /// The default block budget written into new block-max sections: recall@10 0.977 on the
+    /// clustered 1M benchmark collection, reordered, blocks of 64 (docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultBlocks = 128;
+
     public int? Budget { get; init; } = Budget is < 1
         ? throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "the budget must be at least 1 document")
         : Budget;
+
+    public int? Blocks { get; init; } = Blocks is < 1
+        ? throw new ArgumentOutOfRangeException(nameof(Blocks), Blocks, "score at least one block")
+        : Blocks;
 
     public int? Terms { get; init; } = Terms is < 1
         ? throw new ArgumentOutOfRangeException(nameof(Terms), Terms, "use at least one query term")

@@ -15,8 +15,8 @@ public enum SearchAlgorithm
     /// <summary>
     /// Exhaustive term-at-a-time over cache-sized document ranges: float32 accumulators for one
     /// range (64K documents, 256 KB, fits in L2), every query term's postings in the range added
-    /// in canonical order, then the range is scanned into the top-k queue. The default
-    /// (<see cref="IndexSearcher.DefaultAlgorithm"/>).
+    /// in canonical order, then the range is scanned into the top-k queue. What
+    /// <see cref="Auto"/> chooses without a block-max section or for deep k.
     /// </summary>
     TermAtATime,
 
@@ -27,4 +27,20 @@ public enum SearchAlgorithm
     /// slower than the range algorithms on SPLADE-like queries with many long posting lists.
     /// </summary>
     DocumentAtATime,
+
+    /// <summary>
+    /// Safe block-max pruning over blocks of consecutive documents (BMP): an upper bound per block
+    /// from 8-bit per-block term maxima; the blocks of highest bound are scored first, then every
+    /// block whose bound can still reach the k-th score. Needs the index's block-max section;
+    /// fast on reordered indexes, where a block holds similar documents.
+    /// </summary>
+    BlockMax,
+
+    /// <summary>
+    /// The fastest exact algorithm for the index and k, as measured (docs/benchmarks.md):
+    /// <see cref="BlockMax"/> when the index has its block-max section and k is at most
+    /// <see cref="IndexSearcher.BlockMaxDepth"/>, else <see cref="TermAtATime"/>. The default
+    /// (<see cref="IndexSearcher.DefaultAlgorithm"/>).
+    /// </summary>
+    Auto,
 }

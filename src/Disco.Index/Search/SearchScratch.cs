@@ -31,6 +31,11 @@ internal sealed unsafe class SearchScratch
     private int[] _blockEnd = [];
     private float[] _lookup = [];
     private AnnScratch? _ann;
+    private BlockMaxScratch? _blockMax;
+
+    /// <summary>State of block-max search for <paramref name="index"/> (created on first use).</summary>
+    public BlockMaxScratch BlockMax(BlockMaxIndex index) =>
+        _blockMax is { } s && ReferenceEquals(s.Index, index) ? s : _blockMax = new BlockMaxScratch(index, BlockMaxSearch.ChunkBlocks);
 
     /// <summary>State of approximate search (created on first use: only indexes with its structures need it).</summary>
     public AnnScratch Ann => _ann ??= new AnnScratch(_index.Ann!, _index.TermCount);

@@ -68,6 +68,9 @@ public sealed partial class IndexMetadata
     /// <summary>The structures of approximate search (own format name and version); absent without them.</summary>
     public AnnMetadata? Ann { get; set; }
 
+    /// <summary>The block-max section (own format name and version); absent without it.</summary>
+    public BlockMaxMetadata? BlockMax { get; set; }
+
     public Dictionary<string, string> Build { get; set; } = [];
 
     public Dictionary<string, IndexFileInfo> Files { get; set; } = [];
@@ -228,6 +231,7 @@ public sealed partial class IndexMetadata
         if (DocumentOrder is not (null or "input" or "clustered"))
             throw Bad($"unknown document order \"{DocumentOrder}\"");
         Ann?.Validate(path, Files);
+        BlockMax?.Validate(path, Files, Documents);
         if (Integrity is { } integrity)
         {
             if (integrity.Version != IndexIntegrity.Version)

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Disco.Index;
+
+/// <summary>
+/// Writes the block-max section (docs/index-format.md, "Block-max section") from an index's own
+/// postings, term by term in one pass (memory: one term's postings and one dense row), as a section
+/// of the index (<see cref="IndexSection"/>: a new generation, meta.json replaced atomically).
+/// </summary>
+internal static class BlockMaxBuilder
+{
+    /// <summary>A term gets a dense row when it has entries in at least 1/<see cref="DenseDivisor"/> of the blocks.</summary>
+    public const int DenseDivisor = 8;
+
+    public static IndexMetadata Add(string directory, BlockMaxBuildOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        return IndexSection.Add(
+            directory,
+            BlockMaxFormat.FilePattern,
+            meta => meta.BlockMax?.Files,
+            (index, create) =>
+            {
+                var section = new BlockMaxMetadata
+                {
+                    Generation = (index.Metadata.BlockMax?.Generation ?? 0) + 1,
+                    BlockBits = options.BlockBits,
+                    Blocks = (int)(((long)index.DocumentCount + (1L << options.BlockBits) - 1) >> options.BlockBits),
+                    DefaultBlocks = ApproximateSearch.DefaultBlocks,
+                };
+                var files = new Dictionary<string, ChecksummedFile>();
+                foreach (var (part, magic) in BlockMaxFormat.Parts)
+                {
+                    var name = BlockMaxFormat.FileName(section.Generation, part);
+                    section.Files[part] = name;
+                    files[part] = create(name);
+                    files[part].Write(IndexFormat.Header(magic, BlockMaxFormat.Version));
+                }
+                Write(index, section, files);
+                foreach (var f in files.Values)
+                    f.Complete();
+                return section;
+            },
+            (meta, section) =>
+            {
+                section.BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+                meta.BlockMax = section;
+            });
+    }
+
+    private static void Write(SparseIndex index, BlockMaxMetadata section, Dictionary<string, ChecksummedFile> files)
+    {
+        var bits = section.BlockBits;
+        var padded = BlockMaxIndex.PaddedBlockCount(section.Blocks);
+        var cursor = new PostingCursor(index);
+        var docs = new List<int>();
+        var impacts = new List<float>();
+        var row = new byte[padded];
+        var rank = new int[padded >> 6];
+        var blocks = new List<int>();
+        var maxima = new List<byte>();
+        var data = new List<byte>();
+        long entries = 0, bytes = 0;
+        var rows = 0;
+        files["entries"].WriteInt64(0);
+        for (var t = 0; t < index.TermCount; t++)
+        {
+            docs.Clear();
+            impacts.Clear();
+            var max = 0f;
+            for (cursor.Reset(t); cursor.Doc != int.MaxValue; cursor.Next())
+            {
+                docs.Add(cursor.Doc);
+                impacts.Add(cursor.Impact);
+                max = Math.Max(max, cursor.Impact);
+            }
+            // Rounded up until 255 codes reach the term's largest impact, so no code undercuts a block's maximum.
+            var scale = max / 255f;
+            while (max > 0 && 255 * (double)scale < max)
+                scale = MathF.BitIncrement(scale);
+            blocks.Clear();
+            maxima.Clear();
+            data.Clear();
+            for (var i = 0; i < docs.Count;)
+            {
+                var b = docs[i] >> bits;
+                var j = i;
+                var blockMax = 0f;
+                while (j < docs.Count && docs[j] >> bits == b)
+                    blockMax = Math.Max(blockMax, impacts[j++]);
+                blocks.Add(b);
+                maxima.Add(Code(blockMax, scale));
+                // Impacts, then offsets in the block: one read of a few bytes per (term, block).
+                data.AddRange(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(impacts).Slice(i, j - i)));
+                for (var x = i; x < j; x++)
+                    data.Add((byte)(docs[x] & ((1 << bits) - 1)));
+                bytes += (j - i) * BlockMaxIndex.PostingBytesEach;
+                files["entries"].WriteInt64(bytes);
+                i = j;
+            }
+            var dense = blocks.Count > 0 && (long)blocks.Count * DenseDivisor >= section.Blocks;
+            var term = new BlockMaxTerm(entries, blocks.Count, dense ? rows++ : -1, scale, 0);
+            files["terms"].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<BlockMaxTerm>(in term)));
+            files["blocks"].Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(blocks)));
+            files["maxima"].Write(CollectionsMarshal.AsSpan(maxima));
+            files["postings"].Write(CollectionsMarshal.AsSpan(data));
+            entries += blocks.Count;
+            if (dense)
+            {
+                Array.Clear(row);
+                for (var i = 0; i < blocks.Count; i++)
+                    row[blocks[i]] = maxima[i];
+                var count = 0;
+                for (var g = 0; g < rank.Length; g++)
+                {
+                    rank[g] = count;
+                    for (var x = 0; x < 64; x++)
+                        count += row[(g << 6) + x] != 0 ? 1 : 0;
+                }
+                files["dense"].Write(row);
+                files["rank"].Write(MemoryMarshal.AsBytes(rank.AsSpan()));
+            }
+        }
+        section.Entries = entries;
+        section.DenseRows = rows;
+        section.PostingBytes = bytes;
+    }
+
+    /// <summary>
+    /// The smallest 8-bit code whose value <c>code × scale</c> is at least <paramref name="max"/>
+    /// (exactly, in double precision), so a bound made of codes never undercuts a score; at least 1.
+    /// </summary>
+    internal static byte Code(float max, float scale)
+    {
+        if (scale <= 0)
+            return 1;
+        var code = Math.Clamp((int)Math.Ceiling(max / (double)scale), 1, 255);
+        while (code < 255 && code * (double)scale < max)
+            code++;
+        return (byte)code;
+    }
+}

@@ -1,0 +1,448 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Disco.Index;
+
+/// <summary>
+/// Search over the block-max structures (<see cref="BlockMaxIndex"/>). Every block gets an upper
+/// bound of its documents' scores, <c>Σ_t w_t × max_t(block)</c>, summed over the query's terms
+/// (dense rows in a vector loop, rare terms scattered). Exact: the blocks of highest bound are
+/// scored first, which sets the k-th score; then every block whose bound can still reach it is
+/// scored, and no other document can enter the top k. Approximate: only the blocks of highest
+/// bound, up to a budget. A block is scored in full (every query term's postings in it, added in
+/// the canonical term order), so every score is the exact dot product.
+/// </summary>
+internal static unsafe class BlockMaxSearch
+{
+    /// <summary>Blocks of highest bound scored first by exact search, to set the k-th score.</summary>
+    public const int FirstBlocks = 16;
+
+    /// <summary>Blocks scored at a time (their accumulators stay in L1/L2); the k-th score is re-read between chunks.</summary>
+    internal const int ChunkBlocks = 128;
+
+    public static void Exact(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k)
+    {
+        if (!scratch.Begin(query, k))
+            return;
+        var s = scratch.BlockMax(bm);
+        var queue = scratch.Queue;
+        fixed (float* bound = s.Bounds)
+        fixed (int* ids = s.Blocks)
+        {
+            Bounds(query, bm, s, bound);
+            // Enough blocks to fill the queue when their documents match (deep k needs more of them).
+            var m = SelectTop(bound, bm.Blocks, Math.Min(ChunkBlocks, Math.Max(FirstBlocks, (2 * k) >> bm.BlockBits)), ids, s);
+            Evaluate(query, bm, ids, m, s, queue);
+            for (var j = 0; j < m; j++)
+                bound[ids[j]] = 0;
+            // Every block whose bound can still reach the k-th score: ties included (WouldEnter's margin).
+            var n = Above(bound, bm.Blocks, queue.Threshold / (queue.Margin * queue.Margin), ids);
+            for (var from = 0; from < n; from += ChunkBlocks)
+            {
+                var c = 0;
+                for (var j = from; j < Math.Min(n, from + ChunkBlocks); j++)
+                {
+                    if (queue.WouldEnter(bound[ids[j]]))
+                        ids[from + c++] = ids[j];
+                }
+                Evaluate(query, bm, ids + from, c, s, queue);
+            }
+        }
+    }
+
+    /// <summary>Scores the <paramref name="budget"/> blocks of highest bound.</summary>
+    public static void Approximate(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k, int budget)
+    {
+        if (!scratch.Begin(query, k))
+            return;
+        var s = scratch.BlockMax(bm);
+        fixed (float* bound = s.Bounds)
+        fixed (int* ids = s.Blocks)
+        {
+            Bounds(query, bm, s, bound);
+            var m = SelectTop(bound, bm.Blocks, (int)Math.Min(budget, bm.Blocks), ids, s);
+            for (var from = 0; from < m; from += ChunkBlocks)
+                Evaluate(query, bm, ids + from, Math.Min(ChunkBlocks, m - from), s, scratch.Queue);
+        }
+    }
+
+    /// <summary>
+    /// The blocks whose bound may exceed <paramref name="floor"/> (bound ≥ floor, positive), in
+    /// increasing order; a vector scan. Returns their number.
+    /// </summary>
+    private static int Above(float* bound, int blocks, float floor, int* ids)
+    {
+        var n = 0;
+        var b = 0;
+        var x = Math.Max(floor, float.Epsilon);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.Create(x);
+            for (; b + 8 <= blocks; b += 8)
+            {
+                var bits = Vector256.GreaterThanOrEqual(Vector256.Load(bound + b), v).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    ids[n++] = b + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for (; b < blocks; b++)
+        {
+            if (bound[b] >= x)
+                ids[n++] = b;
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Every block's upper bound: the rare terms' (block, maximum) entries scattered, the dense
+    /// rows added in a vector loop (8 blocks per instruction, 32 per tile kept in registers across the rows).
+    /// </summary>
+    private static void Bounds(SearchQuery query, BlockMaxIndex bm, BlockMaxScratch s, float* bound)
+    {
+        var padded = bm.PaddedBlocks;
+        var rows = 0;
+        s.Prepare(query.Count);
+        new Span<float>(bound, padded).Clear();
+        for (var t = 0; t < query.Count; t++)
+        {
+            var e = bm.Terms[query.Terms[t]];
+            var w = query.Weights[t] * e.Scale;
+            if (e.DenseRow >= 0)
+            {
+                s.Rows[rows] = (nint)(bm.Dense + ((long)e.DenseRow * padded));
+                s.RowScales[rows++] = w;
+                continue;
+            }
+            var blocks = bm.PairBlocks + e.FirstPair;
+            var max = bm.PairMax + e.FirstPair;
+            for (var i = 0; i < e.Pairs; i++)
+                bound[blocks[i]] += w * max[i];
+        }
+        fixed (nint* rowPtrs = s.Rows)
+        fixed (float* scales = s.RowScales)
+        {
+            AddRows(bound, padded, rowPtrs, scales, rows);
+        }
+    }
+
+    /// <summary>
+    /// Adds the dense rows into <c>into[0, count)</c> (count a multiple of 32): a tile of 32
+    /// bounds stays in registers across all rows (eight blocks per instruction: widen the codes,
+    /// convert, multiply-add). Measured against 64-block tiles and against four rows at a time
+    /// over the whole array: both slower (docs/benchmarks.md).
+    /// </summary>
+    private static void AddRows(float* into, int count, nint* rowPtrs, float* scales, int rows)
+    {
+        if (Avx2.IsSupported && Fma.IsSupported)
+        {
+            for (var tile = 0; tile < count; tile += 32)
+            {
+                var a0 = Vector256.Load(into + tile);
+                var a1 = Vector256.Load(into + tile + 8);
+                var a2 = Vector256.Load(into + tile + 16);
+                var a3 = Vector256.Load(into + tile + 24);
+                for (var r = 0; r < rows; r++)
+                {
+                    var p = (byte*)rowPtrs[r] + tile;
+                    var w = Vector256.Create(scales[r]);
+                    a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p)), w, a0);
+                    a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + 8)), w, a1);
+                    a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + 16)), w, a2);
+                    a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + 24)), w, a3);
+                }
+                a0.Store(into + tile);
+                a1.Store(into + tile + 8);
+                a2.Store(into + tile + 16);
+                a3.Store(into + tile + 24);
+            }
+            return;
+        }
+        for (var r = 0; r < rows; r++)
+        {
+            var p = (byte*)rowPtrs[r];
+            var w = scales[r];
+            for (var i = 0; i < count; i++)
+                into[i] += w * p[i];
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="m"/> blocks of highest positive bound (fewer if fewer are positive), in
+    /// increasing block order. A heap of m fed with every bound costs many sift steps; instead a
+    /// sample of every 8th bound gives a cut that about 2m blocks reach, and only those feed the heap
+    /// (all blocks do when the sample's cut leaves fewer than m).
+    /// </summary>
+    private static int SelectTop(float* bound, int blocks, int m, int* ids, BlockMaxScratch s)
+    {
+        const int stride = 8;
+        var heapScores = s.HeapScores(Math.Max(m, (m / stride * 2) + 8));
+        var n = 0;
+        var root = 0f;
+        if ((long)m * 16 < blocks)
+        {
+            var r = (m / stride * 2) + 8;
+            for (var b = 0; b < blocks; b += stride)
+            {
+                if (bound[b] > root)
+                    Push(bound[b], b, heapScores, ids, ref n, r, ref root);
+            }
+            if (n == r)
+            {
+                var candidates = s.Candidates(blocks);
+                fixed (int* c = candidates)
+                {
+                    var count = Above(bound, blocks, root, c);
+                    if (count >= m)
+                    {
+                        n = 0;
+                        root = 0f;
+                        for (var i = 0; i < count; i++)
+                        {
+                            if (bound[c[i]] > root)
+                                Push(bound[c[i]], c[i], heapScores, ids, ref n, m, ref root);
+                        }
+                        new Span<int>(ids, n).Sort();
+                        return n;
+                    }
+                }
+            }
+            n = 0;
+            root = 0f;
+        }
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 8 <= blocks; x += 8)
+            {
+                var bits = Vector256.GreaterThan(Vector256.Load(bound + x), Vector256.Create(root)).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    var i = x + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    Push(bound[i], i, heapScores, ids, ref n, m, ref root);
+                }
+            }
+        }
+        for (; x < blocks; x++)
+        {
+            if (bound[x] > root)
+                Push(bound[x], x, heapScores, ids, ref n, m, ref root);
+        }
+        new Span<int>(ids, n).Sort();
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Push(float score, int block, float[] heap, int* ids, ref int n, int m, ref float root)
+    {
+        if (score <= root)
+            return;
+        int i;
+        if (n < m)
+        {
+            i = n++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (heap[parent] <= score)
+                    break;
+                heap[i] = heap[parent];
+                ids[i] = ids[parent];
+                i = parent;
+            }
+            heap[i] = score;
+            ids[i] = block;
+            if (n == m)
+                root = heap[0];
+            return;
+        }
+        i = 0;
+        while (true)
+        {
+            var c = (2 * i) + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && heap[c + 1] < heap[c])
+                c++;
+            if (heap[c] >= score)
+                break;
+            heap[i] = heap[c];
+            ids[i] = ids[c];
+            i = c;
+        }
+        heap[i] = score;
+        ids[i] = block;
+        root = heap[0];
+    }
+
+    /// <summary>
+    /// Scores every document of the blocks <paramref name="ids"/> (increasing) exactly and offers
+    /// them to the queue: per query term in canonical order, its postings in each block are added
+    /// (product, then sum, as every exact algorithm adds them). Three passes over the (term, block)
+    /// entries, so that the two dependent memory reads of an entry (where its postings are, then the
+    /// postings) are prefetched several entries ahead instead of waited for one at a time.
+    /// </summary>
+    private static void Evaluate(SearchQuery query, BlockMaxIndex bm, int* ids, int m, BlockMaxScratch s, TopKQueue queue)
+    {
+        if (m == 0)
+            return;
+        var bits = bm.BlockBits;
+        var mask = (1 << bits) - 1;
+        var padded = bm.PaddedBlocks;
+        s.PrepareEntries(query.Count * m);
+        fixed (float* acc = s.Accumulator)
+        fixed (long* entries = s.EntryPairs)
+        fixed (long* starts = s.EntryStarts)
+        fixed (int* slots = s.EntrySlots)
+        fixed (float* weights = s.EntryWeights)
+        {
+            new Span<float>(acc, m << bits).Clear();
+            var n = 0;
+            for (var t = 0; t < query.Count; t++)
+            {
+                var e = bm.Terms[query.Terms[t]];
+                if (e.Pairs == 0)
+                    continue;
+                var w = query.Weights[t];
+                if (e.DenseRow >= 0)
+                {
+                    var row = bm.Dense + ((long)e.DenseRow * padded);
+                    var rank = bm.Rank + ((long)e.DenseRow * (padded >> 6));
+                    for (var j = 0; j < m; j++)
+                    {
+                        var b = ids[j];
+                        if (row[b] == 0)
+                            continue;
+                        var at = Rank(row, rank, b);
+                        if (at >= e.Pairs)
+                            throw bm.Corrupt($"dense row {e.DenseRow} does not match its entries");
+                        entries[n] = e.FirstPair + at;
+                        slots[n] = j;
+                        weights[n++] = w;
+                    }
+                }
+                else
+                {
+                    var blocks = bm.PairBlocks + e.FirstPair;
+                    var count = e.Pairs;
+                    var pos = 0;
+                    for (var j = 0; j < m && pos < count; j++)
+                    {
+                        var b = ids[j];
+                        // Lower bound of b in blocks[pos, count).
+                        var lo = pos;
+                        var hi = count;
+                        while (lo < hi)
+                        {
+                            var mid = (int)((uint)(lo + hi) >> 1);
+                            if (blocks[mid] < b)
+                                lo = mid + 1;
+                            else
+                                hi = mid;
+                        }
+                        pos = lo;
+                        if (pos < count && blocks[pos] == b)
+                        {
+                            entries[n] = e.FirstPair + pos;
+                            slots[n] = j;
+                            weights[n++] = w;
+                        }
+                    }
+                }
+            }
+            var data = bm.PairData;
+            for (var i = 0; i < n; i++)
+            {
+                if (i + Ahead < n)
+                    Prefetch(data + entries[i + Ahead]);
+                starts[i] = data[entries[i]];
+                entries[i] = data[entries[i] + 1] - starts[i];
+            }
+            var postings = bm.Postings;
+            for (var i = 0; i < n; i++)
+            {
+                if (i + Ahead < n)
+                {
+                    Prefetch(postings + starts[i + Ahead]);
+                    if (entries[i + Ahead] > 64)
+                        Prefetch(postings + starts[i + Ahead] + 64);
+                }
+                var count = (int)(entries[i] / BlockMaxIndex.PostingBytesEach);
+                var impacts = (float*)(postings + starts[i]);
+                var offsets = postings + starts[i] + (count * 4);
+                var a = acc + (slots[i] << bits);
+                var w = weights[i];
+                for (var x = 0; x < count; x++)
+                    a[offsets[x] & mask] += w * impacts[x];
+            }
+            Offer(acc, ids, m, bits, queue);
+        }
+    }
+
+    /// <summary>Entries ahead whose memory is requested (the loops are short: a few postings per entry).</summary>
+    private const int Ahead = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(void* p)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(p);
+    }
+
+    /// <summary>The number of entries a dense row has before block <paramref name="b"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Rank(byte* row, int* rank, int b)
+    {
+        var group = row + (b & ~63);
+        ulong present;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lo = Vector256.Equals(Vector256.Load(group), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            var hi = Vector256.Equals(Vector256.Load(group + 32), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            present = ~(lo | ((ulong)hi << 32));
+        }
+        else
+        {
+            present = 0;
+            for (var i = 0; i < 64; i++)
+                present |= group[i] != 0 ? 1UL << i : 0;
+        }
+        return rank[b >> 6] + BitOperations.PopCount(present & ((1UL << (b & 63)) - 1));
+    }
+
+    /// <summary>
+    /// Offers the blocks' positive scores that can enter the queue. Blocks are not scored in
+    /// document order, so a tie with the k-th score may still enter (an earlier document wins a
+    /// tie): the pre-filter keeps scores at the bar, and the queue decides.
+    /// </summary>
+    private static void Offer(float* acc, int* ids, int m, int bits, TopKQueue queue)
+    {
+        var total = m << bits;
+        var bar = Math.Max(queue.Threshold, float.Epsilon);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= total; i += 8)
+            {
+                var hits = Vector256.GreaterThanOrEqual(Vector256.Load(acc + i), Vector256.Create(bar)).ExtractMostSignificantBits();
+                while (hits != 0)
+                {
+                    var x = i + BitOperations.TrailingZeroCount(hits);
+                    hits &= hits - 1;
+                    if (acc[x] >= bar && queue.Offer((ids[x >> bits] << bits) | (x & ((1 << bits) - 1)), acc[x]))
+                        bar = Math.Max(queue.Threshold, float.Epsilon);
+                }
+            }
+        }
+        for (; i < total; i++)
+        {
+            if (acc[i] >= bar && queue.Offer((ids[i >> bits] << bits) | (i & ((1 << bits) - 1)), acc[i]))
+                bar = Math.Max(queue.Threshold, float.Epsilon);
+        }
+    }
+}

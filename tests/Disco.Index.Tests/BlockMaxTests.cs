@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using Disco.Core;
+using Disco.TestSupport;
+
+namespace Disco.Index.Tests;
+
+/// <summary>
+/// The block-max section and its search (docs/index-format.md, "Block-max section"): exact
+/// block-max search against brute force lives with the other exact algorithms (SearchOracleTests,
+/// ExactRankingTests, DocumentOrderTests, StaticPruningTests build the section); here approximate
+/// block-max search, the section's life cycle and its refusals.
+/// </summary>
+public sealed class BlockMaxTests
+{
+    [Fact]
+    public void With_every_block_in_the_budget_approximate_block_max_equals_exact_and_scores_are_always_exact()
+    {
+        for (var seed = 1; seed <= 20; seed++)
+        {
+            var collection = new RandomCollection(seed);
+            using var dir = new TempDirectory();
+            var order = seed % 2 == 0 ? DocumentOrder.Clustered : DocumentOrder.Input;
+            var impacts = (ImpactEncoding)(seed % 3);
+            using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Order = order, BlockMax = new BlockMaxBuildOptions(seed % 4) }));
+            var searcher = new IndexSearcher(index);
+            foreach (var vector in collection.Queries)
+            {
+                var query = SearchQuery.Create(index, vector);
+                var exact = searcher.Search(query, collection.K);
+                Assert.Equal(exact, searcher.Search(query, collection.K, new ApproximateSearch(Blocks: ApproximateSearch.Everything)));
+                // A small budget may miss documents, never misreport one: each score is the document's exact score.
+                var all = searcher.Search(query, index.DocumentCount).ToDictionary(h => h.Doc, h => h.Score);
+                foreach (var hit in searcher.Search(query, collection.K, new ApproximateSearch(Blocks: 1 + (seed % 3))))
+                    Assert.Equal(all[hit.Doc], hit.Score);
+            }
+        }
+    }
+
+    [Fact]
+    public void Exact_block_max_equals_term_at_a_time_on_a_reordered_clustered_collection_at_every_depth()
+    {
+        var collection = new ClusteredTestCollection(seed: 21, documents: 6000, topics: 20, queries: 40);
+        using var dir = new TempDirectory();
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions() }));
+        var searcher = new IndexSearcher(index);
+        var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
+        foreach (var k in new[] { 1, 10, 100, 1000 })
+        {
+            var expected = searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1);
+            var actual = searcher.SearchBatch(queries, k, SearchAlgorithm.BlockMax, threads: 2);
+            for (var i = 0; i < queries.Count; i++)
+                Assert.Equal(expected[i], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void Recall_at_10_at_the_default_block_budget_is_within_the_documented_bound_on_clustered_data()
+    {
+        // Blocks of 8 documents, so that the default budget (128 blocks) is a small share of the collection (1024 of 30,000 documents).
+        var collection = new ClusteredTestCollection(seed: 11, documents: 30_000, topics: 60, queries: 100);
+        using var dir = new TempDirectory();
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(3) }));
+        Assert.False(index.HasAnn);
+        var searcher = new IndexSearcher(index);
+        var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
+        var exact = searcher.SearchBatch(queries, 10, threads: 1);
+        // The index has only the block-max section: plain approximate search uses it, at its default budget.
+        var approximate = searcher.SearchBatch(queries, 10, new ApproximateSearch(), threads: 2);
+        var found = queries.Select((_, i) => approximate[i].Count(h => exact[i].Any(e => e.Doc == h.Doc))).Sum();
+        var recall = (double)found / exact.Sum(e => e.Length);
+        Assert.True(recall >= ApproximateSearch.DocumentedRecall, $"recall@10 {recall:F4}");
+        // A budget of one block per query finds less: the budget is what trades recall for time.
+        var one = searcher.SearchBatch(queries, 10, new ApproximateSearch(Blocks: 1), threads: 2);
+        Assert.True(queries.Select((_, i) => one[i].Count(h => exact[i].Any(e => e.Doc == h.Doc))).Sum() < found);
+    }
+
+    [Fact]
+    public void The_section_added_to_an_existing_index_replaces_the_previous_one_and_searches_alike()
+    {
+        var collection = new RandomCollection(seed: 9, maxDocs: 800, maxVocabulary: 60);
+        using var dir = new TempDirectory();
+        var built = TestIndex.Build(dir.File("built"), collection.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) });
+        var added = TestIndex.Build(dir.File("added"), collection.Documents);
+        using (var plain = SparseIndex.Open(added))
+        {
+            Assert.False(plain.HasBlockMax);
+            var e = Assert.Throws<DiscoException>(() => new IndexSearcher(plain).Search(SearchQuery.Create(plain, collection.Queries[1]), 10, SearchAlgorithm.BlockMax));
+            Assert.Contains("disco index blockmax", e.Message);
+        }
+        var first = IndexBuilder.AddBlockMax(added, new BlockMaxBuildOptions(5));
+        var second = IndexBuilder.AddBlockMax(added, new BlockMaxBuildOptions(3));
+        Assert.Equal((1, 2), (first.BlockMax!.Generation, second.BlockMax!.Generation));
+        Assert.Equal(second.BlockMax.Files.Values.Order(), Directory.GetFiles(added, "bmax*").Select(Path.GetFileName).Order());
+        using var a = SparseIndex.Open(built, verifyChecksums: true);
+        using var b = SparseIndex.Open(added, verifyChecksums: true);
+        foreach (var vector in collection.Queries)
+        {
+            var qa = SearchQuery.Create(a, vector);
+            var qb = SearchQuery.Create(b, vector);
+            Assert.Equal(
+                new IndexSearcher(a).Search(qa, 10, new ApproximateSearch(Blocks: 3)).Select(h => (a.DocumentId(h.Doc), h.Score)),
+                new IndexSearcher(b).Search(qb, 10, new ApproximateSearch(Blocks: 3)).Select(h => (b.DocumentId(h.Doc), h.Score)));
+        }
+    }
+
+    [Fact]
+    public void A_truncated_or_damaged_section_file_is_refused_when_the_index_opens()
+    {
+        var collection = new RandomCollection(seed: 4, maxDocs: 300);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(2) });
+        var postings = Directory.GetFiles(path, "bmax*.postings.bin").Single();
+        var bytes = File.ReadAllBytes(postings);
+        bytes[^3] ^= 0x40;
+        File.WriteAllBytes(postings, bytes);
+        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
+        File.WriteAllBytes(postings, bytes[..^7]);
+        Assert.Contains("truncated", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
+    }
+
+    [Fact]
+    public void A_section_of_another_version_leaves_other_search_working_refuses_block_max_and_is_replaced_by_a_rebuild()
+    {
+        var collection = new RandomCollection(seed: 5, maxDocs: 400);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(4) });
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        meta["blockMax"]!["version"] = BlockMaxFormat.Version + 1;
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        using (var index = SparseIndex.Open(path, verifyChecksums: true))
+        {
+            Assert.False(index.HasBlockMax);
+            var searcher = new IndexSearcher(index);
+            var query = SearchQuery.Create(index, collection.Queries[0]);
+            var expected = BruteForceOracle.TopK(collection.Documents, query, index, collection.K, ImpactEncoding.Float32);
+            Assert.Equal(expected, searcher.Search(query, collection.K).Select(h => (index.DocumentId(h.Doc), h.Score)));
+            foreach (var attempt in new Action[] { () => searcher.Search(query, 10, SearchAlgorithm.BlockMax), () => searcher.Search(query, 10, new ApproximateSearch(Blocks: 4)) })
+            {
+                var e = Assert.Throws<DiscoException>(attempt);
+                Assert.Contains($"version {BlockMaxFormat.Version + 1} is not supported", e.Message);
+            }
+        }
+        var rebuilt = IndexBuilder.AddBlockMax(path);
+        Assert.Equal((BlockMaxFormat.Version, 2), (rebuilt.BlockMax!.Version, rebuilt.BlockMax.Generation));
+        Assert.Equal(rebuilt.BlockMax.Files.Values.Order(), Directory.GetFiles(path, "bmax*").Select(Path.GetFileName).Order());
+        using var again = SparseIndex.Open(path, verifyChecksums: true);
+        Assert.True(again.HasBlockMax);
+    }
+
+    [Fact]
+    public void The_default_algorithm_is_block_max_at_small_k_when_the_index_has_the_section_else_term_at_a_time()
+    {
+        var collection = new RandomCollection(seed: 6, maxDocs: 300);
+        using var dir = new TempDirectory();
+        using var with = SparseIndex.Open(collection.Build(dir.File("with")));
+        using var without = SparseIndex.Open(collection.Build(dir.File("without"), blockMax: false));
+        Assert.Equal(SearchAlgorithm.Auto, IndexSearcher.DefaultAlgorithm);
+        Assert.Equal(SearchAlgorithm.BlockMax, new IndexSearcher(with).Resolve(SearchAlgorithm.Auto, IndexSearcher.BlockMaxDepth));
+        Assert.Equal(SearchAlgorithm.TermAtATime, new IndexSearcher(with).Resolve(SearchAlgorithm.Auto, IndexSearcher.BlockMaxDepth + 1));
+        Assert.Equal(SearchAlgorithm.TermAtATime, new IndexSearcher(without).Resolve(SearchAlgorithm.Auto, 10));
+        Assert.Equal(SearchAlgorithm.MaxScore, new IndexSearcher(with).Resolve(SearchAlgorithm.MaxScore, 10));
+    }
+
+    [Fact]
+    public void Codes_round_block_maxima_up_so_bounds_never_undercut_a_score()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var termMax = (float)(random.NextDouble() * 30) + 1e-6f;
+            var scale = termMax / 255f;
+            while (255 * (double)scale < termMax)
+                scale = MathF.BitIncrement(scale);
+            var max = (float)(random.NextDouble() * termMax);
+            var code = BlockMaxBuilder.Code(max, scale);
+            Assert.True(code >= 1 && code * (double)scale >= max, $"max {max:R} scale {scale:R} code {code}");
+            Assert.True(code == 1 || (code - 1) * (double)scale < max, $"code {code} is not the smallest for {max:R}");
+        }
+    }
+}
