@@ -91,7 +91,8 @@ public class CiffTests
             var terms = Enumerable.Range(0, random.Next(1, 8)).Select(_ => vocabulary[random.Next(5, vocabulary.Count)]).Distinct().ToArray();
             // Integer query weights keep every sum exact, so the order terms are added in cannot matter.
             var vector = new TermVector($"q{q}", terms, [.. terms.Select(_ => (float)random.Next(1, 6))]);
-            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>())
+            // Block-max search needs its section, which neither index has.
+            foreach (var algorithm in Enum.GetValues<SearchAlgorithm>().Where(x => x != SearchAlgorithm.BlockMax))
             {
                 var hitsA = new IndexSearcher(a).Search(SearchQuery.Create(a, vector), 10, algorithm).Select(h => (a.DocumentId(h.Doc), h.Score));
                 var hitsB = new IndexSearcher(b).Search(SearchQuery.Create(b, vector), 10, algorithm).Select(h => (b.DocumentId(h.Doc), h.Score));
