@@ -119,6 +119,58 @@ public sealed class BlockMaxTests
     }
 
     [Fact]
+    public void Only_terms_without_a_dense_row_list_their_entries_and_both_kinds_search_exactly()
+    {
+        // Blocks of 8 documents: terms of a topic reach 1/32 of the blocks (a dense row), background terms often do not.
+        var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 40);
+        using var dir = new TempDirectory();
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(3) }), verifyChecksums: true);
+        var section = index.Metadata.BlockMax!;
+        Assert.InRange(section.RareEntries, 1, section.Entries - 1);
+        Assert.InRange(section.DenseRows, 1, index.TermCount - 1);
+        var searcher = new IndexSearcher(index);
+        var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
+        foreach (var k in new[] { 1, 10, 100 })
+            Assert.Equal(searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1), searcher.SearchBatch(queries, k, SearchAlgorithm.BlockMax, threads: 1));
+    }
+
+    [Theory]
+    [InlineData("counts", "dense row 0 ")]
+    [InlineData("groups", "dense row 0 has an invalid offset for group 0")]
+    [InlineData("offsets", "has an invalid extent")]
+    public void A_section_whose_locating_structures_disagree_with_the_postings_is_refused_even_with_matching_checksums(string part, string message)
+    {
+        var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 4);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(3) });
+        var file = Directory.GetFiles(path, $"bmax*.{part}.bin").Single();
+        var bytes = File.ReadAllBytes(file);
+        const int header = 16;
+        switch (part)
+        {
+            case "counts":
+                bytes[Array.FindIndex(bytes, header, b => b != 0)]++;
+                break;
+            case "groups":
+                bytes[header] += 5;
+                break;
+            default:
+                // The second rare entry's offset, one byte on: not a whole number of postings.
+                bytes[header + 4]++;
+                break;
+        }
+        File.WriteAllBytes(file, bytes);
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        meta["files"]![Path.GetFileName(file)]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        Assert.Contains(message, e.Message);
+        Assert.Contains("disco index blockmax", e.Message);
+    }
+
+    [Fact]
     public void A_section_of_another_version_leaves_other_search_working_refuses_block_max_and_is_replaced_by_a_rebuild()
     {
         var collection = new RandomCollection(seed: 5, maxDocs: 400);

@@ -1,3 +1,4 @@
+using Disco.Core;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -63,14 +64,13 @@ internal static class BlockMaxBuilder
         var impacts = new List<float>();
         var row = new byte[padded];
         var counts = new byte[padded];
-        var groups = new long[padded >> 6];
+        var groups = new uint[padded >> 6];
         var blocks = new List<int>();
         var maxima = new List<byte>();
+        var offsets = new List<uint>();
         var data = new List<byte>();
-        var entryBytes = new List<int>();
-        long entries = 0, bytes = 0;
+        long entries = 0, rare = 0, bytes = 0;
         var rows = 0;
-        files["entries"].WriteInt64(0);
         for (var t = 0; t < index.TermCount; t++)
         {
             docs.Clear();
@@ -82,14 +82,17 @@ internal static class BlockMaxBuilder
                 impacts.Add(cursor.Impact);
                 max = Math.Max(max, cursor.Impact);
             }
+            // Offsets are term-relative uint32 (version 3): 4 bytes less per rare entry and per group.
+            if ((long)docs.Count * BlockMaxIndex.PostingBytesEach > uint.MaxValue)
+                throw new DiscoException($"{index.Directory}: term {t} has {docs.Count} postings, more than the block-max section holds for one term ({uint.MaxValue / BlockMaxIndex.PostingBytesEach})");
             // Rounded up until 255 codes reach the term's largest impact, so no code undercuts a block's maximum.
             var scale = max / 255f;
             while (max > 0 && 255 * (double)scale < max)
                 scale = MathF.BitIncrement(scale);
             blocks.Clear();
             maxima.Clear();
+            offsets.Clear();
             data.Clear();
-            entryBytes.Clear();
             for (var i = 0; i < docs.Count;)
             {
                 var b = docs[i] >> bits;
@@ -99,48 +102,48 @@ internal static class BlockMaxBuilder
                     blockMax = Math.Max(blockMax, impacts[j++]);
                 blocks.Add(b);
                 maxima.Add(Code(blockMax, scale));
+                offsets.Add((uint)data.Count);
                 // Impacts, then offsets in the block: one read of a few bytes per (term, block).
                 data.AddRange(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(impacts).Slice(i, j - i)));
                 for (var x = i; x < j; x++)
                     data.Add((byte)(docs[x] & ((1 << bits) - 1)));
-                bytes += (j - i) * BlockMaxIndex.PostingBytesEach;
-                entryBytes.Add((j - i) * BlockMaxIndex.PostingBytesEach);
-                files["entries"].WriteInt64(bytes);
                 i = j;
             }
             var dense = blocks.Count > 0 && (long)blocks.Count * DenseDivisor >= section.Blocks;
-            var term = new BlockMaxTerm(entries, blocks.Count, dense ? rows++ : -1, scale, 0);
+            var term = new BlockMaxTerm(bytes, rare, blocks.Count, dense ? rows++ : -1, scale, (uint)data.Count);
             files["terms"].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<BlockMaxTerm>(in term)));
-            files["blocks"].Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(blocks)));
-            files["maxima"].Write(CollectionsMarshal.AsSpan(maxima));
             files["postings"].Write(CollectionsMarshal.AsSpan(data));
             entries += blocks.Count;
-            if (dense)
+            bytes += data.Count;
+            if (!dense)
             {
-                Array.Clear(row);
-                Array.Clear(counts);
-                for (var i = 0; i < blocks.Count; i++)
-                    row[blocks[i]] = maxima[i];
-                // Per group of 64 blocks, where the postings of its first entry start; then a block's
-                // postings start at its group's offset plus the counts of the blocks before it.
-                var offset = bytes - data.Count;
-                var at = 0;
-                for (var g = 0; g < groups.Length; g++)
-                {
-                    groups[g] = offset;
-                    for (; at < blocks.Count && blocks[at] < (g + 1) << 6; at++)
-                    {
-                        var n = entryBytes[at] / BlockMaxIndex.PostingBytesEach;
-                        counts[blocks[at]] = (byte)n;
-                        offset += entryBytes[at];
-                    }
-                }
-                files["dense"].Write(row);
-                files["counts"].Write(counts);
-                files["groups"].Write(MemoryMarshal.AsBytes(groups.AsSpan()));
+                // A dense row's maxima, counts and group offsets locate its entries: only rare terms list them.
+                files["blocks"].Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(blocks)));
+                files["maxima"].Write(CollectionsMarshal.AsSpan(maxima));
+                files["offsets"].Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(offsets)));
+                rare += blocks.Count;
+                continue;
             }
+            Array.Clear(row);
+            Array.Clear(counts);
+            // Per group of 64 blocks, where the postings of its first entry start (term-relative);
+            // then a block's postings start at its group's offset plus the counts of the blocks before it.
+            var at = 0;
+            for (var g = 0; g < groups.Length; g++)
+            {
+                groups[g] = at < blocks.Count ? offsets[at] : (uint)data.Count;
+                for (; at < blocks.Count && blocks[at] < (g + 1) << 6; at++)
+                {
+                    row[blocks[at]] = maxima[at];
+                    counts[blocks[at]] = (byte)(((at + 1 < blocks.Count ? offsets[at + 1] : (uint)data.Count) - offsets[at]) / BlockMaxIndex.PostingBytesEach);
+                }
+            }
+            files["dense"].Write(row);
+            files["counts"].Write(counts);
+            files["groups"].Write(MemoryMarshal.AsBytes(groups.AsSpan()));
         }
         section.Entries = entries;
+        section.RareEntries = rare;
         section.DenseRows = rows;
         section.PostingBytes = bytes;
     }

@@ -8,8 +8,12 @@ internal static class BlockMaxFormat
 {
     public const string FormatName = "disco-blockmax";
 
-    /// <summary>Version 2: dense rows carry per-block posting counts and per-group offsets (version 1: a rank table, entries located through their offsets).</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// Version 3: per-entry blocks, maxima and (<c>uint32</c>, term-relative) offsets only for terms
+    /// without a dense row, term-relative <c>uint32</c> group offsets (version 2: every entry had them,
+    /// with <c>int64</c> offsets; version 1: a rank table instead of counts and group offsets).
+    /// </summary>
+    public const int Version = 3;
 
     /// <summary>The parts of the section, one file each, and their magics (16-byte header as every index file, version = <see cref="Version"/>).</summary>
     public static readonly (string Part, string Magic)[] Parts =
@@ -17,7 +21,7 @@ internal static class BlockMaxFormat
         ("terms", "DSCBTERM"),
         ("blocks", "DSCBBLKS"),
         ("maxima", "DSCBMAXS"),
-        ("entries", "DSCBENTR"),
+        ("offsets", "DSCBOFFS"),
         ("dense", "DSCBDENS"),
         ("counts", "DSCBCNTS"),
         ("groups", "DSCBGRPS"),

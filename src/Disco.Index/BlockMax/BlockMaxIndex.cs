@@ -35,6 +35,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         PaddedBlocks = PaddedBlockCount(Blocks);
         DenseRows = section.DenseRows;
         Entries = section.Entries;
+        RareEntries = section.RareEntries;
         PostingBytes = section.PostingBytes;
         var opened = new List<MappedFile>();
         try
@@ -54,25 +55,25 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             var terms = Map("terms");
             var blocks = Map("blocks");
             var maxima = Map("maxima");
-            var entries = Map("entries");
+            var offsets = Map("offsets");
             var dense = Map("dense");
             var counts = Map("counts");
             var groups = Map("groups");
             var postings = Map("postings");
-            if (terms.DataLength != (long)TermCount * sizeof(BlockMaxTerm) || blocks.DataLength != Entries * sizeof(int) || maxima.DataLength != Entries
-                || entries.DataLength != (Entries + 1) * sizeof(long) || dense.DataLength != (long)DenseRows * PaddedBlocks
-                || counts.DataLength != (long)DenseRows * PaddedBlocks || groups.DataLength != (long)DenseRows * (PaddedBlocks >> 6) * sizeof(long)
+            if (terms.DataLength != (long)TermCount * sizeof(BlockMaxTerm) || blocks.DataLength != RareEntries * sizeof(int) || maxima.DataLength != RareEntries
+                || offsets.DataLength != RareEntries * sizeof(uint) || dense.DataLength != (long)DenseRows * PaddedBlocks
+                || counts.DataLength != (long)DenseRows * PaddedBlocks || groups.DataLength != (long)DenseRows * (PaddedBlocks >> 6) * sizeof(uint)
                 || postings.DataLength != PostingBytes)
                 throw new DiscoException($"{Path.Combine(directory, IndexFormat.MetaFile)}: the block-max files do not match its counts; {Remedy}");
             Terms = (BlockMaxTerm*)terms.Data;
-            PairBlocks = (int*)blocks.Data;
-            PairMax = maxima.Data;
-            PairData = (long*)entries.Data;
+            RareBlocks = (int*)blocks.Data;
+            RareMax = maxima.Data;
+            RareOffsets = (uint*)offsets.Data;
             Dense = dense.Data;
             Counts = counts.Data;
-            Groups = (long*)groups.Data;
+            Groups = (uint*)groups.Data;
             Postings = postings.Data;
-            Check(terms, blocks, entries);
+            Check(terms, blocks, offsets);
             CheckDenseRows(counts, groups);
         }
         catch
@@ -102,26 +103,29 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
 
     public long Entries { get; }
 
+    /// <summary>Entries of the terms without a dense row (the only ones listed one by one).</summary>
+    public long RareEntries { get; }
+
     public long PostingBytes { get; }
 
     public BlockMaxTerm* Terms { get; }
 
-    /// <summary>Per entry, its block (a term's entries by increasing block).</summary>
-    public int* PairBlocks { get; }
+    /// <summary>Per rare entry, its block (a term's entries by increasing block).</summary>
+    public int* RareBlocks { get; }
 
-    /// <summary>Per entry, the code of the term's largest impact in the block.</summary>
-    public byte* PairMax { get; }
+    /// <summary>Per rare entry, the code of the term's largest impact in the block.</summary>
+    public byte* RareMax { get; }
 
-    /// <summary>Per entry (plus one past the last) the byte offset of its postings in <see cref="Postings"/>.</summary>
-    public long* PairData { get; }
+    /// <summary>Per rare entry, the byte offset of its postings from the term's <see cref="BlockMaxTerm.PostingStart"/>.</summary>
+    public uint* RareOffsets { get; }
 
     public byte* Dense { get; }
 
     /// <summary>Per dense row, the term's postings in each block (0: none).</summary>
     public byte* Counts { get; }
 
-    /// <summary>Per dense row and group of 64 blocks: the byte offset in <see cref="Postings"/> of the term's first entry at or after the group.</summary>
-    public long* Groups { get; }
+    /// <summary>Per dense row and group of 64 blocks: the byte offset from the term's <see cref="BlockMaxTerm.PostingStart"/> of its first entry at or after the group.</summary>
+    public uint* Groups { get; }
 
     public byte* Postings { get; }
 
@@ -130,47 +134,51 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     public static BlockMaxIndex Open(string directory, IndexMetadata meta) => new(directory, meta);
 
     /// <summary>
-    /// Everything search indexes with, so it reads without checks: term records consecutive,
-    /// dense rows numbered in term order, each term's blocks increasing inside the collection,
-    /// postings extents increasing by whole postings up to the end of the postings file.
+    /// Everything search indexes with, so it reads without checks: term records consecutive (rare
+    /// entries, dense rows numbered in term order, postings), each rare term's blocks increasing
+    /// inside the collection and its postings extents whole postings of at most a block, ending at
+    /// the term's postings length.
     /// </summary>
-    private void Check(MappedFile terms, MappedFile blocks, MappedFile entries)
+    private void Check(MappedFile terms, MappedFile blocks, MappedFile offsets)
     {
-        long pair = 0;
+        long rare = 0, bytes = 0, entries = 0;
         var row = 0;
         for (var t = 0; t < TermCount; t++)
         {
             var e = Terms[t];
-            if (e.FirstPair != pair || e.Pairs < 0 || e.Pairs > Blocks || (e.DenseRow != -1 && e.DenseRow != row) || !float.IsFinite(e.Scale) || e.Scale < 0)
+            if (e.PostingStart != bytes || e.FirstEntry != rare || e.Entries < 0 || e.Entries > Blocks || (e.DenseRow != -1 && e.DenseRow != row)
+                || !float.IsFinite(e.Scale) || e.Scale < 0 || e.PostingBytes > PostingBytes - bytes
+                || e.PostingBytes < (long)e.Entries * PostingBytesEach || e.PostingBytes > ((long)e.Entries * PostingBytesEach) << BlockBits)
                 throw Corrupt(terms, $"inconsistent record for term {t}");
+            bytes += e.PostingBytes;
+            entries += e.Entries;
             if (e.DenseRow >= 0)
+            {
                 row++;
-            pair += e.Pairs;
-            if (pair > Entries)
+                continue;
+            }
+            rare += e.Entries;
+            if (rare > RareEntries)
                 throw Corrupt(terms, $"term {t} reaches past the entries");
             var last = -1;
-            for (var i = e.FirstPair; i < e.FirstPair + e.Pairs; i++)
+            for (var i = e.FirstEntry; i < e.FirstEntry + e.Entries; i++)
             {
-                if (PairBlocks[i] <= last || PairBlocks[i] >= Blocks)
+                if (RareBlocks[i] <= last || RareBlocks[i] >= Blocks)
                     throw Corrupt(blocks, $"entry {i} of term {t} has an invalid block");
-                last = PairBlocks[i];
+                last = RareBlocks[i];
+                var end = i + 1 < e.FirstEntry + e.Entries ? RareOffsets[i + 1] : e.PostingBytes;
+                var extent = (long)end - RareOffsets[i];
+                if ((i == e.FirstEntry && RareOffsets[i] != 0) || extent < PostingBytesEach || extent > (long)PostingBytesEach << BlockBits || extent % PostingBytesEach != 0)
+                    throw Corrupt(offsets, $"entry {i} of term {t} has an invalid extent");
             }
         }
-        if (pair != Entries || row != DenseRows)
-            throw Corrupt(terms, "the term table does not cover the entries and dense rows");
-        if (PairData[0] != 0 || PairData[Entries] != PostingBytes)
-            throw Corrupt(entries, "the entries do not cover the postings");
-        for (long i = 0; i < Entries; i++)
-        {
-            var bytes = PairData[i + 1] - PairData[i];
-            if (bytes < PostingBytesEach || bytes > (long)PostingBytesEach << BlockBits || bytes % PostingBytesEach != 0)
-                throw Corrupt(entries, $"entry {i} has an invalid extent");
-        }
+        if (rare != RareEntries || row != DenseRows || bytes != PostingBytes || entries != Entries)
+            throw Corrupt(terms, "the term table does not cover the entries, dense rows and postings");
     }
 
     /// <summary>
-    /// Every dense row's counts and group offsets against the term's entries, so that search can
-    /// locate a block's postings from them alone and never reads outside the term's postings.
+    /// Every dense row's counts, maxima and group offsets against the term's postings, so that
+    /// search can locate a block's postings from them alone and never reads outside the term's postings.
     /// </summary>
     private void CheckDenseRows(MappedFile counts, MappedFile groups)
     {
@@ -180,18 +188,22 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             if (e.DenseRow < 0)
                 continue;
             var c = Counts + ((long)e.DenseRow * PaddedBlocks);
+            var d = Dense + ((long)e.DenseRow * PaddedBlocks);
             var g = Groups + ((long)e.DenseRow * (PaddedBlocks >> 6));
-            long i = e.FirstPair, end = e.FirstPair + e.Pairs;
+            long offset = 0;
+            var present = 0;
             for (var b = 0; b < PaddedBlocks; b++)
             {
-                if ((b & 63) == 0 && g[b >> 6] != PairData[i])
+                if ((b & 63) == 0 && g[b >> 6] != offset)
                     throw Corrupt(groups, $"dense row {e.DenseRow} has an invalid offset for group {b >> 6}");
-                var expected = i < end && PairBlocks[i] == b ? (PairData[i + 1] - PairData[i]) / PostingBytesEach : 0;
-                if (c[b] != expected)
+                // A block with postings has a maximum (code >= 1), and blocks past the collection have none.
+                if (c[b] > 1 << BlockBits || (c[b] > 0 && (b >= Blocks || d[b] == 0)))
                     throw Corrupt(counts, $"dense row {e.DenseRow} has an invalid count for block {b}");
-                if (expected > 0)
-                    i++;
+                offset += c[b] * PostingBytesEach;
+                present += c[b] > 0 ? 1 : 0;
             }
+            if (offset != e.PostingBytes || present != e.Entries)
+                throw Corrupt(counts, $"dense row {e.DenseRow} does not cover the postings of term {t}");
         }
     }
 

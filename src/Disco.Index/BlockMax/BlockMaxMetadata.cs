@@ -21,6 +21,9 @@ public sealed class BlockMaxMetadata
     /// <summary>(term, block) entries: a term's postings in one block.</summary>
     public long Entries { get; set; }
 
+    /// <summary>Entries of the terms without a dense row: the length of the <c>blocks</c>, <c>maxima</c> and <c>offsets</c> parts.</summary>
+    public long RareEntries { get; set; }
+
     /// <summary>Terms with a dense row of maxima.</summary>
     public int DenseRows { get; set; }
 
@@ -51,7 +54,7 @@ public sealed class BlockMaxMetadata
         if (!IsCurrent)
             return;
         if (Generation < 1 || BlockBits is < 0 or > BlockMaxBuildOptions.MaxBlockBits || Blocks != (int)(((long)documents + (1L << BlockBits) - 1) >> BlockBits)
-            || Entries < 0 || DenseRows < 0 || PostingBytes < 0 || PostingBytes % BlockMaxIndex.PostingBytesEach != 0 || DefaultBlocks < 1)
+            || Entries < 0 || RareEntries < 0 || RareEntries > Entries || DenseRows < 0 || PostingBytes < 0 || PostingBytes % BlockMaxIndex.PostingBytesEach != 0 || DefaultBlocks < 1)
             throw new DataFormatException(path, 0, "invalid block-max section");
         foreach (var (part, _) in BlockMaxFormat.Parts)
         {

@@ -118,9 +118,9 @@ internal static unsafe class BlockMaxSearch
                 s.RowScales[rows++] = w;
                 continue;
             }
-            var blocks = bm.PairBlocks + e.FirstPair;
-            var max = bm.PairMax + e.FirstPair;
-            for (var i = 0; i < e.Pairs; i++)
+            var blocks = bm.RareBlocks + e.FirstEntry;
+            var max = bm.RareMax + e.FirstEntry;
+            for (var i = 0; i < e.Entries; i++)
                 bound[blocks[i]] += w * max[i];
         }
         fixed (nint* rowPtrs = s.Rows)
@@ -290,7 +290,7 @@ internal static unsafe class BlockMaxSearch
     /// them to the queue: per query term in canonical order, its postings in each block are added
     /// (product, then sum, as every exact algorithm adds them). Two passes over the (term, block)
     /// entries: where each entry's postings are (a dense row's counts and group offset, or a rare
-    /// term's entry offsets), then the postings, prefetched several entries ahead.
+    /// term's term-relative entry offsets), then the postings, prefetched several entries ahead.
     /// </summary>
     private static void Evaluate(SearchQuery query, BlockMaxIndex bm, int* ids, int m, BlockMaxScratch s, TopKQueue queue)
     {
@@ -311,13 +311,14 @@ internal static unsafe class BlockMaxSearch
             for (var t = 0; t < query.Count; t++)
             {
                 var e = bm.Terms[query.Terms[t]];
-                if (e.Pairs == 0)
+                if (e.Entries == 0)
                     continue;
                 var w = query.Weights[t];
                 if (e.DenseRow >= 0)
                 {
                     var counts = bm.Counts + ((long)e.DenseRow * padded);
                     var groups = bm.Groups + ((long)e.DenseRow * (padded >> 6));
+                    var start = e.PostingStart;
                     // Without a branch on whether the term is in the block (about as often as not: a
                     // branch mispredicted every other block): the entry is written either way and
                     // kept only when the term is there.
@@ -325,7 +326,7 @@ internal static unsafe class BlockMaxSearch
                     {
                         var b = ids[j];
                         int count = counts[b];
-                        starts[n] = groups[b >> 6] + (BlockMaxIndex.PostingBytesEach * PrefixSum(counts + (b & ~63), b & 63));
+                        starts[n] = start + groups[b >> 6] + (BlockMaxIndex.PostingBytesEach * PrefixSum(counts + (b & ~63), b & 63));
                         lengths[n] = count;
                         slots[n] = j;
                         weights[n] = w;
@@ -334,8 +335,9 @@ internal static unsafe class BlockMaxSearch
                 }
                 else
                 {
-                    var blocks = bm.PairBlocks + e.FirstPair;
-                    var count = e.Pairs;
+                    var blocks = bm.RareBlocks + e.FirstEntry;
+                    var offsets = bm.RareOffsets + e.FirstEntry;
+                    var count = e.Entries;
                     var pos = 0;
                     for (var j = 0; j < m && pos < count; j++)
                     {
@@ -354,9 +356,9 @@ internal static unsafe class BlockMaxSearch
                         pos = lo;
                         if (pos < count && blocks[pos] == b)
                         {
-                            var p = e.FirstPair + pos;
-                            starts[n] = bm.PairData[p];
-                            lengths[n] = (int)((bm.PairData[p + 1] - bm.PairData[p]) / BlockMaxIndex.PostingBytesEach);
+                            var end = pos + 1 < count ? offsets[pos + 1] : e.PostingBytes;
+                            starts[n] = e.PostingStart + offsets[pos];
+                            lengths[n] = (int)((end - offsets[pos]) / BlockMaxIndex.PostingBytesEach);
                             slots[n] = j;
                             weights[n++] = w;
                         }
