@@ -1,6 +1,6 @@
-using Disco.Core;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Disco.Core;
 
 namespace Disco.Index;
 
