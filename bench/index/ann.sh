@@ -28,7 +28,7 @@ for SPEC in c1m:45:2000 i1m:43:0; do
     for IDX in plain cl; do
       tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-ann","version":2' || "$BENCH" ann "$DIR" "$IDX"
       # The block-max section (exact --algorithm blockmax, approximate --ann-blocks), blocks of 64.
-      tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-blockmax","version":1' || "$BENCH" blockmax "$DIR" "$IDX"
+      tr -d ' \n' < "$DIR/index-$IDX/meta.json" | grep -q '"format":"disco-blockmax","version":2' || "$BENCH" blockmax "$DIR" "$IDX"
     done
   fi
   if [ "$STEP" != data ]; then

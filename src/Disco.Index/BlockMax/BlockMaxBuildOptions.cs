@@ -9,8 +9,8 @@ public sealed record BlockMaxBuildOptions(int BlockBits = BlockMaxBuildOptions.D
 {
     public const int DefaultBlockBits = 6;
 
-    /// <summary>A document's offset in its block is stored in one byte.</summary>
-    public const int MaxBlockBits = 8;
+    /// <summary>A document's offset in its block, and a block's postings count in a dense row, are stored in one byte.</summary>
+    public const int MaxBlockBits = 7;
 
     public int BlockBits { get; init; } = BlockBits is >= 0 and <= MaxBlockBits
         ? BlockBits

@@ -8,7 +8,8 @@ internal static class BlockMaxFormat
 {
     public const string FormatName = "disco-blockmax";
 
-    public const int Version = 1;
+    /// <summary>Version 2: dense rows carry per-block posting counts and per-group offsets (version 1: a rank table, entries located through their offsets).</summary>
+    public const int Version = 2;
 
     /// <summary>The parts of the section, one file each, and their magics (16-byte header as every index file, version = <see cref="Version"/>).</summary>
     public static readonly (string Part, string Magic)[] Parts =
@@ -18,7 +19,8 @@ internal static class BlockMaxFormat
         ("maxima", "DSCBMAXS"),
         ("entries", "DSCBENTR"),
         ("dense", "DSCBDENS"),
-        ("rank", "DSCBRANK"),
+        ("counts", "DSCBCNTS"),
+        ("groups", "DSCBGRPS"),
         ("postings", "DSCBPOST"),
     ];
 

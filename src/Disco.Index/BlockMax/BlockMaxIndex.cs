@@ -8,8 +8,9 @@ namespace Disco.Index;
 /// Tonellotto, SIGIR 2024); per term, the blocks it has postings in, each with an 8-bit upper bound
 /// of the term's impacts there (rounded up, so bounds stay safe) and the term's postings of that
 /// block (impact, then the document's offset in the block). Terms present in many blocks also keep
-/// a dense row of maxima (one byte per block, 0 = absent) with a rank table, so that summing a
-/// query's bounds over all blocks is a vector loop and a block's entry is found without a search.
+/// a dense row of maxima (one byte per block, 0 = absent) and of postings counts with an offset per
+/// group of 64 blocks, so that summing a query's bounds over all blocks is a vector loop and a
+/// block's postings are found without a search.
 /// On a reordered index, blocks of similar documents make the bounds tight. Opening checks sizes,
 /// headers and checksums of every file and every structure search indexes with.
 /// </summary>
@@ -55,20 +56,24 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             var maxima = Map("maxima");
             var entries = Map("entries");
             var dense = Map("dense");
-            var rank = Map("rank");
+            var counts = Map("counts");
+            var groups = Map("groups");
             var postings = Map("postings");
             if (terms.DataLength != (long)TermCount * sizeof(BlockMaxTerm) || blocks.DataLength != Entries * sizeof(int) || maxima.DataLength != Entries
                 || entries.DataLength != (Entries + 1) * sizeof(long) || dense.DataLength != (long)DenseRows * PaddedBlocks
-                || rank.DataLength != (long)DenseRows * (PaddedBlocks >> 6) * sizeof(int) || postings.DataLength != PostingBytes)
+                || counts.DataLength != (long)DenseRows * PaddedBlocks || groups.DataLength != (long)DenseRows * (PaddedBlocks >> 6) * sizeof(long)
+                || postings.DataLength != PostingBytes)
                 throw new DiscoException($"{Path.Combine(directory, IndexFormat.MetaFile)}: the block-max files do not match its counts; {Remedy}");
             Terms = (BlockMaxTerm*)terms.Data;
             PairBlocks = (int*)blocks.Data;
             PairMax = maxima.Data;
             PairData = (long*)entries.Data;
             Dense = dense.Data;
-            Rank = (int*)rank.Data;
+            Counts = counts.Data;
+            Groups = (long*)groups.Data;
             Postings = postings.Data;
             Check(terms, blocks, entries);
+            CheckDenseRows(counts, groups);
         }
         catch
         {
@@ -112,8 +117,11 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
 
     public byte* Dense { get; }
 
-    /// <summary>Per dense row and group of 64 blocks: the row's entries before the group.</summary>
-    public int* Rank { get; }
+    /// <summary>Per dense row, the term's postings in each block (0: none).</summary>
+    public byte* Counts { get; }
+
+    /// <summary>Per dense row and group of 64 blocks: the byte offset in <see cref="Postings"/> of the term's first entry at or after the group.</summary>
+    public long* Groups { get; }
 
     public byte* Postings { get; }
 
@@ -157,6 +165,33 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             var bytes = PairData[i + 1] - PairData[i];
             if (bytes < PostingBytesEach || bytes > (long)PostingBytesEach << BlockBits || bytes % PostingBytesEach != 0)
                 throw Corrupt(entries, $"entry {i} has an invalid extent");
+        }
+    }
+
+    /// <summary>
+    /// Every dense row's counts and group offsets against the term's entries, so that search can
+    /// locate a block's postings from them alone and never reads outside the term's postings.
+    /// </summary>
+    private void CheckDenseRows(MappedFile counts, MappedFile groups)
+    {
+        for (var t = 0; t < TermCount; t++)
+        {
+            var e = Terms[t];
+            if (e.DenseRow < 0)
+                continue;
+            var c = Counts + ((long)e.DenseRow * PaddedBlocks);
+            var g = Groups + ((long)e.DenseRow * (PaddedBlocks >> 6));
+            long i = e.FirstPair, end = e.FirstPair + e.Pairs;
+            for (var b = 0; b < PaddedBlocks; b++)
+            {
+                if ((b & 63) == 0 && g[b >> 6] != PairData[i])
+                    throw Corrupt(groups, $"dense row {e.DenseRow} has an invalid offset for group {b >> 6}");
+                var expected = i < end && PairBlocks[i] == b ? (PairData[i + 1] - PairData[i]) / PostingBytesEach : 0;
+                if (c[b] != expected)
+                    throw Corrupt(counts, $"dense row {e.DenseRow} has an invalid count for block {b}");
+                if (expected > 0)
+                    i++;
+            }
         }
     }
 

@@ -48,8 +48,8 @@ internal sealed class BlockMaxScratch
         }
     }
 
-    /// <summary>The (term, block) entries of the blocks being scored: entry, then postings bytes; postings start; block slot; query weight.</summary>
-    public long[] EntryPairs { get; private set; } = [];
+    /// <summary>The (term, block) entries of the blocks being scored: postings count and start, block slot, query weight.</summary>
+    public int[] EntryCounts { get; private set; } = [];
 
     public long[] EntryStarts { get; private set; } = [];
 
@@ -59,9 +59,9 @@ internal sealed class BlockMaxScratch
 
     public void PrepareEntries(int n)
     {
-        if (EntryPairs.Length < n)
+        if (EntryCounts.Length < n)
         {
-            EntryPairs = new long[n];
+            EntryCounts = new int[n];
             EntryStarts = new long[n];
             EntrySlots = new int[n];
             EntryWeights = new float[n];

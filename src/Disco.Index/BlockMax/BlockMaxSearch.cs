@@ -149,6 +149,11 @@ internal static unsafe class BlockMaxSearch
                 for (var r = 0; r < rows; r++)
                 {
                     var p = (byte*)rowPtrs[r] + tile;
+                    // Dozens of rows read side by side are more streams than the hardware prefetcher
+                    // follows: each row's line a few tiles ahead is requested here (the bound array
+                    // and rows are padded past the end for it; a prefetch never faults anyway).
+                    if ((tile & 63) == 0)
+                        Sse.Prefetch0(p + PrefetchBytes);
                     var w = Vector256.Create(scales[r]);
                     a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p)), w, a0);
                     a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + 8)), w, a1);
@@ -283,9 +288,9 @@ internal static unsafe class BlockMaxSearch
     /// <summary>
     /// Scores every document of the blocks <paramref name="ids"/> (increasing) exactly and offers
     /// them to the queue: per query term in canonical order, its postings in each block are added
-    /// (product, then sum, as every exact algorithm adds them). Three passes over the (term, block)
-    /// entries, so that the two dependent memory reads of an entry (where its postings are, then the
-    /// postings) are prefetched several entries ahead instead of waited for one at a time.
+    /// (product, then sum, as every exact algorithm adds them). Two passes over the (term, block)
+    /// entries: where each entry's postings are (a dense row's counts and group offset, or a rare
+    /// term's entry offsets), then the postings, prefetched several entries ahead.
     /// </summary>
     private static void Evaluate(SearchQuery query, BlockMaxIndex bm, int* ids, int m, BlockMaxScratch s, TopKQueue queue)
     {
@@ -296,7 +301,7 @@ internal static unsafe class BlockMaxSearch
         var padded = bm.PaddedBlocks;
         s.PrepareEntries(query.Count * m);
         fixed (float* acc = s.Accumulator)
-        fixed (long* entries = s.EntryPairs)
+        fixed (int* lengths = s.EntryCounts)
         fixed (long* starts = s.EntryStarts)
         fixed (int* slots = s.EntrySlots)
         fixed (float* weights = s.EntryWeights)
@@ -311,19 +316,20 @@ internal static unsafe class BlockMaxSearch
                 var w = query.Weights[t];
                 if (e.DenseRow >= 0)
                 {
-                    var row = bm.Dense + ((long)e.DenseRow * padded);
-                    var rank = bm.Rank + ((long)e.DenseRow * (padded >> 6));
+                    var counts = bm.Counts + ((long)e.DenseRow * padded);
+                    var groups = bm.Groups + ((long)e.DenseRow * (padded >> 6));
+                    // Without a branch on whether the term is in the block (about as often as not: a
+                    // branch mispredicted every other block): the entry is written either way and
+                    // kept only when the term is there.
                     for (var j = 0; j < m; j++)
                     {
                         var b = ids[j];
-                        if (row[b] == 0)
-                            continue;
-                        var at = Rank(row, rank, b);
-                        if (at >= e.Pairs)
-                            throw bm.Corrupt($"dense row {e.DenseRow} does not match its entries");
-                        entries[n] = e.FirstPair + at;
+                        int count = counts[b];
+                        starts[n] = groups[b >> 6] + (BlockMaxIndex.PostingBytesEach * PrefixSum(counts + (b & ~63), b & 63));
+                        lengths[n] = count;
                         slots[n] = j;
-                        weights[n++] = w;
+                        weights[n] = w;
+                        n += count != 0 ? 1 : 0;
                     }
                 }
                 else
@@ -348,20 +354,14 @@ internal static unsafe class BlockMaxSearch
                         pos = lo;
                         if (pos < count && blocks[pos] == b)
                         {
-                            entries[n] = e.FirstPair + pos;
+                            var p = e.FirstPair + pos;
+                            starts[n] = bm.PairData[p];
+                            lengths[n] = (int)((bm.PairData[p + 1] - bm.PairData[p]) / BlockMaxIndex.PostingBytesEach);
                             slots[n] = j;
                             weights[n++] = w;
                         }
                     }
                 }
-            }
-            var data = bm.PairData;
-            for (var i = 0; i < n; i++)
-            {
-                if (i + Ahead < n)
-                    Prefetch(data + entries[i + Ahead]);
-                starts[i] = data[entries[i]];
-                entries[i] = data[entries[i] + 1] - starts[i];
             }
             var postings = bm.Postings;
             for (var i = 0; i < n; i++)
@@ -369,10 +369,10 @@ internal static unsafe class BlockMaxSearch
                 if (i + Ahead < n)
                 {
                     Prefetch(postings + starts[i + Ahead]);
-                    if (entries[i + Ahead] > 64)
+                    if (lengths[i + Ahead] > 12)
                         Prefetch(postings + starts[i + Ahead] + 64);
                 }
-                var count = (int)(entries[i] / BlockMaxIndex.PostingBytesEach);
+                var count = lengths[i];
                 var impacts = (float*)(postings + starts[i]);
                 var offsets = postings + starts[i] + (count * 4);
                 var a = acc + (slots[i] << bits);
@@ -384,7 +384,34 @@ internal static unsafe class BlockMaxSearch
         }
     }
 
-    /// <summary>Entries ahead whose memory is requested (the loops are short: a few postings per entry).</summary>
+    /// <summary>The sum of the first <paramref name="r"/> (0 to 63) counts of a group of 64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PrefixSum(byte* group, int r)
+    {
+        if (Avx2.IsSupported)
+        {
+            var limit = Vector256.Create((byte)r);
+            var lo = Avx2.And(Vector256.Load(group), Vector256.LessThan(Iota, limit));
+            var hi = Avx2.And(Vector256.Load(group + 32), Vector256.LessThan(Iota + Vector256.Create((byte)32), limit));
+            // Sums of eight bytes each (counts are at most 128, so no lane overflows).
+            var sums = Avx2.SumAbsoluteDifferences(lo, Vector256<byte>.Zero).AsUInt64() + Avx2.SumAbsoluteDifferences(hi, Vector256<byte>.Zero).AsUInt64();
+            return (int)Vector256.Sum(sums);
+        }
+        var total = 0;
+        for (var i = 0; i < r; i++)
+            total += group[i];
+        return total;
+    }
+
+    private static readonly Vector256<byte> Iota = Vector256.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+
+    /// <summary>
+    /// How far ahead in each dense row the bound loop requests memory: 1024 bytes halved the bounds'
+    /// time with cold caches (0.135 to 0.067 ms a query); 256 gave 0.086, 2048 0.070.
+    /// </summary>
+    private const int PrefetchBytes = 1024;
+
+    /// <summary>Entries ahead whose postings are requested (8, 32 and 64 measured alike).</summary>
     private const int Ahead = 8;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -392,27 +419,6 @@ internal static unsafe class BlockMaxSearch
     {
         if (Sse.IsSupported)
             Sse.Prefetch0(p);
-    }
-
-    /// <summary>The number of entries a dense row has before block <paramref name="b"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Rank(byte* row, int* rank, int b)
-    {
-        var group = row + (b & ~63);
-        ulong present;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var lo = Vector256.Equals(Vector256.Load(group), Vector256<byte>.Zero).ExtractMostSignificantBits();
-            var hi = Vector256.Equals(Vector256.Load(group + 32), Vector256<byte>.Zero).ExtractMostSignificantBits();
-            present = ~(lo | ((ulong)hi << 32));
-        }
-        else
-        {
-            present = 0;
-            for (var i = 0; i < 64; i++)
-                present |= group[i] != 0 ? 1UL << i : 0;
-        }
-        return rank[b >> 6] + BitOperations.PopCount(present & ((1UL << (b & 63)) - 1));
     }
 
     /// <summary>
