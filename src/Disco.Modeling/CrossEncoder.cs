@@ -91,6 +91,8 @@ public sealed class CrossEncoder : ICrossEncoder
         var scores = new float[pairs.Count];
         // Longest first: the first batch shows the peak memory at once instead of at the end.
         var order = Enumerable.Range(0, pairs.Count).OrderByDescending(i => pairs[i].Ids.Length).ThenBy(i => i).ToArray();
+        // The same pair gets the same score bit for bit on whichever thread calls (a server's pool threads).
+        TorchThreads.ApplyToCurrentThread();
         var wasTraining = Model.training;
         Model.eval();
         try

@@ -78,6 +78,8 @@ public sealed class SpladeEncoder : ISparseEncoder
         var results = new SparseVector[tokenIds.Count];
         // Longest first: the first batch shows the peak memory at once instead of at the end.
         var order = Enumerable.Range(0, tokenIds.Count).OrderByDescending(i => tokenIds[i].Length).ThenBy(i => i).ToArray();
+        // The same text gives the same vector bit for bit on whichever thread calls (a server's pool threads).
+        TorchThreads.ApplyToCurrentThread();
         var wasTraining = Model.training;
         Model.eval();
         try

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Disco.Cli.Tests;
 
 /// <summary>`disco serve` against `disco search`: one pipeline, so the same options give the same rankings.</summary>
+[Collection(SerialTorchTests.Name)]
 public sealed class ServeCommandTests
 {
     [Fact]
