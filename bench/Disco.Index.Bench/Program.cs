@@ -343,7 +343,7 @@ switch (verb)
             var bits = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : BlockMaxBuildOptions.DefaultBlockBits;
             var meta = IndexBuilder.AddBlockMax(Path.Combine(args[1], $"index-{args[2]}"), new BlockMaxBuildOptions(bits));
             var b = meta.BlockMax!;
-            Console.WriteLine($"blockmax: {clock.Elapsed.TotalSeconds:F1} s, peak memory {PeakMemoryMB():F0} MB, {b.Blocks} blocks, {b.Entries} entries, {b.DenseRows} dense rows, "
+            Console.WriteLine($"blockmax: {clock.Elapsed.TotalSeconds:F1} s, peak memory {PeakMemoryMB():F0} MB, {b.Blocks} blocks, {b.Entries} entries, {b.DenseRows} dense rows, clustering {b.Clustering:F3}, "
                 + $"{b.Files.Values.Sum(f => meta.Files[f].Bytes) / 1e6:F0} MB");
             break;
         }

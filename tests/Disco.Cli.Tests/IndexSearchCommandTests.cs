@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Disco.Cli.Commands;
 using Disco.Core.Vectors;
+using Disco.Index;
 using Disco.TestSupport;
 
 namespace Disco.Cli.Tests;
@@ -84,7 +85,15 @@ public sealed class IndexSearchCommandTests
         // The section added afterwards to a plain index searches alike; block-max search needs it.
         Assert.Equal(0, Run("index", "--vectors", dir.File("docs.jsonl"), "--out", dir.File("plain")));
         Assert.Equal(1, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run3"), "--algorithm", "blockmax"));
-        Assert.Equal(0, Run("index", "blockmax", dir.File("plain"), "--block-max-bits", "3"));
+        // Blocks of unrelated documents (the golden collection in input order): the default algorithm does not use the section, and the build says so.
+        var (code, _, err) = CommandRunner.RunProcess("DISCO_TEST_UNUSED", "1", "index", "blockmax", dir.File("plain"), "--block-max-bits", "3");
+        Assert.Equal(0, code);
+        using (var plain = SparseIndex.Open(dir.File("plain")))
+        {
+            Assert.False(IndexSearcher.AutoUsesBlockMax(plain.Metadata.BlockMax!), $"clustering {plain.Metadata.BlockMax!.Clustering}");
+            Assert.Equal(SearchAlgorithm.TermAtATime, new IndexSearcher(plain).Resolve(SearchAlgorithm.Auto, 10));
+        }
+        Assert.Contains("warning: " + dir.File("plain") + ": in input order, its blocks hold unrelated documents", err);
         Assert.Equal(0, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run3"), "--k", "10", "--algorithm", "blockmax"));
         AssertGoldenRankings(ReadRun(dir.File("run3"), "trec"));
         Assert.Equal(2, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run4"), "--approximate", "--ann-blocks", "4", "--ann-budget", "10"));

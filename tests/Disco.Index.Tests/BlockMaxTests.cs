@@ -202,12 +202,25 @@ public sealed class BlockMaxTests
     }
 
     [Fact]
-    public void The_default_algorithm_is_block_max_at_small_k_when_the_index_has_the_section_else_term_at_a_time()
+    public void The_default_algorithm_is_block_max_at_small_k_when_the_sections_blocks_hold_similar_documents_else_term_at_a_time()
     {
-        var collection = new RandomCollection(seed: 6, maxDocs: 300);
+        var collection = new ClusteredTestCollection(seed: 6, documents: 4000, topics: 20, queries: 2);
         using var dir = new TempDirectory();
-        using var with = SparseIndex.Open(collection.Build(dir.File("with")));
-        using var without = SparseIndex.Open(collection.Build(dir.File("without"), blockMax: false));
+        using var with = SparseIndex.Open(TestIndex.Build(dir.File("with"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions() }));
+        using var without = SparseIndex.Open(TestIndex.Build(dir.File("without"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered }));
+        Assert.InRange(with.Metadata.BlockMax!.Clustering!.Value, 0, IndexSearcher.BlockMaxClustering);
+        // Unrelated documents in a block: about as many entries as a random order gives, loose bounds, so only a named BlockMax uses the section.
+        var random = new RandomCollection(seed: 6, maxDocs: 3000);
+        foreach (var order in new[] { DocumentOrder.Input, DocumentOrder.Clustered })
+        {
+            using var loose = SparseIndex.Open(TestIndex.Build(dir.File($"loose-{order}"), random.Documents, new IndexBuildOptions { Order = order, BlockMax = new BlockMaxBuildOptions() }));
+            Assert.InRange(loose.Metadata.BlockMax!.Clustering!.Value, IndexSearcher.BlockMaxClustering, 1.1);
+            Assert.Equal(SearchAlgorithm.TermAtATime, new IndexSearcher(loose).Resolve(SearchAlgorithm.Auto, 10));
+            Assert.Equal(SearchAlgorithm.BlockMax, new IndexSearcher(loose).Resolve(SearchAlgorithm.BlockMax, 10));
+        }
+        // A section without the measure (built before it was recorded) is not used by default.
+        var unmeasured = new BlockMaxMetadata { Clustering = null };
+        Assert.False(IndexSearcher.AutoUsesBlockMax(unmeasured));
         Assert.Equal(SearchAlgorithm.Auto, IndexSearcher.DefaultAlgorithm);
         Assert.Equal(SearchAlgorithm.BlockMax, new IndexSearcher(with).Resolve(SearchAlgorithm.Auto, IndexSearcher.BlockMaxDepth));
         Assert.Equal(SearchAlgorithm.TermAtATime, new IndexSearcher(with).Resolve(SearchAlgorithm.Auto, IndexSearcher.BlockMaxDepth + 1));

@@ -105,6 +105,7 @@ public static class IndexCommand
             if (parse.GetValue(vectors) is { Length: > 0 } && parse.GetValue(encoder.Model!) is not null)
                 Console.Error.WriteLine("note: --vectors given, --model ignored");
             Console.Error.WriteLine($"indexed {meta.Documents} documents, {meta.Terms} terms, {meta.Postings} postings ({meta.Impacts}) into {outDir} in {clock.Elapsed.TotalSeconds:F1}s");
+            WarnIfBlockMaxUnused(meta, outDir);
             return 0;
         });
         return command;
@@ -164,9 +165,21 @@ public static class IndexCommand
             var section = meta.BlockMax!;
             var bytes = section.Files.Values.Sum(name => meta.Files[name].Bytes);
             Console.Error.WriteLine($"added the block-max section (generation {section.Generation}, {section.Blocks} blocks of {1 << section.BlockBits} documents, {section.Entries} entries, {bytes / 1e6:F0} MB) to {dir} in {clock.Elapsed.TotalSeconds:F1}s");
+            WarnIfBlockMaxUnused(meta, dir);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A section whose blocks hold unrelated documents has loose bounds: the default algorithm does not use it (IndexSearcher.AutoUsesBlockMax).</summary>
+    private static void WarnIfBlockMaxUnused(IndexMetadata meta, string dir)
+    {
+        if (meta.BlockMax is { } section && !IndexSearcher.AutoUsesBlockMax(section))
+        {
+            var order = meta.Order == DocumentOrder.Clustered ? "even reordered, its blocks" : "in input order, its blocks";
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: {dir}: {order} hold unrelated documents (clustering {section.Clustering:F2}, block-max pays at <= {IndexSearcher.BlockMaxClustering:F2}), so block-max bounds are loose and exact block-max search is slower than term-at-a-time; the default algorithm keeps term-at-a-time{(meta.Order == DocumentOrder.Clustered ? "" : "; --reorder may help on a topical collection")}"));
+        }
     }
 
     private static Command CreateStats()
@@ -212,7 +225,7 @@ public static class IndexCommand
             if (meta.Ann is { } a)
                 Console.WriteLine($"approximate search\tgeneration {a.Generation}, list size {a.ListSize}, {a.Heads} head postings, default budget {a.DefaultBudget}, default terms {a.DefaultTerms}");
             if (meta.BlockMax is { } bm)
-                Console.WriteLine($"block-max\tgeneration {bm.Generation}, {bm.Blocks} blocks of {1 << bm.BlockBits} documents, {bm.Entries} entries, {bm.DenseRows} dense rows, default blocks {bm.DefaultBlocks}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"block-max\tgeneration {bm.Generation}, {bm.Blocks} blocks of {1 << bm.BlockBits} documents, {bm.Entries} entries, {bm.DenseRows} dense rows, clustering {bm.Clustering?.ToString("F2", CultureInfo.InvariantCulture) ?? "unknown"} (default algorithm {(IndexSearcher.AutoUsesBlockMax(bm) ? "blockmax" : "taat")} at k <= {IndexSearcher.BlockMaxDepth}), default blocks {bm.DefaultBlocks}"));
             if (parse.GetValue(queries) is string queryPath)
             {
                 var read = QueryFile.Read(queryPath);

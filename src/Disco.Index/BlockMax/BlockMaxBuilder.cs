@@ -71,6 +71,9 @@ internal static class BlockMaxBuilder
         var data = new List<byte>();
         long entries = 0, rare = 0, bytes = 0;
         var rows = 0;
+        // Entries expected in a random document order (each of a term's postings in a uniformly random block).
+        var expected = 0.0;
+        var perBlock = double.LogP1(-1.0 / section.Blocks);
         for (var t = 0; t < index.TermCount; t++)
         {
             docs.Clear();
@@ -115,6 +118,8 @@ internal static class BlockMaxBuilder
             files["postings"].Write(CollectionsMarshal.AsSpan(data));
             entries += blocks.Count;
             bytes += data.Count;
+            if (docs.Count > 0)
+                expected -= section.Blocks * double.ExpM1(docs.Count * perBlock);
             if (!dense)
             {
                 // A dense row's maxima, counts and group offsets locate its entries: only rare terms list them.
@@ -144,6 +149,7 @@ internal static class BlockMaxBuilder
         }
         section.Entries = entries;
         section.RareEntries = rare;
+        section.Clustering = expected > 0 ? Math.Round(entries / expected, 4) : 1.0;
         section.DenseRows = rows;
         section.PostingBytes = bytes;
     }

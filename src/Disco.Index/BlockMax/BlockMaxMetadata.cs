@@ -24,6 +24,15 @@ public sealed class BlockMaxMetadata
     /// <summary>Entries of the terms without a dense row: the length of the <c>blocks</c>, <c>maxima</c> and <c>offsets</c> parts.</summary>
     public long RareEntries { get; set; }
 
+    /// <summary>
+    /// The section's entries over those expected if the documents were in random order
+    /// (Σ_t blocks × (1 − (1 − 1/blocks)^postings_t)): about 1 when blocks hold unrelated documents, lower
+    /// when similar documents share blocks, so block maxima are tight. Decides whether the default
+    /// algorithm uses block-max search (<see cref="IndexSearcher.AutoUsesBlockMax"/>). Absent in
+    /// sections built before it was recorded: then the default does not use the section.
+    /// </summary>
+    public double? Clustering { get; set; }
+
     /// <summary>Terms with a dense row of maxima.</summary>
     public int DenseRows { get; set; }
 
@@ -54,7 +63,7 @@ public sealed class BlockMaxMetadata
         if (!IsCurrent)
             return;
         if (Generation < 1 || BlockBits is < 0 or > BlockMaxBuildOptions.MaxBlockBits || Blocks != (int)(((long)documents + (1L << BlockBits) - 1) >> BlockBits)
-            || Entries < 0 || RareEntries < 0 || RareEntries > Entries || DenseRows < 0 || PostingBytes < 0 || PostingBytes % BlockMaxIndex.PostingBytesEach != 0 || DefaultBlocks < 1)
+            || Entries < 0 || RareEntries < 0 || RareEntries > Entries || DenseRows < 0 || PostingBytes < 0 || PostingBytes % BlockMaxIndex.PostingBytesEach != 0 || DefaultBlocks < 1 || Clustering is double c && !(c >= 0 && double.IsFinite(c)))
             throw new DataFormatException(path, 0, "invalid block-max section");
         foreach (var (part, _) in BlockMaxFormat.Parts)
         {

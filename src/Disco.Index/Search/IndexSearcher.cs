@@ -28,10 +28,28 @@ public sealed class IndexSearcher
     /// </summary>
     public const int BlockMaxDepth = 32;
 
+    /// <summary>
+    /// The largest <see cref="BlockMaxMetadata.Clustering"/> (entries over those of a random
+    /// document order) for which <see cref="SearchAlgorithm.Auto"/> picks block-max search. Measured
+    /// at k=10 (thread CPU time against term-at-a-time, docs/benchmarks.md): the clustered 1M
+    /// collection reordered, 0.78: 0.67x; the same in input order, 1.00: 1.08x; the i.i.d. 1M
+    /// collection, input order and reordered (which finds no clusters there), 1.00: 2.8x and 2.7x.
+    /// Set well below 1 so that auto never picks the slower algorithm on the evidence so far.
+    /// </summary>
+    public const double BlockMaxClustering = 0.85;
+
+    /// <summary>
+    /// Whether <see cref="SearchAlgorithm.Auto"/> uses a block-max section (at k up to
+    /// <see cref="BlockMaxDepth"/>): only when its blocks hold similar documents
+    /// (<see cref="BlockMaxClustering"/>), as after reordering a topical collection. Naming
+    /// <see cref="SearchAlgorithm.BlockMax"/> uses the section whatever its clustering.
+    /// </summary>
+    public static bool AutoUsesBlockMax(BlockMaxMetadata section) => section.Clustering is double c && c <= BlockMaxClustering;
+
     /// <summary>The exact algorithm that runs for <paramref name="algorithm"/> at depth <paramref name="k"/> on this index (<see cref="SearchAlgorithm.Auto"/> resolved).</summary>
     public SearchAlgorithm Resolve(SearchAlgorithm algorithm, int k) =>
         algorithm != SearchAlgorithm.Auto ? algorithm
-        : Index.HasBlockMax && k <= BlockMaxDepth ? SearchAlgorithm.BlockMax
+        : Index.HasBlockMax && AutoUsesBlockMax(Index.Metadata.BlockMax!) && k <= BlockMaxDepth ? SearchAlgorithm.BlockMax
         : SearchAlgorithm.TermAtATime;
     private readonly ConcurrentBag<SearchScratch> _pool = [];
     private readonly int _rangeSize;

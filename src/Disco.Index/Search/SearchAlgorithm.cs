@@ -38,7 +38,8 @@ public enum SearchAlgorithm
 
     /// <summary>
     /// The fastest exact algorithm for the index and k, as measured (docs/benchmarks.md):
-    /// <see cref="BlockMax"/> when the index has its block-max section and k is at most
+    /// <see cref="BlockMax"/> when the index has its block-max section, its blocks hold similar
+    /// documents (<see cref="IndexSearcher.AutoUsesBlockMax"/>) and k is at most
     /// <see cref="IndexSearcher.BlockMaxDepth"/>, else <see cref="TermAtATime"/>. The default
     /// (<see cref="IndexSearcher.DefaultAlgorithm"/>).
     /// </summary>
