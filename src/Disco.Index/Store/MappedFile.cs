@@ -25,14 +25,34 @@ internal sealed unsafe class MappedFile : IDisposable
         _magic = magic;
         _version = (uint)version;
         Path = System.IO.Path.Combine(directory, name);
-        if (!File.Exists(Path))
+        // The length is taken from the open handle and the map is made from that same handle: a
+        // concurrent swap may put another file at this path between two calls by path, and a map
+        // of a shorter file than the length checked would fault on read (SparseIndex.Open only
+        // detects the swap after the files are opened and checked).
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
             throw new DiscoException($"{Path}: index file missing");
-        var length = new FileInfo(Path).Length;
-        if (length != expected.Bytes)
-            throw new DiscoException($"{Path}: {length} bytes, meta.json records {expected.Bytes}; the index is truncated or damaged, rebuild it");
-        if (length < IndexFormat.HeaderBytes)
-            throw new DiscoException($"{Path}: too short for a header; rebuild the index");
-        _map = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        }
+        long length;
+        try
+        {
+            length = stream.Length;
+            if (length != expected.Bytes)
+                throw new DiscoException($"{Path}: {length} bytes, meta.json records {expected.Bytes}; the index is truncated or damaged, rebuild it");
+            if (length < IndexFormat.HeaderBytes)
+                throw new DiscoException($"{Path}: too short for a header; rebuild the index");
+            _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref _base);
         _base += _view.PointerOffset;
