@@ -25,28 +25,15 @@ internal sealed unsafe class AnnIndex : IDisposable
         var opened = new List<MappedFile>();
         try
         {
-            MappedFile Map(string part, string magic)
-            {
-                var name = ann.Files[part];
-                if (!meta.Files.TryGetValue(name, out var info))
-                    throw new DiscoException($"{Path.Combine(directory, name)}: not listed in meta.json");
-                var f = new MappedFile(directory, name, info, magic, AnnFormat.Version);
-                opened.Add(f);
-                return f;
-            }
+            MappedFile Map(string part, string magic) => IndexSection.Map(directory, meta, ann.Files, part, magic, AnnFormat.Version, Remedy, opened);
 
+            // Every file in full, as the index checks the files it has no chunk checksums for
+            // (docs/index-format.md, "Integrity"): about a second per GB when an index opens.
             _terms = Map("terms", AnnFormat.TermsMagic);
             _segments = Map("segments", AnnFormat.SegmentsMagic);
             _heads = Map("heads", AnnFormat.HeadsMagic);
             _forward = Map("forward", AnnFormat.ForwardMagic);
             _forwardIndex = Map("forwardIndex", AnnFormat.ForwardIndexMagic);
-            // Every file in full, as the index checks the files it has no chunk checksums for
-            // (docs/index-format.md, "Integrity"): about a second per GB when an index opens.
-            SparseIndex.Verify(_terms, meta, Remedy);
-            SparseIndex.Verify(_segments, meta, Remedy);
-            SparseIndex.Verify(_forwardIndex, meta, Remedy);
-            SparseIndex.Verify(_heads, meta, Remedy);
-            SparseIndex.Verify(_forward, meta, Remedy);
             if (_terms.DataLength != (long)meta.Terms * sizeof(AnnTerm) || _heads.DataLength != ann.Heads * sizeof(AnnHead)
                 || _segments.DataLength != ann.Segments * sizeof(AnnSegment)
                 || _forwardIndex.DataLength != ((long)meta.Documents + 1) * sizeof(long))

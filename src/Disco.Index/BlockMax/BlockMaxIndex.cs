@@ -40,17 +40,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         var opened = new List<MappedFile>();
         try
         {
-            MappedFile Map(string part)
-            {
-                var name = section.Files[part];
-                if (!meta.Files.TryGetValue(name, out var info))
-                    throw new DiscoException($"{Path.Combine(directory, name)}: not listed in meta.json");
-                var f = new MappedFile(directory, name, info, BlockMaxFormat.Magic(part), BlockMaxFormat.Version);
-                opened.Add(f);
-                // Every file in full, as the index checks the files it has no chunk checksums for.
-                SparseIndex.Verify(f, meta, Remedy);
-                return f;
-            }
+            MappedFile Map(string part) => IndexSection.Map(directory, meta, section.Files, part, BlockMaxFormat.Magic(part), BlockMaxFormat.Version, Remedy, opened);
 
             var terms = Map("terms");
             var blocks = Map("blocks");

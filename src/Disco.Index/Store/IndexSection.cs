@@ -1,4 +1,5 @@
 using System.Globalization;
+using Disco.Core;
 
 namespace Disco.Index;
 
@@ -60,6 +61,23 @@ internal static class IndexSection
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Maps the file of a section's <paramref name="part"/> (named in the section's
+    /// <paramref name="files"/> and listed in meta.json), adds it to <paramref name="opened"/> for the
+    /// caller to dispose on failure, and checks it in full: a section has no chunk checksums
+    /// (docs/index-format.md, "Integrity").
+    /// </summary>
+    public static MappedFile Map(string directory, IndexMetadata meta, IReadOnlyDictionary<string, string> files, string part, string magic, int version, string remedy, List<MappedFile> opened)
+    {
+        var name = files[part];
+        if (!meta.Files.TryGetValue(name, out var info))
+            throw new DiscoException($"{Path.Combine(directory, name)}: not listed in meta.json");
+        var f = new MappedFile(directory, name, info, magic, version);
+        opened.Add(f);
+        SparseIndex.Verify(f, meta, remedy);
+        return f;
     }
 
     /// <summary>Removes section files that meta.json does not reference (left by an interrupted run).</summary>
