@@ -17,6 +17,7 @@ using Disco.Index.Bench;
 //   sweep DIR NAME [K...]             exact algorithms and approximate operating points: latency, recall@k
 //   annreport DIR                     markdown tables of the sweeps against the numba peer
 //   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
+//   stages DIR NAME TERMS BUDGET [K]  approximate search: time per stage and postings per pass
 //   exactcheck DIR NAME K             every exact algorithm against term-at-a-time, hit by hit
 //   blockmax DIR NAME [BITS]          add the block-max section to DIR/index-NAME (blocks of 2^BITS documents)
 //   blockmaxab DIR NAME [K]           block-max exact and approximate against term-at-a-time, alternated per query (CPU time)
@@ -266,6 +267,51 @@ switch (verb)
             }
             // RESULTS=DIR writes the rows elsewhere (runs against an index directory that is not yours).
             File.WriteAllText(Path.Combine(Environment.GetEnvironmentVariable("RESULTS") ?? dir, $"results-sweep-{name}.json"), JsonSerializer.Serialize(rows, json));
+            break;
+        }
+    case "stages":
+        {
+            // stages DIR NAME TERMS BUDGET [K]: one approximate operating point, every query PASSES times on one
+            // thread; the mean time per query of each stage (gather pass 1, pass 2, end-of-range flush, choice,
+            // re-scoring) over all passes, and the postings each pass reads (pass 2: how many hit a touched document).
+            var dir = args[1];
+            using var index = SparseIndex.Open(Path.Combine(dir, $"index-{args[2]}"));
+            var terms = int.Parse(args[3], CultureInfo.InvariantCulture);
+            var budget = int.Parse(args[4], CultureInfo.InvariantCulture);
+            var k = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 10;
+            var vocabulary = new VocabularyMap(index, CsrFile.VocabularyStrings);
+            var queries = CsrFile.Read(Path.Combine(dir, "queries")).Select((v, i) => SearchQuery.Create(vocabulary, $"q{i}", v)).ToList();
+            var passes = int.Parse(Environment.GetEnvironmentVariable("PASSES") ?? "3", CultureInfo.InvariantCulture);
+            var scratch = new SearchScratch(index, IndexSearcher.DefaultRangeSize);
+            var warm = new StageProbe();
+            foreach (var q in queries.Take(50))
+                CandidateSearch.Run(q, scratch, index, k, budget, terms, ref warm);
+            var probe = new StageProbe();
+            // HOT=1: each query runs once untimed just before, so its structures are in cache (memory or compute?).
+            var hot = Environment.GetEnvironmentVariable("HOT") == "1";
+            var cpu0 = ThreadCpuClock.NowMs();
+            var hotCpu = 0.0;
+            for (var pass = 0; pass < passes; pass++)
+            {
+                foreach (var q in queries)
+                {
+                    if (hot)
+                    {
+                        var h0 = ThreadCpuClock.NowMs();
+                        CandidateSearch.Run(q, scratch, index, k, budget, terms, ref warm);
+                        hotCpu += ThreadCpuClock.NowMs() - h0;
+                    }
+                    CandidateSearch.Run(q, scratch, index, k, budget, terms, ref probe);
+                }
+            }
+            var cpu = (ThreadCpuClock.NowMs() - cpu0 - hotCpu) / (passes * queries.Count);
+            var runs = (double)passes * queries.Count;
+            var ms = probe.Ticks.Select(t => t * 1000.0 / Stopwatch.Frequency / runs).ToArray();
+            var line = string.Join(", ", Enum.GetValues<AnnStage>().Where(st => st != AnnStage.Done).Select(st => string.Create(CultureInfo.InvariantCulture, $"{st} {ms[(int)st]:F4}")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{args[2]} ({terms}, {budget}){(hot ? " hot" : "")}: CPU {cpu:F4} ms/query; wall ms/query {line}; total {ms.Sum():F4}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  postings/query: pass 1 {probe.Touching / runs:F0}, pass 2 {probe.Adding / runs:F0} of which added {probe.Added / runs:F0} ({(double)probe.Added / Math.Max(1, probe.Adding):P1})"));
             break;
         }
     case "exactcheck":

@@ -26,6 +26,14 @@ internal static unsafe class CandidateSearch
     /// <summary>Runs one query; returns the number of documents scored exactly.</summary>
     public static int Run(SearchQuery query, SearchScratch scratch, SparseIndex index, int k, int budget, int terms)
     {
+        var probe = default(NoAnnProbe);
+        return Run(query, scratch, index, k, budget, terms, ref probe);
+    }
+
+    /// <summary>As above, telling <paramref name="probe"/> where the time goes (the benchmark's stage profile).</summary>
+    public static int Run<TProbe>(SearchQuery query, SearchScratch scratch, SparseIndex index, int k, int budget, int terms, ref TProbe probe)
+        where TProbe : struct, IAnnProbe
+    {
         if (budget == ApproximateSearch.Everything)
         {
             // Every document that matches the query is a candidate: that is exact search.
@@ -38,16 +46,21 @@ internal static unsafe class CandidateSearch
         var s = scratch.Ann;
         var n = query.Count;
         var m = Math.Min(terms, n);
+        probe.Begin(AnnStage.Setup);
         s.Prepare(n);
         Heaviest(query, s.Heavy, m);
-        var touched = Gather(query, ann, s, m);
+        var touched = Gather(query, ann, s, m, ref probe);
+        probe.Begin(AnnStage.Choose);
         var docs = Choose(s, touched, budget, scratch.Histogram);
-        return index.Encoding switch
+        probe.Begin(AnnStage.Rescore);
+        var scored = index.Encoding switch
         {
             ImpactEncoding.Float32 => Rescore<Float32Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
             ImpactEncoding.UInt16 => Rescore<UInt16Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
             _ => Rescore<UInt8Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
         };
+        probe.Begin(AnnStage.Done);
+        return scored;
     }
 
     /// <summary>Puts the query positions of the <paramref name="m"/> largest weights (ties: the earlier position) first in <paramref name="heavy"/>.</summary>
@@ -84,6 +97,15 @@ internal static unsafe class CandidateSearch
     internal const float TouchFraction = 0.8f;
 
     /// <summary>
+    /// How much of a cursor's next segment is asked for ahead (16 lines, 256 postings: more than
+    /// most segments are read to). A query reads about 480 segments of a few lines each, too many
+    /// short streams for the hardware prefetcher: when only their first line was asked for, each
+    /// further line was a miss (c1m (30, 60): 1 line 0.189 ms, 6 lines 0.176, 12 to 64 lines
+    /// 0.172-0.174; docs/benchmarks.md).
+    /// </summary>
+    internal const int PrefetchBytes = 1024;
+
+    /// <summary>
     /// Partial scores over the heavy terms' head lists, range by range. The query's floor is the
     /// largest floor contribution among the heavy terms (the contribution below which the
     /// best-covered of their head lists knows nothing; 0 when no list was cut, so everything is
@@ -97,7 +119,8 @@ internal static unsafe class CandidateSearch
     /// partial scores and their slots are cleared. Returns how many documents were touched
     /// (<see cref="AnnScratch.TouchedDocs"/>, <see cref="AnnScratch.TouchedScores"/>).
     /// </summary>
-    private static int Gather(SearchQuery query, AnnIndex ann, AnnScratch s, int m)
+    private static int Gather<TProbe>(SearchQuery query, AnnIndex ann, AnnScratch s, int m, ref TProbe probe)
+        where TProbe : struct, IAnnProbe
     {
         var heavy = s.Heavy;
         var tau = 0f;
@@ -154,6 +177,7 @@ internal static unsafe class CandidateSearch
                 var rangeBase = range << AnnFormat.RangeBits;
                 // First every term's postings that may add a candidate, then every term's smaller
                 // ones, which only add to documents touched in this range, whichever term touched them.
+                probe.Begin(AnnStage.Touch);
                 for (var j = 0; j < cursors; j++)
                 {
                     var at = nextSegment[j];
@@ -176,8 +200,10 @@ internal static unsafe class CandidateSearch
                         acc[o] = old + (w * q);
                         marks[o >> 6] |= 1UL << o;
                     }
+                    probe.Segment((int)(p - (list + position[j])), 0, 0);
                     position[j] = (int)(p - list);
                 }
+                probe.Begin(AnnStage.Add);
                 for (var j = 0; j < cursors; j++)
                 {
                     var at = nextSegment[j];
@@ -205,16 +231,21 @@ internal static unsafe class CandidateSearch
                     }
                     for (var u = 0; u < updates; u++)
                         acc[updateDocs[u]] += updateScores[u];
+                    probe.Segment(0, (int)(p - (list + position[j])), updates);
                     updates = 0;
                     position[j] = segmentEnd;
                     nextSegment[j] = at + 1;
-                    if (Sse.IsSupported)
+                    if (Sse.IsSupported && at + 1 < endSegment[j])
                     {
                         // This term's segment of the next range is read after every other term's
-                        // of this one: ask for its first line now.
-                        Sse.Prefetch0(stop);
+                        // of this one: ask for its first lines now.
+                        var next = (byte*)(list + segments[at + 1].End);
+                        var ahead = next < (byte*)stop + PrefetchBytes ? next : (byte*)stop + PrefetchBytes;
+                        for (var line = (byte*)stop; line < ahead; line += 64)
+                            Sse.Prefetch0(line);
                     }
                 }
+                probe.Begin(AnnStage.Flush);
                 for (var i = first; i < count; i++)
                 {
                     var slot = touched[i] & mask;
