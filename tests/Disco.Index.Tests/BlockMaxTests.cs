@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Disco.Core;
+using Disco.Core.Vectors;
 using Disco.TestSupport;
 
 namespace Disco.Index.Tests;
@@ -104,7 +105,7 @@ public sealed class BlockMaxTests
     }
 
     [Fact]
-    public void A_truncated_or_damaged_section_file_is_refused_when_the_index_opens()
+    public void A_damaged_section_file_is_refused_by_the_first_search_that_reads_it_and_a_truncated_one_when_the_index_opens()
     {
         var collection = new RandomCollection(seed: 4, maxDocs: 300);
         using var dir = new TempDirectory();
@@ -113,7 +114,14 @@ public sealed class BlockMaxTests
         var bytes = File.ReadAllBytes(postings);
         bytes[^3] ^= 0x40;
         File.WriteAllBytes(postings, bytes);
-        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
+        using (var index = SparseIndex.Open(path))
+        {
+            var all = SearchQuery.Create(index, new TermVector("all", collection.Vocabulary, [.. collection.Vocabulary.Select(_ => 1f)]));
+            var e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 1000, SearchAlgorithm.BlockMax));
+            Assert.StartsWith($"{postings}: bytes 0..", e.Message);
+            Assert.EndsWith("the file is corrupted, run `disco index blockmax` again", e.Message);
+        }
+        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true)).Message);
         File.WriteAllBytes(postings, bytes[..^7]);
         Assert.Contains("truncated", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
     }
@@ -135,10 +143,13 @@ public sealed class BlockMaxTests
     }
 
     [Theory]
-    [InlineData("counts", "dense row 0 ")]
-    [InlineData("groups", "dense row 0 has an invalid offset for group 0")]
-    [InlineData("offsets", "has an invalid extent")]
-    public void A_section_whose_locating_structures_disagree_with_the_postings_is_refused_even_with_matching_checksums(string part, string message)
+    [InlineData("counts", "dense row 0 ", true)]
+    [InlineData("groups", "dense row 0 has an invalid offset for group 0", true)]
+    [InlineData("offsets", "has an invalid extent", true)]
+    [InlineData("counts", "dense row 0 ", false)]
+    [InlineData("groups", "dense row 0 has an invalid offset for group 0", false)]
+    [InlineData("offsets", "has an invalid extent", false)]
+    public void A_section_whose_locating_structures_disagree_with_the_postings_is_refused_even_with_matching_checksums(string part, string message, bool verify)
     {
         var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 4);
         using var dir = new TempDirectory();
@@ -159,13 +170,19 @@ public sealed class BlockMaxTests
                 bytes[header + 4]++;
                 break;
         }
-        File.WriteAllBytes(file, bytes);
-        var metaPath = Path.Combine(path, "meta.json");
-        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
-        meta["files"]![Path.GetFileName(file)]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
-        IndexMetadata.Seal(meta);
-        File.WriteAllText(metaPath, meta.ToJsonString());
-        var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        SectionIntegrityTests.WriteResealed(path, "blockMax", Path.GetFileName(file), bytes);
+        DiscoException e;
+        if (verify)
+        {
+            e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        }
+        else
+        {
+            // Checked the first time a search has the term: the index opens.
+            using var index = SparseIndex.Open(path);
+            var all = SearchQuery.Create(index, new TermVector("all", [.. Enumerable.Range(0, index.TermCount).Select(index.Term)], [.. Enumerable.Range(0, index.TermCount).Select(_ => 1f)]));
+            e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 10, SearchAlgorithm.BlockMax));
+        }
         Assert.Contains(message, e.Message);
         Assert.Contains("disco index blockmax", e.Message);
     }

@@ -46,6 +46,9 @@ internal static class BlockMaxBuilder
                 Write(index, section, files);
                 foreach (var f in files.Values)
                     f.Complete();
+                var checksums = BlockMaxFormat.FileName(section.Generation, IndexSection.ChecksumsPart);
+                section.Files[IndexSection.ChecksumsPart] = checksums;
+                IndexSection.WriteChecksums(create(checksums), BlockMaxFormat.Parts.Select(p => files[p.Part]));
                 return section;
             },
             (meta, section) =>
