@@ -117,6 +117,9 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
 
     public BlockMaxTerm* Terms { get; }
 
+    /// <summary>Term <paramref name="t"/>'s record (checked when the index opened).</summary>
+    public BlockMaxTerm Term(int t) => (uint)t < (uint)TermCount ? Terms[t] : throw new ArgumentOutOfRangeException(nameof(t));
+
     /// <summary>Per rare entry, its block (a term's entries by increasing block).</summary>
     public int* RareBlocks { get; }
 
