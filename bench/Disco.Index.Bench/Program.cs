@@ -19,6 +19,7 @@ using Disco.Index.Bench;
 //   profile DIR NAME [BUDGET TERMS]   approximate search in a loop for 20 s (for perf)
 //   exactcheck DIR NAME K             every exact algorithm against term-at-a-time, hit by hit
 //   blockmax DIR NAME [BITS]          add the block-max section to DIR/index-NAME (blocks of 2^BITS documents)
+//   open DIR NAME                     open time, then every query once with block-max search (bench/index/opentime.sh)
 //   blockmaxab DIR NAME [K]           block-max exact and approximate against term-at-a-time, alternated per query (CPU time)
 //   seismiccost                       unit costs of Seismic-style search: summary components, forward records (synthetic)
 // Whole job (bench/index/job.sh drives it):
@@ -345,12 +346,21 @@ switch (verb)
             // blockmax DIR NAME [BITS]: add the block-max section to DIR/index-NAME (as `disco index blockmax`).
             var clock = Stopwatch.StartNew();
             var bits = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : BlockMaxBuildOptions.DefaultBlockBits;
-            var meta = IndexBuilder.AddBlockMax(Path.Combine(args[1], $"index-{args[2]}"), new BlockMaxBuildOptions(bits));
+            // DENSE=N: dense rows for terms in at least 1/N of the blocks; LIMIT=BYTES: the section's size limit.
+            var options = new BlockMaxBuildOptions(bits)
+            {
+                DenseDivisor = int.Parse(Environment.GetEnvironmentVariable("DENSE") ?? $"{BlockMaxBuildOptions.DefaultDenseDivisor}", CultureInfo.InvariantCulture),
+                MaxBytes = Environment.GetEnvironmentVariable("LIMIT") is { Length: > 0 } limit ? long.Parse(limit, CultureInfo.InvariantCulture) : null,
+            };
+            var meta = IndexBuilder.AddBlockMax(Path.Combine(args[1], $"index-{args[2]}"), options);
             var b = meta.BlockMax!;
             Console.WriteLine($"blockmax: {clock.Elapsed.TotalSeconds:F1} s, peak memory {PeakMemoryMB():F0} MB, {b.Blocks} blocks, {b.Entries} entries, {b.DenseRows} dense rows, clustering {b.Clustering:F3}, "
                 + $"{b.Files.Values.Sum(f => meta.Files[f].Bytes) / 1e6:F0} MB");
             break;
         }
+    case "open":
+        OpenBench.Run(args);
+        break;
     case "blockmaxab":
         {
             // blockmaxab DIR NAME [K]: exact block-max against term-at-a-time, alternated per query (thread CPU time, every

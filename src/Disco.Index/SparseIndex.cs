@@ -51,12 +51,7 @@ public sealed unsafe class SparseIndex : IDisposable
             var termsInfo = meta.Files.GetValueOrDefault(IndexFormat.TermsFile)
                 ?? throw new DiscoException($"{Path.Combine(directory, IndexFormat.TermsFile)}: not listed in meta.json");
             var termsPath = Path.Combine(directory, IndexFormat.TermsFile);
-            if (!File.Exists(termsPath))
-                throw new DiscoException($"{termsPath}: index file missing");
-            var termBytes = File.ReadAllBytes(termsPath);
-            if (termBytes.Length != termsInfo.Bytes)
-                throw new DiscoException($"{termsPath}: {termBytes.Length} bytes, meta.json records {termsInfo.Bytes}; the index is truncated or damaged, rebuild it");
-            Verify(termsPath, Crc32C.Compute(termBytes), termsInfo);
+            var termBytes = IndexIntegrity.ReadVerified(termsPath, termsInfo);
             Verify(_blocks, meta);
             Verify(_docOffsets, meta);
             (_postingsCheck, _docIdsCheck) = ChunkVerifiers(directory, meta, verifyAll);
@@ -65,8 +60,8 @@ public sealed unsafe class SparseIndex : IDisposable
             CrossCheckSizes(meta);
             (_terms, _termPostings, _termFirstBlock, _termBlockCount, _termMaxImpact) = ReadTerms(termsPath, termBytes, meta);
             _termTable = new TermTable(_terms);
-            Ann = meta.Ann is { IsCurrent: true } && openSections ? AnnIndex.Open(directory, meta) : null;
-            BlockMax = meta.BlockMax is { IsCurrent: true } && openSections ? BlockMaxIndex.Open(directory, meta) : null;
+            Ann = meta.Ann is { IsCurrent: true } && openSections ? AnnIndex.Open(directory, meta, verifyAll) : null;
+            BlockMax = meta.BlockMax is { IsCurrent: true } && openSections ? BlockMaxIndex.Open(directory, meta, verifyAll) : null;
         }
         catch
         {
@@ -305,14 +300,7 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         else
         {
-            var path = Path.Combine(directory, IndexIntegrity.ChecksumsFile);
-            var info = meta.Files[IndexIntegrity.ChecksumsFile];
-            if (!File.Exists(path))
-                throw new DiscoException($"{path}: index file missing");
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length != info.Bytes)
-                throw new DiscoException($"{path}: {bytes.Length} bytes, meta.json records {info.Bytes}; the index is truncated or damaged, rebuild it");
-            Verify(path, Crc32C.Compute(bytes), info);
+            var bytes = IndexIntegrity.ReadVerified(Path.Combine(directory, IndexIntegrity.ChecksumsFile), meta.Files[IndexIntegrity.ChecksumsFile]);
             var checksums = IndexIntegrity.ReadChecksums(directory, meta, bytes);
             postings = new ChunkVerifier(_postings.Data - IndexFormat.HeaderBytes, _postings.Length, checksums[IndexFormat.PostingsFile], _postings.Path);
             docIds = new ChunkVerifier(_docIds.Data - IndexFormat.HeaderBytes, _docIds.Length, checksums[IndexFormat.DocIdsFile], _docIds.Path);
@@ -378,7 +366,7 @@ public sealed unsafe class SparseIndex : IDisposable
             throw new DiscoException($"{_docOffsets.Path}: document offsets do not span {IndexFormat.DocIdsFile}; the index is damaged, rebuild it");
     }
 
-    private static void Verify(string path, uint actual, IndexFileInfo expected, string remedy = "rebuild the index")
+    internal static void Verify(string path, uint actual, IndexFileInfo expected, string remedy = "rebuild the index")
     {
         var hex = actual.ToString("x8", CultureInfo.InvariantCulture);
         if (!string.Equals(hex, expected.Crc32C, StringComparison.OrdinalIgnoreCase))

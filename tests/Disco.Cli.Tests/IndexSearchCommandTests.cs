@@ -98,6 +98,15 @@ public sealed class IndexSearchCommandTests
         AssertGoldenRankings(ReadRun(dir.File("run3"), "trec"));
         Assert.Equal(2, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run4"), "--approximate", "--ann-blocks", "4", "--ann-budget", "10"));
         Assert.Equal(2, Run("index", "blockmax", dir.File("plain"), "--block-max-bits", "9"));
+        // A size limit under the postings alone (5 bytes each): refused with the size, the section kept.
+        var (limited, _, refusal) = CommandRunner.RunProcess("DISCO_TEST_UNUSED", "1", "index", "blockmax", dir.File("plain"), "--block-max-limit", "1K");
+        Assert.Equal(1, limited);
+        Assert.Contains("the block-max section needs at least", refusal);
+        Assert.Contains("over the limit of 0.00 GB", refusal);
+        Assert.Equal(2, Run("index", "blockmax", dir.File("plain"), "--block-max-limit", "lots"));
+        Assert.Equal(0, Run("index", "blockmax", dir.File("plain"), "--block-max-limit", "2G"));
+        Assert.Equal(0, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run5"), "--k", "10", "--algorithm", "blockmax"));
+        AssertGoldenRankings(ReadRun(dir.File("run5"), "trec"));
     }
 
     [Fact]

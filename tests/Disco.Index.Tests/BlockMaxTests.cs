@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Disco.Core;
+using Disco.Core.Vectors;
 using Disco.TestSupport;
 
 namespace Disco.Index.Tests;
@@ -104,7 +105,7 @@ public sealed class BlockMaxTests
     }
 
     [Fact]
-    public void A_truncated_or_damaged_section_file_is_refused_when_the_index_opens()
+    public void A_damaged_section_file_is_refused_by_the_first_search_that_reads_it_and_a_truncated_one_when_the_index_opens()
     {
         var collection = new RandomCollection(seed: 4, maxDocs: 300);
         using var dir = new TempDirectory();
@@ -113,7 +114,14 @@ public sealed class BlockMaxTests
         var bytes = File.ReadAllBytes(postings);
         bytes[^3] ^= 0x40;
         File.WriteAllBytes(postings, bytes);
-        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
+        using (var index = SparseIndex.Open(path))
+        {
+            var all = SearchQuery.Create(index, new TermVector("all", collection.Vocabulary, [.. collection.Vocabulary.Select(_ => 1f)]));
+            var e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 1000, SearchAlgorithm.BlockMax));
+            Assert.StartsWith($"{postings}: bytes 0..", e.Message);
+            Assert.EndsWith("the file is corrupted, run `disco index blockmax` again", e.Message);
+        }
+        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true)).Message);
         File.WriteAllBytes(postings, bytes[..^7]);
         Assert.Contains("truncated", Assert.Throws<DiscoException>(() => SparseIndex.Open(path)).Message);
     }
@@ -135,10 +143,13 @@ public sealed class BlockMaxTests
     }
 
     [Theory]
-    [InlineData("counts", "dense row 0 ")]
-    [InlineData("groups", "dense row 0 has an invalid offset for group 0")]
-    [InlineData("offsets", "has an invalid extent")]
-    public void A_section_whose_locating_structures_disagree_with_the_postings_is_refused_even_with_matching_checksums(string part, string message)
+    [InlineData("counts", "dense row 0 ", true)]
+    [InlineData("groups", "dense row 0 has an invalid offset for group 0", true)]
+    [InlineData("offsets", "has an invalid extent", true)]
+    [InlineData("counts", "dense row 0 ", false)]
+    [InlineData("groups", "dense row 0 has an invalid offset for group 0", false)]
+    [InlineData("offsets", "has an invalid extent", false)]
+    public void A_section_whose_locating_structures_disagree_with_the_postings_is_refused_even_with_matching_checksums(string part, string message, bool verify)
     {
         var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 4);
         using var dir = new TempDirectory();
@@ -159,13 +170,19 @@ public sealed class BlockMaxTests
                 bytes[header + 4]++;
                 break;
         }
-        File.WriteAllBytes(file, bytes);
-        var metaPath = Path.Combine(path, "meta.json");
-        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
-        meta["files"]![Path.GetFileName(file)]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
-        IndexMetadata.Seal(meta);
-        File.WriteAllText(metaPath, meta.ToJsonString());
-        var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        SectionIntegrityTests.WriteResealed(path, "blockMax", Path.GetFileName(file), bytes);
+        DiscoException e;
+        if (verify)
+        {
+            e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        }
+        else
+        {
+            // Checked the first time a search has the term: the index opens.
+            using var index = SparseIndex.Open(path);
+            var all = SearchQuery.Create(index, new TermVector("all", [.. Enumerable.Range(0, index.TermCount).Select(index.Term)], [.. Enumerable.Range(0, index.TermCount).Select(_ => 1f)]));
+            e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 10, SearchAlgorithm.BlockMax));
+        }
         Assert.Contains(message, e.Message);
         Assert.Contains("disco index blockmax", e.Message);
     }
@@ -243,5 +260,77 @@ public sealed class BlockMaxTests
             Assert.True(code >= 1 && code * (double)scale >= max, $"max {max:R} scale {scale:R} code {code}");
             Assert.True(code == 1 || (code - 1) * (double)scale < max, $"code {code} is not the smallest for {max:R}");
         }
+    }
+
+    /// <summary>The section's files by part, and their total size.</summary>
+    private static long SectionFileBytes(IndexMetadata meta) => meta.BlockMax!.Files.Values.Sum(name => meta.Files[name].Bytes);
+
+    [Fact]
+    public void A_size_limit_drops_the_dense_rows_of_the_terms_in_fewest_blocks_and_search_stays_exact()
+    {
+        // Topic terms reach many blocks (dense rows), background terms fewer: the limit has rows to drop.
+        var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 40);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered });
+        var full = IndexBuilder.AddBlockMax(path, new BlockMaxBuildOptions(3));
+        var unbounded = SectionFileBytes(full);
+        // The size is known before anything is written: the plan's arithmetic against the files written.
+        Assert.Equal(unbounded, BlockMaxBuilder.SectionBytes(full.Terms, full.BlockMax!.Blocks, full.BlockMax.PostingBytes, full.BlockMax.RareEntries, full.BlockMax.DenseRows));
+        var rowsBefore = full.BlockMax.DenseRows;
+        var limit = unbounded - (unbounded / 20);
+        var bounded = IndexBuilder.AddBlockMax(path, new BlockMaxBuildOptions(3) { MaxBytes = limit });
+        Assert.InRange(SectionFileBytes(bounded), 1, limit);
+        Assert.InRange(bounded.BlockMax!.DenseRows, 1, rowsBefore - 1);
+        using var index = SparseIndex.Open(path, verifyChecksums: true);
+        var bm = index.BlockMax!;
+        // Rows kept are those of the terms in most blocks: every term that lost its row has fewer entries than every term that kept one.
+        var dense = Enumerable.Range(0, index.TermCount).Where(t => bm.Term(t).DenseRow >= 0).Select(t => bm.Term(t).Entries).ToList();
+        var rare = Enumerable.Range(0, index.TermCount).Where(t => bm.Term(t).DenseRow < 0).Select(t => bm.Term(t).Entries).ToList();
+        Assert.True(rare.Max() <= dense.Min(), $"rare up to {rare.Max()} entries, dense from {dense.Min()}");
+        var searcher = new IndexSearcher(index);
+        var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
+        foreach (var k in new[] { 1, 10, 100 })
+            Assert.Equal(searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1), searcher.SearchBatch(queries, k, SearchAlgorithm.BlockMax, threads: 1));
+    }
+
+    [Fact]
+    public void A_limit_below_the_smallest_section_is_refused_with_its_size_and_leaves_the_index_as_it_was()
+    {
+        var collection = new ClusteredTestCollection(seed: 12, documents: 3000, topics: 20, queries: 4);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(3) });
+        var before = Directory.GetFiles(path).Order().Select(f => (f, File.ReadAllBytes(f).Length)).ToList();
+        var meta = IndexMetadata.Read(path);
+        // The postings alone take 5 bytes each: no section fits in fewer.
+        var e = Assert.Throws<DiscoException>(() => IndexBuilder.AddBlockMax(path, new BlockMaxBuildOptions(3) { MaxBytes = meta.Postings * 5 }));
+        Assert.Contains("the block-max section needs at least ", e.Message);
+        Assert.Contains("over the limit of", e.Message);
+        Assert.Contains("--block-max-limit", e.Message);
+        Assert.Equal(before, Directory.GetFiles(path).Order().Select(f => (f, File.ReadAllBytes(f).Length)).ToList());
+        // At build time too, before anything is written.
+        var fresh = dir.File("fresh");
+        Assert.Throws<DiscoException>(() => TestIndex.Build(fresh, collection.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) { MaxBytes = 1000 } }));
+        Assert.False(Directory.Exists(fresh));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(1000)]
+    public void Any_dense_row_threshold_searches_exactly(int divisor)
+    {
+        var collection = new ClusteredTestCollection(seed: 13, documents: 2000, topics: 10, queries: 30);
+        using var dir = new TempDirectory();
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions(3) { DenseDivisor = divisor } }));
+        var section = index.Metadata.BlockMax!;
+        for (var t = 0; t < index.TermCount; t++)
+        {
+            var e = index.BlockMax!.Term(t);
+            Assert.Equal(e.Entries > 0 && (long)e.Entries * divisor >= section.Blocks, e.DenseRow >= 0);
+        }
+        var searcher = new IndexSearcher(index);
+        var queries = collection.Queries.Select(q => SearchQuery.Create(index, q)).ToList();
+        Assert.Equal(searcher.SearchBatch(queries, 10, SearchAlgorithm.TermAtATime, threads: 1), searcher.SearchBatch(queries, 10, SearchAlgorithm.BlockMax, threads: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => IndexBuilder.AddBlockMax(index.Directory, new BlockMaxBuildOptions { DenseDivisor = 0 }));
     }
 }

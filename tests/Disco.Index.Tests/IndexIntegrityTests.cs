@@ -47,7 +47,7 @@ public sealed class IndexIntegrityTests
         return text.ToString();
     }
 
-    private static void CopyIndex(string from, string to)
+    internal static void CopyIndex(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from))

@@ -40,9 +40,10 @@ public static class IndexCommand
         var annListSize = AnnListSize();
         var blockMax = new Option<bool>("--block-max") { Description = "Also build the block-max section (disco search --algorithm blockmax, --approximate --ann-blocks N); best with --reorder" };
         var blockBits = BlockBits();
+        var blockLimit = BlockMaxLimit();
         var command = new Command("index", "Build an inverted index from document vectors, or from a collection encoded as it goes")
         {
-            vectors, collection, output, impacts, segment, threads, pruneDocTerms, pruneListSize, pruneMinWeight, reorder, ann, annListSize, blockMax, blockBits,
+            vectors, collection, output, impacts, segment, threads, pruneDocTerms, pruneListSize, pruneMinWeight, reorder, ann, annListSize, blockMax, blockBits, blockLimit,
         };
         encoder.AddTo(command);
         command.Subcommands.Add(CreateStats());
@@ -60,7 +61,7 @@ public static class IndexCommand
                 throw new UsageException("--prune-min-weight must be a finite number >= 0");
             if (parse.GetValue(annListSize) is < 1)
                 throw new UsageException("--ann-list-size must be at least 1");
-            var blockMaxOptions = BlockMaxOptions(parse, blockBits, parse.GetValue(blockMax));
+            var blockMaxOptions = BlockMaxOptions(parse, blockBits, blockLimit, parse.GetValue(blockMax));
             var pruning = new StaticPruning(parse.GetValue(pruneDocTerms), parse.GetValue(pruneListSize), parse.GetValue(pruneMinWeight));
             var options = new IndexBuildOptions(IndexFormatNames.Parse(parse.GetValue(impacts)!), parse.GetValue(segment))
             {
@@ -139,26 +140,47 @@ public static class IndexCommand
     private static Option<int?> BlockBits() =>
         new("--block-max-bits") { Description = $"Blocks of 2^N consecutive documents in the block-max section (default {BlockMaxBuildOptions.DefaultBlockBits}: 64 documents; 0 to {BlockMaxBuildOptions.MaxBlockBits}); smaller: tighter bounds, more blocks to bound per query" };
 
-    /// <summary>The block-max options of --block-max / --block-max-bits (null when neither is given).</summary>
-    private static BlockMaxBuildOptions? BlockMaxOptions(ParseResult parse, Option<int?> blockBits, bool requested)
+    private static Option<string?> BlockMaxLimit() =>
+        new("--block-max-limit") { Description = "Most disk the block-max section may take (bytes, or with K, M, G, T: powers of 1000); over it, the terms in fewest blocks lose their dense rows (smaller, slower search), and the build refuses with the smallest size possible when even that is over. Default: no limit but the disk's free space" };
+
+    /// <summary>The block-max options of --block-max / --block-max-bits / --block-max-limit (null when none is given).</summary>
+    private static BlockMaxBuildOptions? BlockMaxOptions(ParseResult parse, Option<int?> blockBits, Option<string?> blockLimit, bool requested)
     {
         var bits = parse.GetValue(blockBits);
         if (bits is < 0 or > BlockMaxBuildOptions.MaxBlockBits)
             throw new UsageException($"--block-max-bits must be 0 to {BlockMaxBuildOptions.MaxBlockBits}");
-        return requested || bits is not null ? new BlockMaxBuildOptions(bits ?? BlockMaxBuildOptions.DefaultBlockBits) : null;
+        var limit = parse.GetValue(blockLimit) is { } text ? ParseBytes(text, "--block-max-limit") : (long?)null;
+        return requested || bits is not null || limit is not null
+            ? new BlockMaxBuildOptions(bits ?? BlockMaxBuildOptions.DefaultBlockBits) { MaxBytes = limit }
+            : null;
+    }
+
+    /// <summary>A size: a positive whole number of bytes, or a number with K, M, G or T (powers of 1000, as the build reports GB), an optional B after.</summary>
+    internal static long ParseBytes(string text, string option)
+    {
+        var s = text.Trim().ToUpperInvariant();
+        if (s.EndsWith('B'))
+            s = s[..^1];
+        var scale = s.Length > 0 ? s[^1] switch { 'K' => 1e3, 'M' => 1e6, 'G' => 1e9, 'T' => 1e12, _ => 1.0 } : 1.0;
+        if (scale != 1.0)
+            s = s[..^1];
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value * scale >= 1) || value * scale > long.MaxValue / 2)
+            throw new UsageException($"{option} must be a size such as 20G or 500M, found \"{text}\"");
+        return (long)(value * scale);
     }
 
     private static Command CreateBlockMax()
     {
         var directory = new Argument<string>("DIR") { Description = "Index directory" };
         var blockBits = BlockBits();
+        var blockLimit = BlockMaxLimit();
         var command = new Command("blockmax", "Add (or rebuild) the block-max section of an existing index; searches running meanwhile see the old section or the new one")
         {
-            directory, blockBits,
+            directory, blockBits, blockLimit,
         };
         command.SetAction(parse =>
         {
-            var options = BlockMaxOptions(parse, blockBits, requested: true)!;
+            var options = BlockMaxOptions(parse, blockBits, blockLimit, requested: true)!;
             var dir = parse.GetValue(directory)!;
             var clock = Stopwatch.StartNew();
             var meta = IndexBuilder.AddBlockMax(dir, options);

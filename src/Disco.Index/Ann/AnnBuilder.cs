@@ -38,8 +38,10 @@ internal static unsafe class AnnBuilder
                     ann.Files[part] = name;
                     return create(name);
                 }
-                (ann.Heads, ann.Segments) = WriteHeads(index, options.ListSize, Create("terms"), Create("segments"), Create("heads"));
-                WriteForward(index, ann.TermBytes, Create("forward"), Create("forwardIndex"));
+                var files = AnnFormat.Parts.Select(p => Create(p.Part)).ToArray();
+                (ann.Heads, ann.Segments) = WriteHeads(index, options.ListSize, files[0], files[1], files[2]);
+                WriteForward(index, ann.TermBytes, files[3], files[4]);
+                IndexSection.WriteChecksums(Create(IndexSection.ChecksumsPart), files);
                 return ann;
             },
             (meta, ann) =>
@@ -56,9 +58,9 @@ internal static unsafe class AnnBuilder
     /// </summary>
     private static (long Heads, long Segments) WriteHeads(SparseIndex index, int listSize, ChecksummedFile terms, ChecksummedFile segments, ChecksummedFile heads)
     {
-        terms.Write(IndexFormat.Header(AnnFormat.TermsMagic, AnnFormat.Version));
-        segments.Write(IndexFormat.Header(AnnFormat.SegmentsMagic, AnnFormat.Version));
-        heads.Write(IndexFormat.Header(AnnFormat.HeadsMagic, AnnFormat.Version));
+        terms.Write(IndexFormat.Header(AnnFormat.Magic("terms"), AnnFormat.Version));
+        segments.Write(IndexFormat.Header(AnnFormat.Magic("segments"), AnnFormat.Version));
+        heads.Write(IndexFormat.Header(AnnFormat.Magic("heads"), AnnFormat.Version));
         var cursor = new PostingCursor(index);
         var docs = new List<int>();
         var impacts = new List<float>();
@@ -132,8 +134,8 @@ internal static unsafe class AnnBuilder
     /// </summary>
     private static void WriteForward(SparseIndex index, int termBytes, ChecksummedFile forward, ChecksummedFile forwardIndex)
     {
-        forward.Write(IndexFormat.Header(AnnFormat.ForwardMagic, AnnFormat.Version));
-        forwardIndex.Write(IndexFormat.Header(AnnFormat.ForwardIndexMagic, AnnFormat.Version));
+        forward.Write(IndexFormat.Header(AnnFormat.Magic("forward"), AnnFormat.Version));
+        forwardIndex.Write(IndexFormat.Header(AnnFormat.Magic("forwardIndex"), AnnFormat.Version));
         var impactBytes = IndexFormat.ImpactBytes(index.Encoding);
         var blocks = index.BlockEntries;
         var rangeMask = ~((1 << index.RangeBits) - 1);

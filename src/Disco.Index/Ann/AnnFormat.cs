@@ -11,15 +11,17 @@ internal static class AnnFormat
     /// <summary>Version 2: head lists cut into ranges of 2^16 documents, impact-ordered within each range, 4-byte postings (version 1: four impact tiers of 8-byte postings).</summary>
     public const int Version = 2;
 
-    /// <summary>Magics of the section's files (16-byte header as every index file, version = <see cref="Version"/>).</summary>
-    public const string TermsMagic = "DSCATERM";
-    public const string SegmentsMagic = "DSCASEGS";
-    public const string HeadsMagic = "DSCAHEAD";
-    public const string ForwardMagic = "DSCAFWD_";
-    public const string ForwardIndexMagic = "DSCAFWDX";
+    /// <summary>The parts of the section, one file each, in the order of the checksums part, and their magics (16-byte header as every index file, version = <see cref="Version"/>).</summary>
+    public static readonly (string Part, string Magic)[] Parts =
+    [
+        ("terms", "DSCATERM"),
+        ("segments", "DSCASEGS"),
+        ("heads", "DSCAHEAD"),
+        ("forward", "DSCAFWD_"),
+        ("forwardIndex", "DSCAFWDX"),
+    ];
 
-    /// <summary>The parts of the section, one file each.</summary>
-    public static readonly string[] Parts = ["terms", "segments", "heads", "forward", "forwardIndex"];
+    public static string Magic(string part) => Parts.First(p => p.Part == part).Magic;
 
     /// <summary>
     /// A head list is cut into segments, one per range of 2^<see cref="RangeBits"/> documents that

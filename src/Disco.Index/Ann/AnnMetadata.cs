@@ -32,7 +32,7 @@ public sealed class AnnMetadata
 
     public double BuildSeconds { get; set; }
 
-    /// <summary>File names of the section by part ("terms", "segments", "heads", "forward", "forwardIndex"); sizes and checksums are in <c>files</c>.</summary>
+    /// <summary>File names of the section by part ("terms", "segments", "heads", "forward", "forwardIndex", and "checksums" in sections written since chunk checksums); sizes and checksums are in <c>files</c>.</summary>
     public Dictionary<string, string> Files { get; set; } = [];
 
     /// <summary>Whether this disco reads the section (its <see cref="Version"/> is <see cref="AnnFormat.Version"/>).</summary>
@@ -52,10 +52,7 @@ public sealed class AnnMetadata
             return;
         if (Generation < 1 || ListSize < 1 || Heads < 0 || Segments < 0 || Segments > Heads || TermBytes is not (2 or 4) || DefaultBudget < 1 || DefaultTerms < 1)
             throw new DataFormatException(path, 0, "invalid approximate-search section");
-        foreach (var part in AnnFormat.Parts)
-        {
-            if (!Files.TryGetValue(part, out var name) || name != AnnFormat.FileName(Generation, part) || !files.ContainsKey(name))
-                throw new DataFormatException(path, 0, $"the approximate-search section does not name its {part} file");
-        }
+        if (IndexSection.MisnamedPart(Files, [.. AnnFormat.Parts.Select(p => p.Part)], part => AnnFormat.FileName(Generation, part), files) is { } part)
+            throw new DataFormatException(path, 0, $"the approximate-search section does not name its {part} file");
     }
 }

@@ -116,6 +116,8 @@ internal static unsafe class CandidateSearch
         var cursors = 0;
         for (var j = 0; j < m; j++)
         {
+            // Only these terms' segments and head lists are read below: from here on they are checked.
+            ann.EnsureTerm(query.Terms[heavy[j]]);
             var info = ann.Terms[query.Terms[heavy[j]]];
             // A quantized impact q contributes about q × step; read while q × step ≥ tau.
             var unit = query.Weights[heavy[j]] * info.Scale;
@@ -291,10 +293,13 @@ internal static unsafe class CandidateSearch
                     if (i + 2 < docs.Length)
                         Prefetch(ann, docs[i + 2]);
                     var doc = docs[i];
+                    // Every read of the forward index passes here: offsets, then the record, are checked before they are used.
+                    ann.EnsureForwardOffsets(doc);
                     var start = ann.ForwardOffsets[doc];
                     var bytes = ann.ForwardOffsets[doc + 1] - start;
                     if (start < IndexFormat.HeaderBytes || bytes < 0 || start + bytes > ann.ForwardLength || bytes % stride != 0)
                         throw ann.Corrupt($"document {doc} has an invalid forward record");
+                    ann.EnsureForward(start, bytes);
                     var n = (int)(bytes / stride);
                     var p = ann.ForwardBase + start;
                     var impacts = p + (n * ann.TermBytes);
@@ -385,8 +390,9 @@ internal static unsafe class CandidateSearch
     {
         if (!Sse.IsSupported)
             return;
+        // The offsets may not be checked yet: a prefetch never faults, and at most 4 KB are asked for.
         var start = ann.ForwardOffsets[doc];
-        var end = Math.Min(ann.ForwardOffsets[doc + 1], ann.ForwardLength);
+        var end = Math.Min(Math.Min(ann.ForwardOffsets[doc + 1], ann.ForwardLength), start + 4096);
         for (var at = start; at < end; at += 64)
             Sse.Prefetch0(ann.ForwardBase + at);
     }

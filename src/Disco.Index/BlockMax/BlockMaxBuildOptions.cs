@@ -9,6 +9,35 @@ public sealed record BlockMaxBuildOptions(int BlockBits = BlockMaxBuildOptions.D
 {
     public const int DefaultBlockBits = 6;
 
+    public const int DefaultDenseDivisor = 32;
+
+    /// <summary>
+    /// A term gets a dense row of maxima and counts (about 2 bytes per block of the collection) when
+    /// it has postings in at least 1/DenseDivisor of the blocks; other terms list their entries (9
+    /// bytes each). Rows make the bounds a vector loop and locate a block's postings without a
+    /// search: faster, and larger for terms in fewer than about a quarter of the blocks
+    /// (docs/benchmarks.md). 1 gives rows only to terms in every block.
+    /// </summary>
+    public int DenseDivisor { get; init; } = DefaultDenseDivisor;
+
+    /// <summary>
+    /// The most bytes the section may take on disk (null: no limit but the disk's free space).
+    /// When the rule of <see cref="DenseDivisor"/> gives a larger section, the dense rows of the
+    /// terms in fewest blocks are dropped (their entries listed instead) until it fits; the build
+    /// refuses, with the smallest size possible, when even that does not fit. The postings alone
+    /// take 5 bytes per posting of the index.
+    /// </summary>
+    public long? MaxBytes { get; init; }
+
+    /// <summary>Throws when <see cref="DenseDivisor"/> or <see cref="MaxBytes"/> is out of range.</summary>
+    internal void Validate()
+    {
+        if (DenseDivisor < 1)
+            throw new ArgumentOutOfRangeException(nameof(DenseDivisor), DenseDivisor, "at least 1");
+        if (MaxBytes is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, "a positive number of bytes");
+    }
+
     /// <summary>A document's offset in its block, and a block's postings count in a dense row, are stored in one byte.</summary>
     public const int MaxBlockBits = 7;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Disco.Core;
 
@@ -11,16 +13,9 @@ namespace Disco.Index;
 /// </summary>
 internal static class BlockMaxBuilder
 {
-    /// <summary>
-    /// A term gets a dense row when it has entries in at least 1/<see cref="DenseDivisor"/> of the
-    /// blocks. 32 rather than 8 on the clustered 1M collection: 0.69x instead of 0.72x of
-    /// term-at-a-time for exact search at k=10 (the rare terms' binary searches cost more than the
-    /// rows), for 12% more section (docs/benchmarks.md).
-    /// </summary>
-    public const int DenseDivisor = 32;
-
     public static IndexMetadata Add(string directory, BlockMaxBuildOptions options)
     {
+        options.Validate();
         var clock = Stopwatch.StartNew();
         return IndexSection.Add(
             directory,
@@ -35,6 +30,8 @@ internal static class BlockMaxBuilder
                     Blocks = (int)(((long)index.DocumentCount + (1L << options.BlockBits) - 1) >> options.BlockBits),
                     DefaultBlocks = ApproximateSearch.DefaultBlocks,
                 };
+                // Decided before any file is written, so a section over its limit costs one read of the postings, not a build.
+                var dense = DenseRows(index, section, options);
                 var files = new Dictionary<string, ChecksummedFile>();
                 foreach (var (part, magic) in BlockMaxFormat.Parts)
                 {
@@ -43,9 +40,12 @@ internal static class BlockMaxBuilder
                     files[part] = create(name);
                     files[part].Write(IndexFormat.Header(magic, BlockMaxFormat.Version));
                 }
-                Write(index, section, files);
+                Write(index, section, files, dense);
                 foreach (var f in files.Values)
                     f.Complete();
+                var checksums = BlockMaxFormat.FileName(section.Generation, IndexSection.ChecksumsPart);
+                section.Files[IndexSection.ChecksumsPart] = checksums;
+                IndexSection.WriteChecksums(create(checksums), BlockMaxFormat.Parts.Select(p => files[p.Part]));
                 return section;
             },
             (meta, section) =>
@@ -55,7 +55,109 @@ internal static class BlockMaxBuilder
             });
     }
 
-    private static void Write(SparseIndex index, BlockMaxMetadata section, Dictionary<string, ChecksummedFile> files)
+    /// <summary>
+    /// Which terms get a dense row: those with entries in at least 1/<see cref="BlockMaxBuildOptions.DenseDivisor"/>
+    /// of the blocks (32 by default: on the clustered 1M collection every term, 12.1 bytes of section
+    /// per posting against 9.9 at the smallest; docs/benchmarks.md), less the rows of the terms in
+    /// fewest blocks while the section exceeds <see cref="BlockMaxBuildOptions.MaxBytes"/>. Refuses a
+    /// section over that limit, or over the free space of the index's disk, with its size.
+    /// </summary>
+    internal static bool[] DenseRows(SparseIndex index, BlockMaxMetadata section, BlockMaxBuildOptions options)
+    {
+        var entries = new int[index.TermCount];
+        var cursor = new PostingCursor(index);
+        for (var t = 0; t < index.TermCount; t++)
+        {
+            var last = -1;
+            for (cursor.Reset(t); cursor.Doc != int.MaxValue; cursor.Next())
+            {
+                var b = cursor.Doc >> section.BlockBits;
+                entries[t] += b != last ? 1 : 0;
+                last = b;
+            }
+        }
+        var postingBytes = index.PostingCount * BlockMaxIndex.PostingBytesEach;
+        var dense = new bool[index.TermCount];
+        long rare = 0;
+        var rows = 0;
+        for (var t = 0; t < dense.Length; t++)
+        {
+            dense[t] = entries[t] > 0 && (long)entries[t] * options.DenseDivisor >= section.Blocks;
+            rows += dense[t] ? 1 : 0;
+            rare += dense[t] ? 0 : entries[t];
+        }
+        var bytes = SectionBytes(index.TermCount, section.Blocks, postingBytes, rare, rows);
+        if (options.MaxBytes is long limit && bytes > limit)
+        {
+            // A row costs the same for every term; listing a term's entries costs 9 bytes each: the
+            // terms in fewest blocks save the most, and their rows help search least.
+            var rowBytes = RowBytes(section.Blocks);
+            foreach (var t in Enumerable.Range(0, dense.Length).Where(t => dense[t]).OrderBy(t => entries[t]))
+            {
+                if (bytes <= limit || (long)entries[t] * RareEntryBytes >= rowBytes)
+                    break;
+                dense[t] = false;
+                rows--;
+                rare += entries[t];
+                bytes = SectionBytes(index.TermCount, section.Blocks, postingBytes, rare, rows);
+            }
+            if (bytes > limit)
+            {
+                throw new DiscoException(string.Create(CultureInfo.InvariantCulture,
+                    $"{index.Directory}: the block-max section needs at least {bytes / 1e9:F2} GB ({postingBytes / 1e9:F2} GB of postings, 5 bytes each, and the blocks' maxima and counts), over the limit of {limit / 1e9:F2} GB; raise the limit (--block-max-limit) or build no block-max section"));
+            }
+        }
+        if (FreeBytes(index.Directory) is long free && bytes > free)
+        {
+            throw new DiscoException(string.Create(CultureInfo.InvariantCulture,
+                $"{index.Directory}: the block-max section needs {bytes / 1e9:F2} GB and its disk has {free / 1e9:F2} GB free; free space, or bound the section with --block-max-limit (fewer dense rows: smaller, slower)"));
+        }
+        return dense;
+    }
+
+    /// <summary>Bytes of a rare term's entry: its block, maximum and offset.</summary>
+    private const int RareEntryBytes = sizeof(int) + 1 + sizeof(uint);
+
+    /// <summary>Bytes of a dense row: a maximum and a count per block, a group offset per 64 blocks.</summary>
+    private static long RowBytes(int blocks)
+    {
+        var padded = BlockMaxIndex.PaddedBlockCount(blocks);
+        return (2L * padded) + ((padded >> 6) * sizeof(uint));
+    }
+
+    /// <summary>Bytes of the section's files, headers and checksums part included (docs/index-format.md).</summary>
+    internal static long SectionBytes(int terms, int blocks, long postingBytes, long rareEntries, int denseRows)
+    {
+        var padded = BlockMaxIndex.PaddedBlockCount(blocks);
+        long[] payloads =
+        [
+            (long)terms * Unsafe.SizeOf<BlockMaxTerm>(), rareEntries * sizeof(int), rareEntries, rareEntries * sizeof(uint),
+            (long)denseRows * padded, (long)denseRows * padded, (long)denseRows * (padded >> 6) * sizeof(uint), postingBytes,
+        ];
+        long total = 0, chunks = 0;
+        foreach (var payload in payloads)
+        {
+            var file = IndexFormat.HeaderBytes + payload;
+            total += file;
+            chunks += (file + IndexIntegrity.ChunkBytes - 1) / IndexIntegrity.ChunkBytes;
+        }
+        return total + IndexFormat.HeaderBytes + (chunks * sizeof(uint));
+    }
+
+    /// <summary>Free bytes of the disk holding <paramref name="directory"/>, or null when the system does not say.</summary>
+    private static long? FreeBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static void Write(SparseIndex index, BlockMaxMetadata section, Dictionary<string, ChecksummedFile> files, bool[] denseRows)
     {
         var bits = section.BlockBits;
         var padded = BlockMaxIndex.PaddedBlockCount(section.Blocks);
@@ -112,7 +214,7 @@ internal static class BlockMaxBuilder
                     data.Add((byte)(docs[x] & ((1 << bits) - 1)));
                 i = j;
             }
-            var dense = blocks.Count > 0 && (long)blocks.Count * DenseDivisor >= section.Blocks;
+            var dense = denseRows[t];
             var term = new BlockMaxTerm(bytes, rare, blocks.Count, dense ? rows++ : -1, scale, (uint)data.Count);
             files["terms"].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<BlockMaxTerm>(in term)));
             files["postings"].Write(CollectionsMarshal.AsSpan(data));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Disco.Core;
 
 namespace Disco.Index;
@@ -11,8 +12,12 @@ namespace Disco.Index;
 /// a dense row of maxima (one byte per block, 0 = absent) and of postings counts with an offset per
 /// group of 64 blocks, so that summing a query's bounds over all blocks is a vector loop and a
 /// block's postings are found without a search.
-/// On a reordered index, blocks of similar documents make the bounds tight. Opening checks sizes,
-/// headers and checksums of every file and every structure search indexes with.
+/// On a reordered index, blocks of similar documents make the bounds tight.
+/// Opening checks sizes and headers of every file and the term table (read whole, checked in
+/// full); everything else is checked where search first reads it, so opening costs no read of the
+/// gigabytes of rows and postings: a term's entries or dense row (checksums and their agreement
+/// with its postings) the first time a query has the term (<see cref="EnsureTerm"/>), and the
+/// postings chunk by chunk (<see cref="EnsurePostings"/>).
 /// </summary>
 internal sealed unsafe class BlockMaxIndex : IDisposable
 {
@@ -23,8 +28,13 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     public const string Remedy = "run `disco index blockmax` again";
 
     private readonly MappedFile[] _files;
+    private readonly Dictionary<string, SectionFile> _parts;
+    private readonly ChunkVerifier _postingsCheck;
 
-    private BlockMaxIndex(string directory, IndexMetadata meta)
+    /// <summary>One bit per term: set once the term's entries or dense row passed <see cref="CheckTerm"/>.</summary>
+    private readonly ulong[] _checkedTerms;
+
+    private BlockMaxIndex(string directory, IndexMetadata meta, bool verifyAll)
     {
         var section = meta.BlockMax!;
         Metadata = section;
@@ -37,19 +47,19 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         Entries = section.Entries;
         RareEntries = section.RareEntries;
         PostingBytes = section.PostingBytes;
+        _checkedTerms = new ulong[(TermCount + 63) / 64];
         var opened = new List<MappedFile>();
         try
         {
-            MappedFile Map(string part) => IndexSection.Map(directory, meta, section.Files, part, BlockMaxFormat.Magic(part), BlockMaxFormat.Version, Remedy, opened);
-
-            var terms = Map("terms");
-            var blocks = Map("blocks");
-            var maxima = Map("maxima");
-            var offsets = Map("offsets");
-            var dense = Map("dense");
-            var counts = Map("counts");
-            var groups = Map("groups");
-            var postings = Map("postings");
+            _parts = IndexSection.Open(directory, meta, section.Files, BlockMaxFormat.Parts, BlockMaxFormat.Version, Remedy, verifyAll, opened);
+            var terms = _parts["terms"].File;
+            var blocks = _parts["blocks"].File;
+            var maxima = _parts["maxima"].File;
+            var offsets = _parts["offsets"].File;
+            var dense = _parts["dense"].File;
+            var counts = _parts["counts"].File;
+            var groups = _parts["groups"].File;
+            var postings = _parts["postings"].File;
             if (terms.DataLength != (long)TermCount * sizeof(BlockMaxTerm) || blocks.DataLength != RareEntries * sizeof(int) || maxima.DataLength != RareEntries
                 || offsets.DataLength != RareEntries * sizeof(uint) || dense.DataLength != (long)DenseRows * PaddedBlocks
                 || counts.DataLength != (long)DenseRows * PaddedBlocks || groups.DataLength != (long)DenseRows * (PaddedBlocks >> 6) * sizeof(uint)
@@ -63,8 +73,15 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             Counts = counts.Data;
             Groups = (uint*)groups.Data;
             Postings = postings.Data;
-            Check(terms, blocks, offsets);
-            CheckDenseRows(counts, groups);
+            _postingsCheck = _parts["postings"].Check;
+            // The term table is read whole here (about 1 MB), so it is checked whole.
+            _parts["terms"].Ensure(0, terms.DataLength);
+            Check(terms);
+            if (verifyAll)
+            {
+                for (var t = 0; t < TermCount; t++)
+                    CheckTerm(t);
+            }
         }
         catch
         {
@@ -100,6 +117,9 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
 
     public BlockMaxTerm* Terms { get; }
 
+    /// <summary>Term <paramref name="t"/>'s record (checked when the index opened).</summary>
+    public BlockMaxTerm Term(int t) => (uint)t < (uint)TermCount ? Terms[t] : throw new ArgumentOutOfRangeException(nameof(t));
+
     /// <summary>Per rare entry, its block (a term's entries by increasing block).</summary>
     public int* RareBlocks { get; }
 
@@ -121,15 +141,30 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
 
     public static int PaddedBlockCount(int blocks) => (blocks + 63) & ~63;
 
-    public static BlockMaxIndex Open(string directory, IndexMetadata meta) => new(directory, meta);
+    public static BlockMaxIndex Open(string directory, IndexMetadata meta, bool verifyAll = false) => new(directory, meta, verifyAll);
 
     /// <summary>
-    /// Everything search indexes with, so it reads without checks: term records consecutive (rare
-    /// entries, dense rows numbered in term order, postings), each rare term's blocks increasing
-    /// inside the collection and its postings extents whole postings of at most a block, ending at
-    /// the term's postings length.
+    /// Checks term <paramref name="term"/>'s entries or dense row (checksums, then agreement with
+    /// its postings) unless it already passed; search calls it for each query term before reading
+    /// anything of the term but its record. One bit test once the term passed.
     /// </summary>
-    private void Check(MappedFile terms, MappedFile blocks, MappedFile offsets)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnsureTerm(int term)
+    {
+        if ((Volatile.Read(ref _checkedTerms[term >> 6]) & (1UL << term)) == 0)
+            CheckTerm(term);
+    }
+
+    /// <summary>Checks the chunks of the section's postings <c>[start, start + bytes)</c> unless they already passed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnsurePostings(long start, long bytes) => _postingsCheck.Ensure(start + IndexFormat.HeaderBytes, start + bytes + IndexFormat.HeaderBytes);
+
+    /// <summary>
+    /// The term table, so search reads the records without checks: records consecutive (rare
+    /// entries, dense rows numbered in term order, postings), each term's postings length whole
+    /// postings of at most a block per entry, all adding up to the section's counts.
+    /// </summary>
+    private void Check(MappedFile terms)
     {
         long rare = 0, bytes = 0, entries = 0;
         var row = 0;
@@ -150,51 +185,79 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             rare += e.Entries;
             if (rare > RareEntries)
                 throw Corrupt(terms, $"term {t} reaches past the entries");
-            var last = -1;
-            for (var i = e.FirstEntry; i < e.FirstEntry + e.Entries; i++)
-            {
-                if (RareBlocks[i] <= last || RareBlocks[i] >= Blocks)
-                    throw Corrupt(blocks, $"entry {i} of term {t} has an invalid block");
-                last = RareBlocks[i];
-                var end = i + 1 < e.FirstEntry + e.Entries ? RareOffsets[i + 1] : e.PostingBytes;
-                var extent = (long)end - RareOffsets[i];
-                if ((i == e.FirstEntry && RareOffsets[i] != 0) || extent < PostingBytesEach || extent > (long)PostingBytesEach << BlockBits || extent % PostingBytesEach != 0)
-                    throw Corrupt(offsets, $"entry {i} of term {t} has an invalid extent");
-            }
         }
         if (rare != RareEntries || row != DenseRows || bytes != PostingBytes || entries != Entries)
             throw Corrupt(terms, "the term table does not cover the entries, dense rows and postings");
     }
 
     /// <summary>
-    /// Every dense row's counts, maxima and group offsets against the term's postings, so that
-    /// search can locate a block's postings from them alone and never reads outside the term's postings.
+    /// Everything search reads of term <paramref name="t"/> to locate its postings, so it reads
+    /// without checks: the chunks holding its entries or dense row, then (rare term) its blocks
+    /// increasing inside the collection and its postings extents whole postings of at most a block,
+    /// ending at the term's postings length, or (dense row) its counts, maxima and group offsets
+    /// against its postings. Two searches may check a term at once, which is harmless.
     /// </summary>
-    private void CheckDenseRows(MappedFile counts, MappedFile groups)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckTerm(int t)
     {
-        for (var t = 0; t < TermCount; t++)
+        var e = Terms[t];
+        if (e.DenseRow >= 0)
         {
-            var e = Terms[t];
-            if (e.DenseRow < 0)
-                continue;
-            var c = Counts + ((long)e.DenseRow * PaddedBlocks);
-            var d = Dense + ((long)e.DenseRow * PaddedBlocks);
-            var g = Groups + ((long)e.DenseRow * (PaddedBlocks >> 6));
-            long offset = 0;
-            var present = 0;
-            for (var b = 0; b < PaddedBlocks; b++)
-            {
-                if ((b & 63) == 0 && g[b >> 6] != offset)
-                    throw Corrupt(groups, $"dense row {e.DenseRow} has an invalid offset for group {b >> 6}");
-                // A block with postings has a maximum (code >= 1), and blocks past the collection have none.
-                if (c[b] > 1 << BlockBits || (c[b] > 0 && (b >= Blocks || d[b] == 0)))
-                    throw Corrupt(counts, $"dense row {e.DenseRow} has an invalid count for block {b}");
-                offset += c[b] * PostingBytesEach;
-                present += c[b] > 0 ? 1 : 0;
-            }
-            if (offset != e.PostingBytes || present != e.Entries)
-                throw Corrupt(counts, $"dense row {e.DenseRow} does not cover the postings of term {t}");
+            var row = (long)e.DenseRow * PaddedBlocks;
+            var groups = (long)e.DenseRow * (PaddedBlocks >> 6) * sizeof(uint);
+            _parts["dense"].Ensure(row, row + PaddedBlocks);
+            _parts["counts"].Ensure(row, row + PaddedBlocks);
+            _parts["groups"].Ensure(groups, groups + ((PaddedBlocks >> 6) * sizeof(uint)));
+            CheckDenseRow(t, e);
         }
+        else if (e.Entries > 0)
+        {
+            _parts["blocks"].Ensure(e.FirstEntry * sizeof(int), (e.FirstEntry + e.Entries) * sizeof(int));
+            _parts["maxima"].Ensure(e.FirstEntry, e.FirstEntry + e.Entries);
+            _parts["offsets"].Ensure(e.FirstEntry * sizeof(uint), (e.FirstEntry + e.Entries) * sizeof(uint));
+            CheckRareEntries(t, e);
+        }
+        Interlocked.Or(ref _checkedTerms[t >> 6], 1UL << t);
+    }
+
+    private void CheckRareEntries(int t, BlockMaxTerm e)
+    {
+        var last = -1;
+        for (var i = e.FirstEntry; i < e.FirstEntry + e.Entries; i++)
+        {
+            if (RareBlocks[i] <= last || RareBlocks[i] >= Blocks)
+                throw Corrupt(_parts["blocks"].File, $"entry {i} of term {t} has an invalid block");
+            last = RareBlocks[i];
+            var end = i + 1 < e.FirstEntry + e.Entries ? RareOffsets[i + 1] : e.PostingBytes;
+            var extent = (long)end - RareOffsets[i];
+            if ((i == e.FirstEntry && RareOffsets[i] != 0) || extent < PostingBytesEach || extent > (long)PostingBytesEach << BlockBits || extent % PostingBytesEach != 0)
+                throw Corrupt(_parts["offsets"].File, $"entry {i} of term {t} has an invalid extent");
+        }
+    }
+
+    /// <summary>
+    /// A dense row's counts, maxima and group offsets against the term's postings, so that search
+    /// can locate a block's postings from them alone and never reads outside the term's postings.
+    /// </summary>
+    private void CheckDenseRow(int t, BlockMaxTerm e)
+    {
+        var c = Counts + ((long)e.DenseRow * PaddedBlocks);
+        var d = Dense + ((long)e.DenseRow * PaddedBlocks);
+        var g = Groups + ((long)e.DenseRow * (PaddedBlocks >> 6));
+        long offset = 0;
+        var present = 0;
+        for (var b = 0; b < PaddedBlocks; b++)
+        {
+            if ((b & 63) == 0 && g[b >> 6] != offset)
+                throw Corrupt(_parts["groups"].File, $"dense row {e.DenseRow} has an invalid offset for group {b >> 6}");
+            // A block with postings has a maximum (code >= 1), and blocks past the collection have none.
+            if (c[b] > 1 << BlockBits || (c[b] > 0 && (b >= Blocks || d[b] == 0)))
+                throw Corrupt(_parts["counts"].File, $"dense row {e.DenseRow} has an invalid count for block {b}");
+            offset += c[b] * PostingBytesEach;
+            present += c[b] > 0 ? 1 : 0;
+        }
+        if (offset != e.PostingBytes || present != e.Entries)
+            throw Corrupt(_parts["counts"].File, $"dense row {e.DenseRow} does not cover the postings of term {t}");
     }
 
     /// <summary>An error for a structure found damaged during search.</summary>

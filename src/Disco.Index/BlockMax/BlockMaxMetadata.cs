@@ -44,7 +44,7 @@ public sealed class BlockMaxMetadata
 
     public double BuildSeconds { get; set; }
 
-    /// <summary>File names of the section by part; sizes and checksums are in <c>files</c>.</summary>
+    /// <summary>File names of the section by part (with "checksums" in sections written since chunk checksums); sizes and checksums are in <c>files</c>.</summary>
     public Dictionary<string, string> Files { get; set; } = [];
 
     /// <summary>Whether this disco reads the section (its <see cref="Version"/> is <see cref="BlockMaxFormat.Version"/>).</summary>
@@ -65,10 +65,7 @@ public sealed class BlockMaxMetadata
         if (Generation < 1 || BlockBits is < 0 or > BlockMaxBuildOptions.MaxBlockBits || Blocks != (int)(((long)documents + (1L << BlockBits) - 1) >> BlockBits)
             || Entries < 0 || RareEntries < 0 || RareEntries > Entries || DenseRows < 0 || PostingBytes < 0 || PostingBytes % BlockMaxIndex.PostingBytesEach != 0 || DefaultBlocks < 1 || Clustering is double c && !(c >= 0 && double.IsFinite(c)))
             throw new DataFormatException(path, 0, "invalid block-max section");
-        foreach (var (part, _) in BlockMaxFormat.Parts)
-        {
-            if (!Files.TryGetValue(part, out var name) || name != BlockMaxFormat.FileName(Generation, part) || !files.ContainsKey(name))
-                throw new DataFormatException(path, 0, $"the block-max section does not name its {part} file");
-        }
+        if (IndexSection.MisnamedPart(Files, [.. BlockMaxFormat.Parts.Select(p => p.Part)], part => BlockMaxFormat.FileName(Generation, part), files) is { } part)
+            throw new DataFormatException(path, 0, $"the block-max section does not name its {part} file");
     }
 }

@@ -110,6 +110,8 @@ internal static unsafe class BlockMaxSearch
         new Span<float>(bound, padded).Clear();
         for (var t = 0; t < query.Count; t++)
         {
+            // Bounds run first in every search: from here on the term's rows and entries are checked.
+            bm.EnsureTerm(query.Terms[t]);
             var e = bm.Terms[query.Terms[t]];
             var w = query.Weights[t] * e.Scale;
             if (e.DenseRow >= 0)
@@ -375,6 +377,8 @@ internal static unsafe class BlockMaxSearch
                         Prefetch(postings + starts[i + Ahead] + 64);
                 }
                 var count = lengths[i];
+                // Every read of the section's postings passes here: the bytes are checked before they are used.
+                bm.EnsurePostings(starts[i], count * BlockMaxIndex.PostingBytesEach);
                 var impacts = (float*)(postings + starts[i]);
                 var offsets = postings + starts[i] + (count * 4);
                 var a = acc + (slots[i] << bits);

@@ -16,17 +16,23 @@ internal sealed unsafe class ChunkVerifier
     private readonly uint[] _checksums;
     private readonly ulong[] _verified;
     private readonly string _path;
+    private readonly string _source;
+    private readonly string _remedy;
 
     /// <param name="fileBase">The first byte of the file (chunk offsets count from the file start, header included).</param>
-    public ChunkVerifier(byte* fileBase, long length, uint[] checksums, string path)
+    /// <param name="source">The file the chunk checksums come from (named in errors).</param>
+    /// <param name="remedy">What a damaged chunk asks the user to do.</param>
+    public ChunkVerifier(byte* fileBase, long length, uint[] checksums, string path, string source = IndexIntegrity.ChecksumsFile, string remedy = "rebuild the index")
     {
         _base = fileBase;
         _length = length;
         _checksums = checksums;
         _path = path;
+        _source = source;
+        _remedy = remedy;
         _verified = new ulong[(checksums.Length + 63) / 64];
         if (checksums.LongLength != (length + IndexIntegrity.ChunkBytes - 1) / IndexIntegrity.ChunkBytes)
-            throw new DiscoException($"{path}: checksums.bin holds {checksums.Length} chunk checksums for a {length}-byte file; the index is damaged, rebuild it");
+            throw new DiscoException($"{path}: {source} holds {checksums.Length} chunk checksums for a {length}-byte file; the file is damaged, {remedy}");
     }
 
     /// <summary>A verifier for a file checked in full some other way: every chunk counts as checked.</summary>
@@ -73,7 +79,7 @@ internal sealed unsafe class ChunkVerifier
             if (actual != _checksums[chunk])
             {
                 throw new DiscoException(
-                    $"{_path}: bytes {start}..{start + bytes} have checksum {IndexIntegrity.Hex(actual)}, checksums.bin records {IndexIntegrity.Hex(_checksums[chunk])}; the file is corrupted, rebuild the index");
+                    $"{_path}: bytes {start}..{start + bytes} have checksum {IndexIntegrity.Hex(actual)}, {_source} records {IndexIntegrity.Hex(_checksums[chunk])}; the file is corrupted, {_remedy}");
             }
             Interlocked.Or(ref _verified[chunk >> 6], 1UL << (int)(chunk & 63));
         }

@@ -57,29 +57,46 @@ internal static class IndexIntegrity
     /// Reads checksums.bin (already verified against meta.json) into one verifier per chunked
     /// file, keyed by name; refuses a section or file this reader does not understand.
     /// </summary>
-    public static Dictionary<string, uint[]> ReadChecksums(string directory, IndexMetadata meta, byte[] bytes)
+    public static Dictionary<string, uint[]> ReadChecksums(string directory, IndexMetadata meta, byte[] bytes) =>
+        ParseChunks(Path.Combine(directory, ChecksumsFile), bytes, Magic, Version, meta.Integrity!.Files.Select(name => (name, meta.Files[name].Bytes)));
+
+    /// <summary>
+    /// Splits a file of chunk checksums (a 16-byte header with <paramref name="magic"/> and
+    /// <paramref name="version"/>, then the CRC-32C of every chunk of each file in turn) into one
+    /// array per file, keyed as given; refuses a header it does not know and a wrong length.
+    /// </summary>
+    public static Dictionary<string, uint[]> ParseChunks(string path, ReadOnlySpan<byte> span, string magic, int version, IEnumerable<(string Key, long Bytes)> files)
     {
-        var integrity = meta.Integrity!;
-        var path = Path.Combine(directory, ChecksumsFile);
-        ReadOnlySpan<byte> span = bytes;
-        if (span.Length < IndexFormat.HeaderBytes || Encoding.ASCII.GetString(span[..8]) != Magic)
+        if (span.Length < IndexFormat.HeaderBytes || Encoding.ASCII.GetString(span[..8]) != magic)
             throw new DiscoException($"{path}: wrong file header");
-        if (BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) != Version)
-            throw new DiscoException($"{path}: file format version {BinaryPrimitives.ReadUInt32LittleEndian(span[8..])} is not supported (this disco reads version {Version})");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) != version)
+            throw new DiscoException($"{path}: file format version {BinaryPrimitives.ReadUInt32LittleEndian(span[8..])} is not supported (this disco reads version {version})");
         var result = new Dictionary<string, uint[]>(StringComparer.Ordinal);
         var pos = IndexFormat.HeaderBytes;
-        foreach (var name in integrity.Files)
+        foreach (var (key, length) in files)
         {
-            var count = (meta.Files[name].Bytes + ChunkBytes - 1) / ChunkBytes;
+            var count = (length + ChunkBytes - 1) / ChunkBytes;
             if (pos + (count * 4) > span.Length)
-                throw new DiscoException($"{path}: holds too few chunk checksums for {name}");
+                throw new DiscoException($"{path}: holds too few chunk checksums for {key}");
             var crcs = new uint[count];
             for (var i = 0; i < count; i++, pos += 4)
                 crcs[i] = BinaryPrimitives.ReadUInt32LittleEndian(span[pos..]);
-            result[name] = crcs;
+            result[key] = crcs;
         }
         if (pos != span.Length)
-            throw new DiscoException($"{path}: {span.Length - pos} bytes more than the chunk checksums of {string.Join(", ", integrity.Files)}");
+            throw new DiscoException($"{path}: {span.Length - pos} bytes more than the chunk checksums of {string.Join(", ", result.Keys)}");
         return result;
+    }
+
+    /// <summary>Reads a small index file whole and checks its size and CRC-32C against meta.json (<paramref name="remedy"/>: what to do when they differ).</summary>
+    public static byte[] ReadVerified(string path, IndexFileInfo expected, string remedy = "rebuild the index")
+    {
+        if (!File.Exists(path))
+            throw new DiscoException($"{path}: index file missing");
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length != expected.Bytes)
+            throw new DiscoException($"{path}: {bytes.Length} bytes, meta.json records {expected.Bytes}; the index is truncated or damaged, {remedy}");
+        SparseIndex.Verify(path, Crc32C.Compute(bytes), expected, remedy);
+        return bytes;
     }
 }

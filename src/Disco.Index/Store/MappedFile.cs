@@ -13,17 +13,22 @@ internal sealed unsafe class MappedFile : IDisposable
 
     private readonly string _magic;
     private readonly uint _version;
+    private readonly string _remedy;
 
     public MappedFile(string directory, string name, IndexFileInfo expected)
         : this(directory, name, expected, IndexFormat.Magics[name], IndexFormat.Version)
     {
     }
 
-    /// <summary>Maps a file whose header carries <paramref name="magic"/> and <paramref name="version"/> (files of a section with its own version).</summary>
-    public MappedFile(string directory, string name, IndexFileInfo expected, string magic, int version)
+    /// <summary>
+    /// Maps a file whose header carries <paramref name="magic"/> and <paramref name="version"/> (files
+    /// of a section with its own version); <paramref name="remedy"/>: what a bad file asks the user to do.
+    /// </summary>
+    public MappedFile(string directory, string name, IndexFileInfo expected, string magic, int version, string remedy = "rebuild the index")
     {
         _magic = magic;
         _version = (uint)version;
+        _remedy = remedy;
         Path = System.IO.Path.Combine(directory, name);
         // The length is taken from the open handle and the map is made from that same handle: a
         // concurrent swap may put another file at this path between two calls by path, and a map
@@ -36,16 +41,16 @@ internal sealed unsafe class MappedFile : IDisposable
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new DiscoException($"{Path}: index file missing");
+            throw new DiscoException($"{Path}: index file missing; {remedy}");
         }
         long length;
         try
         {
             length = stream.Length;
             if (length != expected.Bytes)
-                throw new DiscoException($"{Path}: {length} bytes, meta.json records {expected.Bytes}; the index is truncated or damaged, rebuild it");
+                throw new DiscoException($"{Path}: {length} bytes, meta.json records {expected.Bytes}; the index is truncated or damaged, {remedy}");
             if (length < IndexFormat.HeaderBytes)
-                throw new DiscoException($"{Path}: too short for a header; rebuild the index");
+                throw new DiscoException($"{Path}: too short for a header; {remedy}");
             _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         }
         catch
@@ -72,10 +77,10 @@ internal sealed unsafe class MappedFile : IDisposable
     {
         var magic = Encoding.ASCII.GetString(_base, 8);
         if (magic != _magic)
-            throw new DiscoException($"{Path}: wrong file header \"{magic}\" (expected \"{_magic}\")");
+            throw new DiscoException($"{Path}: wrong file header \"{magic}\" (expected \"{_magic}\"); {_remedy}");
         var version = *(uint*)(_base + 8);
         if (version != _version)
-            throw new DiscoException($"{Path}: file format version {version} is not supported (this disco reads version {_version})");
+            throw new DiscoException($"{Path}: file format version {version} is not supported (this disco reads version {_version}); {_remedy}");
     }
 
     public string Path { get; }

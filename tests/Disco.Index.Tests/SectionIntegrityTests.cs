@@ -1,0 +1,264 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Disco.Core;
+using Disco.Core.Vectors;
+using Disco.TestSupport;
+
+namespace Disco.Index.Tests;
+
+/// <summary>
+/// The optional sections (approximate search, block-max) are checked lazily (docs/index-format.md,
+/// "Integrity"): opening reads only their term tables and checksums part; every other byte is
+/// checked against its chunk's checksum the first time a search reads it, so damage is a one-line
+/// error naming the file at first use (or at open with --verify), and never a silently wrong result.
+/// </summary>
+public sealed class SectionIntegrityTests
+{
+    private static readonly RandomCollection Small = new(seed: 23, maxDocs: 400, maxVocabulary: 60);
+
+    private static IndexBuildOptions BothSections(int listSize = AnnBuildOptions.DefaultListSize) =>
+        new() { Ann = new AnnBuildOptions(listSize), BlockMax = new BlockMaxBuildOptions(3) };
+
+    /// <summary>Every result that reads the sections: block-max exact and approximate, and approximate search re-scoring every document its head lists name.</summary>
+    private static string Observe(string path, bool verify, string[] vocabulary, IEnumerable<TermVector> queries)
+    {
+        using var index = SparseIndex.Open(path, verify);
+        var text = new StringBuilder();
+        var all = new TermVector("all", vocabulary, [.. vocabulary.Select((_, i) => 1f + (i % 3))]);
+        var searcher = new IndexSearcher(index);
+        foreach (var vector in queries.Append(all))
+        {
+            var query = SearchQuery.Create(index, vector);
+            foreach (var algorithm in new object[] { SearchAlgorithm.BlockMax, new ApproximateSearch(Blocks: 3), new ApproximateSearch(1 << 20, 1000) })
+            {
+                var hits = algorithm is SearchAlgorithm a ? searcher.Search(query, 1 << 20, a) : searcher.Search(query, 1 << 20, (ApproximateSearch)algorithm);
+                foreach (var hit in hits)
+                    text.Append(hit.Doc).Append(' ').Append(hit.Score.ToString("R", CultureInfo.InvariantCulture)).Append(';');
+                text.Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public void EveryFlippedByteOfEverySectionFileIsDetectedOrChangesNothing()
+    {
+        using var dir = new TempDirectory();
+        // Head lists of 1000 postings: every posting, so approximate search re-scores every document it touches.
+        var pristine = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var expected = Observe(pristine, verify: false, Small.Vocabulary, Small.Queries);
+        Assert.Equal(expected, Observe(pristine, verify: true, Small.Vocabulary, Small.Queries));
+        var files = Directory.GetFiles(pristine, "ann*").Concat(Directory.GetFiles(pristine, "bmax*")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(15, files.Count);
+        Assert.Contains("ann1.checksums.bin", files);
+        Assert.Contains("bmax1.checksums.bin", files);
+        var work = dir.File("work");
+        var random = new Random(7);
+        foreach (var file in files)
+        {
+            var original = File.ReadAllBytes(Path.Combine(pristine, file!));
+            var positions = new SortedSet<int> { 0, 8, 12, 15, original.Length - 1 };
+            for (var i = 0; i < 6; i++)
+                positions.Add(random.Next(original.Length));
+            foreach (var position in positions.Where(p => p < original.Length))
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[position] ^= (byte)random.Next(1, 256);
+                foreach (var verify in new[] { false, true })
+                {
+                    IndexIntegrityTests.CopyIndex(pristine, work);
+                    File.WriteAllBytes(Path.Combine(work, file!), damaged);
+                    string observed;
+                    try
+                    {
+                        observed = Observe(work, verify, Small.Vocabulary, Small.Queries);
+                    }
+                    catch (DiscoException e)
+                    {
+                        Assert.DoesNotContain('\n', e.Message);
+                        Assert.True(e.Message.Contains(file!.StartsWith("ann", StringComparison.Ordinal) ? "disco index ann" : "disco index blockmax", StringComparison.Ordinal), e.Message);
+                        continue;
+                    }
+                    // --verify checks every byte of every file when the index opens.
+                    Assert.False(verify, $"{file} byte {position}: not detected with verify");
+                    Assert.True(expected == observed, $"{file} byte {position}: results changed without an error");
+                }
+            }
+        }
+    }
+
+    /// <summary>20,000 documents over 40 terms: every section file spans several 64 KB chunks.</summary>
+    private static (string Path, string[] Vocabulary) BuildLarge(TempDirectory dir, int listSize)
+    {
+        var random = new Random(5);
+        var vocabulary = Enumerable.Range(0, 40).Select(i => $"t{i}").ToArray();
+        var documents = Enumerable.Range(0, 20_000).Select(d =>
+        {
+            var terms = vocabulary.Where(_ => random.Next(4) == 0).ToArray();
+            return new TermVector($"d{d}", terms, [.. terms.Select(_ => (float)random.NextDouble() + 0.01f)]);
+        }).ToList();
+        return (TestIndex.Build(dir.File("index"), documents, BothSections(listSize)), vocabulary);
+    }
+
+    private static void Flip(string file, long offset)
+    {
+        var bytes = File.ReadAllBytes(file);
+        bytes[offset] ^= 0x10;
+        File.WriteAllBytes(file, bytes);
+    }
+
+    [Theory]
+    [InlineData("bmax1.postings.bin")]
+    [InlineData("bmax1.dense.bin")]
+    [InlineData("bmax1.counts.bin")]
+    [InlineData("ann1.heads.bin")]
+    [InlineData("ann1.segments.bin")]
+    public void DamageToATermIsFoundTheFirstTimeASearchReadsTheTermAndOnlyThere(string file)
+    {
+        using var dir = new TempDirectory();
+        var (path, _) = BuildLarge(dir, listSize: 4000);
+        // The terms whose data come first and last in each file; a byte of the last one's is damaged.
+        // Term records as docs/index-format.md lays them out (32 bytes after the 16-byte header).
+        var meta = IndexMetadata.Read(path);
+        var first = 0;
+        var last = meta.Terms - 1;
+        long Field(string section, int offset) =>
+            BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(Path.Combine(path, section == "ann" ? meta.Ann!.Files["terms"] : meta.BlockMax!.Files["terms"])).AsSpan(IndexFormat.HeaderBytes + (32 * last) + offset));
+        var denseRow = (int)Field("bmax", 20);
+        Assert.True(denseRow >= 0 && (int)Field("ann", 16) > 1000);
+        var at = IndexFormat.HeaderBytes + file switch
+        {
+            "bmax1.postings.bin" => Field("bmax", 0) + 7,
+            "bmax1.dense.bin" or "bmax1.counts.bin" => ((long)denseRow * BlockMaxIndex.PaddedBlockCount(meta.BlockMax!.Blocks)) + 3,
+            "ann1.heads.bin" => (Field("ann", 0) * 4) + 5,
+            _ => (Field("ann", 8) * 8) + 1,
+        };
+        // Postings and head lists span several chunks, so the first term's data lie in another chunk
+        // than the damage; dense rows, counts and segments of 40 terms fit in one.
+        var severalChunks = new FileInfo(Path.Combine(path, file)).Length > 2 * IndexIntegrity.ChunkBytes;
+        Assert.Equal(file is "bmax1.postings.bin" or "ann1.heads.bin", severalChunks);
+        Flip(Path.Combine(path, file), at);
+
+        using var damaged = SparseIndex.Open(path);
+        var searcher = new IndexSearcher(damaged);
+        var approximate = file.StartsWith("ann", StringComparison.Ordinal);
+        IndexHit[] Search(int term) => approximate
+            ? searcher.Search(SearchQuery.Create(damaged, new TermVector("q", [damaged.Term(term)], [1f])), 10, new ApproximateSearch(100, 10))
+            : searcher.Search(SearchQuery.Create(damaged, new TermVector("q", [damaged.Term(term)], [1f])), 10, SearchAlgorithm.BlockMax);
+        if (severalChunks)
+            Assert.NotEmpty(Search(first));
+        var e = Assert.Throws<DiscoException>(() => Search(last));
+        Assert.StartsWith(Path.Combine(path, file) + ": bytes ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"the file is corrupted, run `disco index {(approximate ? "ann" : "blockmax")}` again", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        // And again on the next search: a damaged chunk is never marked checked.
+        Assert.Throws<DiscoException>(() => Search(last));
+        Assert.Contains("checksum", Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ann1.forward.bin")]
+    [InlineData("ann1.forwardIndex.bin")]
+    public void DamageToAForwardRecordIsFoundWhenItsDocumentIsRescored(string file)
+    {
+        using var dir = new TempDirectory();
+        var (path, vocabulary) = BuildLarge(dir, listSize: 1 << 20);
+        Flip(Path.Combine(path, file), new FileInfo(Path.Combine(path, file)).Length - 2);
+        using var damaged = SparseIndex.Open(path);
+        var query = SearchQuery.Create(damaged, new TermVector("all", vocabulary, [.. vocabulary.Select(_ => 1f)]));
+        // Every document is a candidate: the last one's record is read.
+        var e = Assert.Throws<DiscoException>(() => new IndexSearcher(damaged).Search(query, 10, new ApproximateSearch(1 << 20, 100)));
+        Assert.StartsWith(Path.Combine(path, file) + ": bytes ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the file is corrupted, run `disco index ann` again", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASectionsChecksumsPartHoldsTheChecksumsOfEachChunkOfItsFilesInPartOrder()
+    {
+        using var dir = new TempDirectory();
+        var (path, _) = BuildLarge(dir, listSize: 2000);
+        var meta = IndexMetadata.Read(path);
+        foreach (var (files, parts) in new[] { (meta.Ann!.Files, AnnFormat.Parts), (meta.BlockMax!.Files, BlockMaxFormat.Parts) })
+        {
+            // An independent computation: CRC-32C of each 64 KB piece of each part's file.
+            var expected = new List<byte>(Encoding.ASCII.GetBytes("DSCSCHKS")) { 1, 0, 0, 0, 0, 0, 0, 0 };
+            foreach (var (part, _) in parts)
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(path, files[part]));
+                for (var at = 0; at < bytes.Length; at += 65536)
+                    expected.AddRange(BitConverter.GetBytes(Crc32CTests.Bitwise(bytes.AsSpan(at, Math.Min(65536, bytes.Length - at)))));
+            }
+            Assert.Equal(expected.ToArray(), File.ReadAllBytes(Path.Combine(path, files["checksums"])));
+        }
+    }
+
+    [Fact]
+    public void SectionsWrittenBeforeChecksumsPartsAreCheckedInFullWhenOpened()
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var expected = Observe(path, verify: false, Small.Vocabulary, Small.Queries);
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        foreach (var section in new[] { "ann", "blockMax" })
+        {
+            var name = meta[section]!["files"]!["checksums"]!.GetValue<string>();
+            meta[section]!["files"]!.AsObject().Remove("checksums");
+            meta["files"]!.AsObject().Remove(name);
+            File.Delete(Path.Combine(path, name));
+        }
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        Assert.Equal(expected, Observe(path, verify: false, Small.Vocabulary, Small.Queries));
+        foreach (var file in new[] { "bmax1.postings.bin", "ann1.forward.bin" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(path, file));
+            bytes[^1] ^= 0x01;
+            File.WriteAllBytes(Path.Combine(path, file), bytes);
+            var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path));
+            Assert.Contains($"{file}: checksum", e.Message, StringComparison.Ordinal);
+            bytes[^1] ^= 0x01;
+            File.WriteAllBytes(Path.Combine(path, file), bytes);
+        }
+    }
+
+    [Theory]
+    [InlineData("ann", "checksums", "ann1.segments.bin", "does not name its checksums file")]
+    [InlineData("blockMax", "extra", "bmax1.postings.bin", "does not name its extra file")]
+    public void A_section_naming_a_part_this_reader_does_not_know_or_a_wrong_file_is_refused(string section, string part, string name, string message)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        meta[section]!["files"]![part] = name;
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        var e = Assert.ThrowsAny<DiscoException>(() => SparseIndex.Open(path));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
+    internal static void WriteResealed(string path, string section, string file, byte[] bytes)
+    {
+        File.WriteAllBytes(Path.Combine(path, file), bytes);
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        var parts = section == "ann" ? AnnFormat.Parts : BlockMaxFormat.Parts;
+        var checksums = new List<byte>(Encoding.ASCII.GetBytes("DSCSCHKS")) { 1, 0, 0, 0, 0, 0, 0, 0 };
+        foreach (var (part, _) in parts)
+        {
+            var content = File.ReadAllBytes(Path.Combine(path, meta[section]!["files"]![part]!.GetValue<string>()));
+            for (var at = 0; at < content.Length; at += IndexIntegrity.ChunkBytes)
+                checksums.AddRange(BitConverter.GetBytes(Crc32C.Compute(content.AsSpan(at, Math.Min(IndexIntegrity.ChunkBytes, content.Length - at)))));
+        }
+        var checksumsName = meta[section]!["files"]!["checksums"]!.GetValue<string>();
+        File.WriteAllBytes(Path.Combine(path, checksumsName), [.. checksums]);
+        meta["files"]![file]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
+        meta["files"]![checksumsName]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute([.. checksums]));
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+    }
+}
