@@ -240,6 +240,34 @@ public sealed class SectionIntegrityTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Head_list_segments_that_disagree_with_their_term_are_refused_even_with_matching_checksums(bool verify)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var meta = IndexMetadata.Read(path);
+        var file = meta.Ann!.Files["segments"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // The first segment's end, one past its term's head list (or the next segment's end).
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + 4), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + 4)) + 100_000);
+        WriteResealed(path, "ann", file, bytes);
+        DiscoException e;
+        if (verify)
+        {
+            e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        }
+        else
+        {
+            using var index = SparseIndex.Open(path);
+            var all = SearchQuery.Create(index, new TermVector("all", Small.Vocabulary, [.. Small.Vocabulary.Select(_ => 1f)]));
+            e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 10, new ApproximateSearch(1000, 1000)));
+        }
+        Assert.Contains($"{file}: inconsistent segment 0 of term 0", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("run `disco index ann` again", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
     internal static void WriteResealed(string path, string section, string file, byte[] bytes)
     {
