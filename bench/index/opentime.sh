@@ -42,7 +42,7 @@ for d in 4 8; do
 done
 sync
 LOG="$OUT/log.txt"
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(git rev-parse --short HEAD) vs $BASE; load: $(uptime | sed 's/.*load average: //')" | tee "$LOG"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(git rev-parse --short HEAD) vs $BASE; load: $(uptime | sed 's/.*load average: //')" > "$LOG"
 cold() { if [ "$DROP" = 1 ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi; }
 for ROUND in $(seq "$ROUNDS"); do
   for SIDE in base head; do
@@ -65,5 +65,5 @@ for ROUND in $(seq "$ROUNDS"); do
     CPUTIME=1 EXACT=BlockMax BLOCKS10=128 GRID10=30:200 RESULTS="$OUT" "$OUT/head/Disco.Index.Bench" sweep "$C" "d$d" 10 >> "$LOG"
   done
 done
-cat "$OUT/build.txt" "$LOG"
+cat "$LOG"
 echo "(delete $C and $OUT when done: the copies' rebuilt sections take about 6 GB)"

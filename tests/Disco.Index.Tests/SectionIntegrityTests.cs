@@ -240,6 +240,60 @@ public sealed class SectionIntegrityTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_head_list_spanning_several_chunks_is_checked_in_the_middle_even_when_its_ends_passed_with_its_neighbours()
+    {
+        // "b" in every one of 100,000 documents: its head list (400 KB) spans seven chunks; "a" and
+        // "c", in a few documents each, have their head lists in its first and last chunk.
+        const int n = 100_000;
+        var documents = Enumerable.Range(0, n).Select(d => d switch
+        {
+            < 10 => new TermVector($"d{d}", ["a", "b"], [1f, 1f + (d % 7)]),
+            >= n - 10 => new TermVector($"d{d}", ["b", "c"], [1f + (d % 7), 1f]),
+            _ => new TermVector($"d{d}", ["b"], [1f + (d % 7)]),
+        }).ToList();
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), documents, new IndexBuildOptions { Ann = new AnnBuildOptions(n) });
+        var heads = Path.Combine(path, IndexMetadata.Read(path).Ann!.Files["heads"]);
+        Assert.True(new FileInfo(heads).Length > 6 * IndexIntegrity.ChunkBytes);
+        Flip(heads, 3 * IndexIntegrity.ChunkBytes);
+        using var index = SparseIndex.Open(path);
+        var searcher = new IndexSearcher(index);
+        IndexHit[] Search(string term) => searcher.Search(SearchQuery.Create(index, new TermVector("q", [term], [1f])), 10, new ApproximateSearch(100, 10));
+        Assert.NotEmpty(Search("a"));
+        Assert.NotEmpty(Search("c"));
+        var e = Assert.Throws<DiscoException>(() => Search("b"));
+        Assert.StartsWith($"{heads}: bytes {3 * IndexIntegrity.ChunkBytes}..", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Head_list_segments_that_disagree_with_their_term_are_refused_even_with_matching_checksums(bool verify)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var meta = IndexMetadata.Read(path);
+        var file = meta.Ann!.Files["segments"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // The first segment's end, one past its term's head list (or the next segment's end).
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + 4), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + 4)) + 100_000);
+        WriteResealed(path, "ann", file, bytes);
+        DiscoException e;
+        if (verify)
+        {
+            e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true));
+        }
+        else
+        {
+            using var index = SparseIndex.Open(path);
+            var all = SearchQuery.Create(index, new TermVector("all", Small.Vocabulary, [.. Small.Vocabulary.Select(_ => 1f)]));
+            e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 10, new ApproximateSearch(1000, 1000)));
+        }
+        Assert.Contains($"{file}: inconsistent segment 0 of term 0", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("run `disco index ann` again", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
     internal static void WriteResealed(string path, string section, string file, byte[] bytes)
     {
