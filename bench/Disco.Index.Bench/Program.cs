@@ -21,6 +21,7 @@ using Disco.Index.Bench;
 //   blockmax DIR NAME [BITS]          add the block-max section to DIR/index-NAME (blocks of 2^BITS documents)
 //   open DIR NAME                     open time, then every query once with block-max search (bench/index/opentime.sh)
 //   blockmaxab DIR NAME [K]           block-max exact and approximate against term-at-a-time, alternated per query (CPU time)
+//   seismiccost                       unit costs of Seismic-style search: summary components, forward records (synthetic)
 // Whole job (bench/index/job.sh drives it):
 //   queryjsonl DIR OUT                DIR/queries as a vectors JSONL file (ids 0..n-1, tokens w0..w30521 as the index's terms)
 var verb = args.Length > 0 ? args[0] : "";
@@ -321,6 +322,9 @@ switch (verb)
             Console.WriteLine($"ann: {clock.Elapsed.TotalSeconds:F1} s, {meta.Ann!.Heads} head postings, {meta.Files.Where(f => f.Key.StartsWith("ann", StringComparison.Ordinal)).Sum(f => f.Value.Bytes) / 1e6:F0} MB");
             break;
         }
+    case "seismiccost":
+        SeismicUnitCost.Run();
+        break;
     case "profile":
         {
             // profile DIR NAME [BUDGET TERMS]: approximate search in a loop for 20 s (for perf record).
