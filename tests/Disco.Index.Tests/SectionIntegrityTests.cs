@@ -294,6 +294,31 @@ public sealed class SectionIntegrityTests
         Assert.EndsWith("run `disco index ann` again", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ImpactEncoding.Float32)]
+    [InlineData(ImpactEncoding.UInt8)]
+    public void A_forward_offset_whose_record_length_overflows_is_refused_even_with_matching_checksums(ImpactEncoding impacts)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, new IndexBuildOptions(impacts) { Ann = new AnnBuildOptions(1000) });
+        var meta = IndexMetadata.Read(path);
+        var file = meta.Ann!.Files["forwardIndex"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // Document 0's record starts at 16; its end is set just past long.MinValue, so end - start
+        // wraps to a length just under long.MaxValue, a multiple of the record stride, and start +
+        // length wraps back to that (negative) end, under the file's length.
+        var start = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes));
+        var stride = meta.Ann.TermBytes + IndexFormat.ImpactBytes(impacts);
+        var length = long.MaxValue - (long.MaxValue % stride);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + sizeof(long)), unchecked(start + length));
+        WriteResealed(path, "ann", file, bytes);
+        using var index = SparseIndex.Open(path);
+        var all = SearchQuery.Create(index, new TermVector("all", Small.Vocabulary, [.. Small.Vocabulary.Select(_ => 1f)]));
+        // Head lists of 1000 postings hold every posting: document 0 is re-scored first.
+        var e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(all, 10, new ApproximateSearch(1 << 20, 1000)));
+        Assert.Equal($"{Path.Combine(path, meta.Ann.Files["forward"])}: document 0 has an invalid forward record; the approximate-search files are damaged, run `disco index ann` again", e.Message);
+    }
+
     /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
     internal static void WriteResealed(string path, string section, string file, byte[] bytes)
     {

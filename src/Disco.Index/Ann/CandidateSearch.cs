@@ -296,9 +296,11 @@ internal static unsafe class CandidateSearch
                     // Every read of the forward index passes here: offsets, then the record, are checked before they are used.
                     ann.EnsureForwardOffsets(doc);
                     var start = ann.ForwardOffsets[doc];
-                    var bytes = ann.ForwardOffsets[doc + 1] - start;
-                    if (start < IndexFormat.HeaderBytes || bytes < 0 || start + bytes > ann.ForwardLength || bytes % stride != 0)
+                    var end = ann.ForwardOffsets[doc + 1];
+                    // Both ends compared, not end - start: a difference wraps around for offsets far apart.
+                    if (start < IndexFormat.HeaderBytes || end < start || end > ann.ForwardLength || (end - start) % stride != 0)
                         throw ann.Corrupt($"document {doc} has an invalid forward record");
+                    var bytes = end - start;
                     ann.EnsureForward(start, bytes);
                     var n = (int)(bytes / stride);
                     var p = ann.ForwardBase + start;
