@@ -319,6 +319,28 @@ public sealed class SectionIntegrityTests
         Assert.Equal($"{Path.Combine(path, meta.Ann.Files["forward"])}: document 0 has an invalid forward record; the approximate-search files are damaged, run `disco index ann` again", e.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_block_max_posting_past_the_last_document_is_refused_even_with_matching_checksums(bool approximate)
+    {
+        // Ten documents in blocks of 8: the last block holds documents 8 and 9, and its offsets 2 to 7 name none.
+        var documents = Enumerable.Range(0, 10).Select(d => new TermVector($"d{d}", ["a"], [1f + d])).ToList();
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) });
+        var file = IndexMetadata.Read(path).BlockMax!.Files["postings"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // The section's postings end with the last block's: two impacts, then the offsets 0 and 1.
+        Assert.Equal(1, bytes[^1]);
+        bytes[^1] = 7;
+        WriteResealed(path, "blockMax", file, bytes);
+        using var index = SparseIndex.Open(path);
+        var query = SearchQuery.Create(index, new TermVector("q", ["a"], [1f]));
+        var searcher = new IndexSearcher(index);
+        var e = Assert.Throws<DiscoException>(() => approximate ? searcher.Search(query, 10, new ApproximateSearch(Blocks: 2)) : searcher.Search(query, 10, SearchAlgorithm.BlockMax));
+        Assert.Equal($"{Path.Combine(path, file)}: block 1 names document 15 of 10; the block-max files are damaged, run `disco index blockmax` again", e.Message);
+    }
+
     /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
     internal static void WriteResealed(string path, string section, string file, byte[] bytes)
     {
