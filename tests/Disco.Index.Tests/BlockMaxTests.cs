@@ -55,6 +55,44 @@ public sealed class BlockMaxTests
     }
 
     [Fact]
+    public void Exact_block_max_that_hands_a_query_over_to_term_at_a_time_and_one_that_does_not_both_equal_term_at_a_time()
+    {
+        var collection = new ClusteredTestCollection(seed: 23, documents: 6000, topics: 20, queries: 40);
+        using var dir = new TempDirectory();
+        using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Order = DocumentOrder.Clustered, BlockMax = new BlockMaxBuildOptions() }));
+        var searcher = new IndexSearcher(index);
+        var scratch = new SearchScratch(index, IndexSearcher.DefaultRangeSize);
+        var (handedOver, kept) = (0, 0);
+        foreach (var k in new[] { 1, 10, 100 })
+        {
+            foreach (var vector in collection.Queries)
+            {
+                var query = SearchQuery.Create(index, vector);
+                var expected = searcher.Search(query, k, SearchAlgorithm.TermAtATime);
+                // Never handing over: block-max's own results.
+                Assert.True(BlockMaxSearch.Exact(query, scratch, index.BlockMax!, k));
+                Assert.Equal(expected, scratch.Queue.ToSortedArray());
+                // Handing over whenever a block is left after the first ones: term-at-a-time finishes on the same scratch.
+                var left = BlockMaxSearch.BlocksLeft(query, scratch, index.BlockMax!, k);
+                Assert.Equal(left == 0, BlockMaxSearch.Exact(query, scratch, index.BlockMax!, k, handOverFraction: 0));
+                if (left > 0)
+                {
+                    TermAtATime.Run(query, scratch, index, k);
+                    handedOver++;
+                }
+                else
+                {
+                    kept++;
+                }
+                Assert.Equal(expected, scratch.Queue.ToSortedArray());
+                // And through the searcher, whose auto decides with the measured fraction.
+                Assert.Equal(expected, searcher.Search(query, k, SearchAlgorithm.Auto));
+            }
+        }
+        Assert.True(handedOver > 0 && kept > 0, $"{handedOver} queries handed over, {kept} kept");
+    }
+
+    [Fact]
     public void Recall_at_10_at_the_default_block_budget_is_within_the_documented_bound_on_clustered_data()
     {
         // Blocks of 8 documents, so that the default budget (128 blocks) is a small share of the collection (1024 of 30,000 documents).

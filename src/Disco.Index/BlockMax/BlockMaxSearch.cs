@@ -22,23 +22,24 @@ internal static unsafe class BlockMaxSearch
     /// <summary>Blocks scored at a time (their accumulators stay in L1/L2); the k-th score is re-read between chunks.</summary>
     internal const int ChunkBlocks = 128;
 
-    public static void Exact(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k)
+    /// <summary>
+    /// Exact block-max search. Gives up (returns false) when, after the first blocks, more than
+    /// <paramref name="handOverFraction"/> of all blocks are left to score (<see cref="HandOverFraction"/>
+    /// under <see cref="SearchAlgorithm.Auto"/>; infinity, never, when block-max is named): the
+    /// caller then runs term-at-a-time, which starts a fresh queue, and its results are the same hit for hit.
+    /// </summary>
+    public static bool Exact(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k, double handOverFraction = double.PositiveInfinity)
     {
         if (!scratch.Begin(query, k))
-            return;
+            return true;
         var s = scratch.BlockMax(bm);
         var queue = scratch.Queue;
         fixed (float* bound = s.Bounds)
         fixed (int* ids = s.Blocks)
         {
-            Bounds(query, bm, s, bound);
-            // Enough blocks to fill the queue when their documents match (deep k needs more of them).
-            var m = SelectTop(bound, bm.Blocks, Math.Min(ChunkBlocks, Math.Max(FirstBlocks, (2 * k) >> bm.BlockBits)), ids, s);
-            Evaluate(query, bm, ids, m, s, queue);
-            for (var j = 0; j < m; j++)
-                bound[ids[j]] = 0;
-            // Every block whose bound can still reach the k-th score: ties included (WouldEnter's margin).
-            var n = Above(bound, bm.Blocks, queue.Threshold / (queue.Margin * queue.Margin), ids);
+            var n = FirstPhase(query, bm, k, s, queue, bound, ids);
+            if (n > handOverFraction * bm.Blocks)
+                return false;
             for (var from = 0; from < n; from += ChunkBlocks)
             {
                 var c = 0;
@@ -50,7 +51,62 @@ internal static unsafe class BlockMaxSearch
                 Evaluate(query, bm, ids + from, c, s, queue);
             }
         }
+        return true;
     }
+
+    /// <summary>
+    /// The bounds, then the first blocks scored (they set the k-th score); returns the number of
+    /// blocks whose bound can still reach it, their ids in <paramref name="ids"/> (increasing).
+    /// </summary>
+    private static int FirstPhase(SearchQuery query, BlockMaxIndex bm, int k, BlockMaxScratch s, TopKQueue queue, float* bound, int* ids)
+    {
+        Bounds(query, bm, s, bound);
+        // Enough blocks to fill the queue when their documents match (deep k needs more of them).
+        var m = SelectTop(bound, bm.Blocks, Math.Min(ChunkBlocks, Math.Max(FirstBlocks, (2 * k) >> bm.BlockBits)), ids, s);
+        Evaluate(query, bm, ids, m, s, queue);
+        for (var j = 0; j < m; j++)
+            bound[ids[j]] = 0;
+        // Every block whose bound can still reach the k-th score: ties included (WouldEnter's margin).
+        return Above(bound, bm.Blocks, queue.Threshold / (queue.Margin * queue.Margin), ids);
+    }
+
+    /// <summary>
+    /// For measurements (Disco.Index.Bench tail): the first phase of exact search, and the number of
+    /// blocks left whose bound reaches the k-th score it set.
+    /// </summary>
+    internal static int BlocksLeft(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k)
+    {
+        if (!scratch.Begin(query, k))
+            return 0;
+        var s = scratch.BlockMax(bm);
+        fixed (float* bound = s.Bounds)
+        fixed (int* ids = s.Blocks)
+        {
+            return FirstPhase(query, bm, k, s, scratch.Queue, bound, ids);
+        }
+    }
+
+    /// <summary>The query's postings in the whole index (term-at-a-time scans them all).</summary>
+    internal static long QueryPostings(SearchQuery query, BlockMaxIndex bm)
+    {
+        long total = 0;
+        for (var t = 0; t < query.Count; t++)
+            total += bm.Terms[query.Terms[t]].PostingBytes / BlockMaxIndex.PostingBytesEach;
+        return total;
+    }
+
+    /// <summary>
+    /// The fraction of blocks left open above which exact block-max search hands a query over to
+    /// term-at-a-time (under <see cref="SearchAlgorithm.Auto"/>). Measured per query on the
+    /// clustered 1M collection, reordered (thread CPU time, docs/benchmarks.md "Block-max's long
+    /// tail"): the fraction left predicts block-max's time over term-at-a-time's best of the cheap
+    /// quantities (correlation 0.74 with the log of the ratio at k=10, 0.86 at k=100; the query's
+    /// postings 0.56 and -0.12); block-max is faster on median below 5% (ratio 0.36 under 2%, 0.78 at
+    /// 2-5%) and slower above (1.25 at 5-10%, 1.47 at 10-20%). A query handed over has paid for the
+    /// bounds and the first blocks (0.17-0.21 ms median, measured), so the cut sits a little above the
+    /// break-even (5-8% best by simulation on the per-query times at k=10 and 32).
+    /// </summary>
+    internal const double HandOverFraction = 0.06;
 
     /// <summary>Scores the <paramref name="budget"/> blocks of highest bound.</summary>
     public static void Approximate(SearchQuery query, SearchScratch scratch, BlockMaxIndex bm, int k, int budget)

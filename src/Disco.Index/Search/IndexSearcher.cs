@@ -41,8 +41,9 @@ public sealed class IndexSearcher
     /// <summary>
     /// Whether <see cref="SearchAlgorithm.Auto"/> uses a block-max section (at k up to
     /// <see cref="BlockMaxDepth"/>): only when its blocks hold similar documents
-    /// (<see cref="BlockMaxClustering"/>), as after reordering a topical collection. Naming
-    /// <see cref="SearchAlgorithm.BlockMax"/> uses the section whatever its clustering.
+    /// (<see cref="BlockMaxClustering"/>), as after reordering a topical collection; and then a query
+    /// whose blocks stay open is handed over to term-at-a-time (<see cref="BlockMaxSearch.HandOverFraction"/>).
+    /// Naming <see cref="SearchAlgorithm.BlockMax"/> uses the section whatever its clustering, never handing over.
     /// </summary>
     public static bool AutoUsesBlockMax(BlockMaxMetadata section) => section.Clustering is double c && c <= BlockMaxClustering;
 
@@ -173,7 +174,9 @@ public sealed class IndexSearcher
                 BlockMaxSearch.Approximate(query, scratch, RequireBlockMax(), k, plan.Budget);
                 break;
             case SearchAlgorithm.BlockMax:
-                BlockMaxSearch.Exact(query, scratch, RequireBlockMax(), k);
+                // Auto lets block-max hand a query whose blocks stay open over to the plain scan.
+                if (!BlockMaxSearch.Exact(query, scratch, RequireBlockMax(), k, plan.Algorithm == SearchAlgorithm.Auto ? BlockMaxSearch.HandOverFraction : double.PositiveInfinity))
+                    TermAtATime.Run(query, scratch, Index, k);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(plan));
