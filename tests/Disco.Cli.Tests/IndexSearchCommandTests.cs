@@ -102,7 +102,7 @@ public sealed class IndexSearchCommandTests
         var (limited, _, refusal) = CommandRunner.RunProcess("DISCO_TEST_UNUSED", "1", "index", "blockmax", dir.File("plain"), "--block-max-limit", "1K");
         Assert.Equal(1, limited);
         Assert.Contains("the block-max section needs at least", refusal);
-        Assert.Contains("over the limit of 0.00 GB", refusal);
+        Assert.Contains("over the limit of 1.00 KB", refusal);
         Assert.Equal(2, Run("index", "blockmax", dir.File("plain"), "--block-max-limit", "lots"));
         Assert.Equal(0, Run("index", "blockmax", dir.File("plain"), "--block-max-limit", "2G"));
         Assert.Equal(0, Run("search", "--index", dir.File("plain"), "--queries", dir.File("queries.jsonl"), "--out", dir.File("run5"), "--k", "10", "--algorithm", "blockmax"));

@@ -345,6 +345,11 @@ public sealed class BlockMaxTests
         Assert.Contains("over the limit of", e.Message);
         Assert.Contains("--block-max-limit", e.Message);
         Assert.Equal(before, Directory.GetFiles(path).Order().Select(f => (f, File.ReadAllBytes(f).Length)).ToList());
+        // Sizes in the unit that suits them, the needed one rounded up: a small limit is not "0.00 GB".
+        var small = Assert.Throws<DiscoException>(() => IndexBuilder.AddBlockMax(path, new BlockMaxBuildOptions(3) { MaxBytes = 10_000 }));
+        Assert.DoesNotContain("0.00 GB", small.Message);
+        Assert.Contains("over the limit of 10.00 KB;", small.Message);
+        Assert.Equal(["1 bytes", "999 bytes", "1.00 KB", "1.01 KB", "2.50 MB", "30.00 GB", "1234.57 GB"], new long[] { 1, 999, 1000, 1001, 2_500_000, 30_000_000_000, 1_234_567_000_001 }.Select(BlockMaxBuilder.Size));
         // At build time too, before anything is written.
         var fresh = dir.File("fresh");
         Assert.Throws<DiscoException>(() => TestIndex.Build(fresh, collection.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) { MaxBytes = 1000 } }));

@@ -319,6 +319,71 @@ public sealed class SectionIntegrityTests
         Assert.Equal($"{Path.Combine(path, meta.Ann.Files["forward"])}: document 0 has an invalid forward record; the approximate-search files are damaged, run `disco index ann` again", e.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_block_max_posting_past_the_last_document_is_refused_even_with_matching_checksums(bool approximate)
+    {
+        // Ten documents in blocks of 8: the last block holds documents 8 and 9, and its offsets 2 to 7 name none.
+        var documents = Enumerable.Range(0, 10).Select(d => new TermVector($"d{d}", ["a"], [1f + d])).ToList();
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) });
+        var file = IndexMetadata.Read(path).BlockMax!.Files["postings"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // The section's postings end with the last block's: two impacts, then the offsets 0 and 1.
+        Assert.Equal(1, bytes[^1]);
+        bytes[^1] = 7;
+        WriteResealed(path, "blockMax", file, bytes);
+        using var index = SparseIndex.Open(path);
+        var query = SearchQuery.Create(index, new TermVector("q", ["a"], [1f]));
+        var searcher = new IndexSearcher(index);
+        var e = Assert.Throws<DiscoException>(() => approximate ? searcher.Search(query, 10, new ApproximateSearch(Blocks: 2)) : searcher.Search(query, 10, SearchAlgorithm.BlockMax));
+        Assert.Equal($"{Path.Combine(path, file)}: block 1 names document 15 of 10; the block-max files are damaged, run `disco index blockmax` again", e.Message);
+    }
+
+    [Fact]
+    public void Threads_racing_to_a_damaged_chunk_all_fail_every_time_and_the_terms_beside_it_stay_exact()
+    {
+        using var dir = new TempDirectory();
+        var (path, _) = BuildLarge(dir, listSize: 2000);
+        var postings = Path.Combine(path, IndexMetadata.Read(path).BlockMax!.Files["postings"]);
+        var damagedAt = new FileInfo(postings).Length / 2;
+        Flip(postings, damagedAt);
+        using var index = SparseIndex.Open(path);
+        var bm = index.BlockMax!;
+        // The term whose section postings hold the damaged byte, and one whose postings, rows and entries lie in other chunks.
+        var damaged = Enumerable.Range(0, index.TermCount).Single(t => bm.Term(t).PostingStart <= damagedAt - IndexFormat.HeaderBytes && damagedAt - IndexFormat.HeaderBytes < bm.Term(t).PostingStart + bm.Term(t).PostingBytes);
+        var chunk = (damagedAt >> IndexIntegrity.ChunkShift) << IndexIntegrity.ChunkShift;
+        var clean = Enumerable.Range(0, index.TermCount).First(t => bm.Term(t).PostingStart + bm.Term(t).PostingBytes + IndexFormat.HeaderBytes <= chunk);
+        var searcher = new IndexSearcher(index);
+        SearchQuery Query(int t) => SearchQuery.Create(index, new TermVector("q", [index.Term(t)], [1f]));
+        var expected = searcher.Search(Query(clean), 20, SearchAlgorithm.TermAtATime);
+        Assert.NotEmpty(expected);
+        const int threads = 16;
+        var start = new Barrier(threads);
+        var failures = new int[threads];
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, thread =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 20; i++)
+            {
+                // Both orders: the damaged term first or the clean one, so a failed check meets a fresh scratch and a used one.
+                foreach (var t in (thread + i) % 2 == 0 ? new[] { damaged, clean } : [clean, damaged])
+                {
+                    if (t == clean)
+                    {
+                        Assert.Equal(expected, searcher.Search(Query(clean), 20, SearchAlgorithm.BlockMax));
+                        continue;
+                    }
+                    var e = Assert.Throws<DiscoException>(() => searcher.Search(Query(damaged), 20, SearchAlgorithm.BlockMax));
+                    Assert.StartsWith($"{postings}: bytes {chunk}..", e.Message, StringComparison.Ordinal);
+                    failures[thread]++;
+                }
+            }
+        });
+        Assert.All(failures, f => Assert.Equal(20, f));
+    }
+
     /// <summary>Rewrites a section file and makes its checksums agree (chunk checksums and meta.json), as a build that wrote wrong structures would.</summary>
     internal static void WriteResealed(string path, string section, string file, byte[] bytes)
     {

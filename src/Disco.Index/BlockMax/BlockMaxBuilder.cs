@@ -103,17 +103,36 @@ internal static class BlockMaxBuilder
             }
             if (bytes > limit)
             {
-                throw new DiscoException(string.Create(CultureInfo.InvariantCulture,
-                    $"{index.Directory}: the block-max section needs at least {bytes / 1e9:F2} GB ({postingBytes / 1e9:F2} GB of postings, 5 bytes each, and the blocks' maxima and counts), over the limit of {limit / 1e9:F2} GB; raise the limit (--block-max-limit) or build no block-max section"));
+                var (need, cap) = Sizes(bytes, limit);
+                throw new DiscoException(
+                    $"{index.Directory}: the block-max section needs at least {need} ({Size(postingBytes)} of postings, 5 bytes each, and the blocks' maxima and counts), over the limit of {cap}; raise the limit (--block-max-limit) or build no block-max section");
             }
         }
         if (FreeBytes(index.Directory) is long free && bytes > free)
         {
-            throw new DiscoException(string.Create(CultureInfo.InvariantCulture,
-                $"{index.Directory}: the block-max section needs {bytes / 1e9:F2} GB and its disk has {free / 1e9:F2} GB free; free space, or bound the section with --block-max-limit (fewer dense rows: smaller, slower)"));
+            var (need, has) = Sizes(bytes, free);
+            throw new DiscoException(
+                $"{index.Directory}: the block-max section needs {need} and its disk has {has} free; free space, or bound the section with --block-max-limit (fewer dense rows: smaller, slower)");
         }
         return dense;
     }
+
+    /// <summary>
+    /// A size in a message, in the units of --block-max-limit (powers of 1000) that suit it, so a
+    /// small section or limit does not read "0.00 GB"; rounded up, so a needed size given back as
+    /// the limit is enough.
+    /// </summary>
+    internal static string Size(long bytes)
+    {
+        var (unit, name) = bytes switch { >= 1_000_000_000 => (1e9, "GB"), >= 1_000_000 => (1e6, "MB"), >= 1_000 => (1e3, "KB"), _ => (0.0, "") };
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes")
+            : string.Create(CultureInfo.InvariantCulture, $"{Math.Ceiling(bytes / unit * 100) / 100:F2} {name}");
+    }
+
+    /// <summary>Two sizes compared in a message: exact bytes where their rounding would show them equal.</summary>
+    private static (string, string) Sizes(long a, long b) =>
+        Size(a) == Size(b) ? (string.Create(CultureInfo.InvariantCulture, $"{a} bytes"), string.Create(CultureInfo.InvariantCulture, $"{b} bytes")) : (Size(a), Size(b));
 
     /// <summary>Bytes of a rare term's entry: its block, maximum and offset.</summary>
     private const int RareEntryBytes = sizeof(int) + 1 + sizeof(uint);

@@ -263,6 +263,9 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     /// <summary>An error for a structure found damaged during search.</summary>
     public DiscoException Corrupt(string problem) => Corrupt(_files[0], problem);
 
+    /// <summary>An error for the section's postings found damaged during search.</summary>
+    public DiscoException CorruptPostings(string problem) => Corrupt(_parts["postings"].File, problem);
+
     private static DiscoException Corrupt(MappedFile file, string problem) => new($"{file.Path}: {problem}; the block-max files are damaged, {Remedy}");
 
     public void Dispose()

@@ -442,7 +442,7 @@ internal static unsafe class BlockMaxSearch
                 for (var x = 0; x < count; x++)
                     a[offsets[x] & mask] += w * impacts[x];
             }
-            Offer(acc, ids, m, bits, queue);
+            Offer(acc, ids, m, bits, queue, bm);
         }
     }
 
@@ -484,11 +484,29 @@ internal static unsafe class BlockMaxSearch
     }
 
     /// <summary>
+    /// The document of accumulator slot <paramref name="x"/>. A posting's offset is masked to its
+    /// block, but the last block may be partial: an offset there past the last document (a section
+    /// that passed its checksums yet was written wrong) is refused, not offered as a result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Document(BlockMaxIndex bm, int* ids, int x, int bits)
+    {
+        var doc = (ids[x >> bits] << bits) | (x & ((1 << bits) - 1));
+        if ((uint)doc >= (uint)bm.Documents)
+            PastLastDocument(bm, ids[x >> bits], doc);
+        return doc;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PastLastDocument(BlockMaxIndex bm, int block, int doc) =>
+        throw bm.CorruptPostings($"block {block} names document {doc} of {bm.Documents}");
+
+    /// <summary>
     /// Offers the blocks' positive scores that can enter the queue. Blocks are not scored in
     /// document order, so a tie with the k-th score may still enter (an earlier document wins a
     /// tie): the pre-filter keeps scores at the bar, and the queue decides.
     /// </summary>
-    private static void Offer(float* acc, int* ids, int m, int bits, TopKQueue queue)
+    private static void Offer(float* acc, int* ids, int m, int bits, TopKQueue queue, BlockMaxIndex bm)
     {
         var total = m << bits;
         var bar = Math.Max(queue.Threshold, float.Epsilon);
@@ -502,14 +520,14 @@ internal static unsafe class BlockMaxSearch
                 {
                     var x = i + BitOperations.TrailingZeroCount(hits);
                     hits &= hits - 1;
-                    if (acc[x] >= bar && queue.Offer((ids[x >> bits] << bits) | (x & ((1 << bits) - 1)), acc[x]))
+                    if (acc[x] >= bar && queue.Offer(Document(bm, ids, x, bits), acc[x]))
                         bar = Math.Max(queue.Threshold, float.Epsilon);
                 }
             }
         }
         for (; i < total; i++)
         {
-            if (acc[i] >= bar && queue.Offer((ids[i >> bits] << bits) | (i & ((1 << bits) - 1)), acc[i]))
+            if (acc[i] >= bar && queue.Offer(Document(bm, ids, i, bits), acc[i]))
                 bar = Math.Max(queue.Threshold, float.Epsilon);
         }
     }

@@ -30,7 +30,8 @@ internal sealed unsafe class ChunkVerifier
         _path = path;
         _source = source;
         _remedy = remedy;
-        _verified = new ulong[(checksums.Length + 63) / 64];
+        // One bit past the last chunk always has a word: an empty range at the file's end tests it.
+        _verified = new ulong[(checksums.Length / 64) + 1];
         if (checksums.LongLength != (length + IndexIntegrity.ChunkBytes - 1) / IndexIntegrity.ChunkBytes)
             throw new DiscoException($"{path}: {source} holds {checksums.Length} chunk checksums for a {length}-byte file; the file is damaged, {remedy}");
     }
@@ -45,16 +46,24 @@ internal sealed unsafe class ChunkVerifier
     }
 
     /// <summary>After a full-file checksum matched, no chunk needs checking again.</summary>
-    public void MarkAllVerified() => Array.Fill(_verified, ulong.MaxValue);
+    public void MarkAllVerified()
+    {
+        // The file's chunks only: a bit past them would let a range beyond the file pass.
+        for (var chunk = 0; chunk < _checksums.Length; chunk++)
+            _verified[chunk >> 6] |= 1UL << chunk;
+    }
 
     /// <summary>
     /// Checks the chunks holding bytes <c>[offset, end)</c> of the file unless they already passed;
-    /// throws when one does not match. An empty range (<c>end == offset</c>, past the header) checks
-    /// the chunk before it, which is harmless.
+    /// throws when one does not match, or when the range is not one of the file (a reader's offsets
+    /// came from a file that passed its checksums yet was written wrong). An empty range
+    /// (<c>end == offset</c>) checks at most the chunk before it, which is harmless.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Ensure(long offset, long end)
     {
+        if ((ulong)offset > (ulong)end || (ulong)end > (ulong)_length)
+            OutsideTheFile(offset, end);
         var first = offset >> IndexIntegrity.ChunkShift;
         var last = (end - 1) >> IndexIntegrity.ChunkShift;
         // A block or document id is far smaller than a chunk: it lies in one chunk, rarely two.
@@ -67,6 +76,10 @@ internal sealed unsafe class ChunkVerifier
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsVerified(long chunk) => (Volatile.Read(ref _verified[chunk >> 6]) & (1UL << (int)(chunk & 63))) != 0;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OutsideTheFile(long offset, long end) =>
+        throw new DiscoException($"{_path}: bytes {offset}..{end} are not a range of its {_length} bytes; the file is damaged, {_remedy}");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Verify(long first, long last)
