@@ -16,8 +16,8 @@ namespace Disco.Index;
 /// Opening checks sizes and headers of every file and the term table (read whole, checked in
 /// full); everything else is checked where search first reads it, so opening costs no read of the
 /// gigabytes of rows and postings: a term's entries or dense row (checksums and their agreement
-/// with its postings) the first time a query has the term (<see cref="EnsureTerm"/>), and the
-/// postings chunk by chunk (<see cref="EnsurePostings"/>).
+/// with its postings, then the chunks of its postings) the first time a query has the term
+/// (<see cref="EnsureTerm"/>).
 /// </summary>
 internal sealed unsafe class BlockMaxIndex : IDisposable
 {
@@ -156,8 +156,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     }
 
     /// <summary>Checks the chunks of the section's postings <c>[start, start + bytes)</c> unless they already passed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void EnsurePostings(long start, long bytes) => _postingsCheck.Ensure(start + IndexFormat.HeaderBytes, start + bytes + IndexFormat.HeaderBytes);
+    private void EnsurePostings(long start, long bytes) => _postingsCheck.Ensure(start + IndexFormat.HeaderBytes, start + bytes + IndexFormat.HeaderBytes);
 
     /// <summary>
     /// The term table, so search reads the records without checks: records consecutive (rare
@@ -217,6 +216,12 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
             _parts["offsets"].Ensure(e.FirstEntry * sizeof(uint), (e.FirstEntry + e.Entries) * sizeof(uint));
             CheckRareEntries(t, e);
         }
+        // The term's postings too, whole: every entry search locates lies inside them (checked
+        // above), so scoring needs no test per entry. Tested per entry, the bit test cost exact
+        // block-max about 7% (docs/benchmarks.md, "Opening a section"); whole, a term costs one
+        // CRC of its postings once per open index (at most 5 bytes a posting).
+        if (e.PostingBytes > 0)
+            EnsurePostings(e.PostingStart, e.PostingBytes);
         Interlocked.Or(ref _checkedTerms[t >> 6], 1UL << t);
     }
 

@@ -433,8 +433,7 @@ internal static unsafe class BlockMaxSearch
                         Prefetch(postings + starts[i + Ahead] + 64);
                 }
                 var count = lengths[i];
-                // Every read of the section's postings passes here: the bytes are checked before they are used.
-                bm.EnsurePostings(starts[i], count * BlockMaxIndex.PostingBytesEach);
+                // The entry lies in its term's postings, which EnsureTerm (in Bounds) checked whole.
                 var impacts = (float*)(postings + starts[i]);
                 var offsets = postings + starts[i] + (count * 4);
                 var a = acc + (slots[i] << bits);
