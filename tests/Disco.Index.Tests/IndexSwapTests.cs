@@ -60,7 +60,11 @@ public sealed class IndexSwapTests
                 }
             }
         }, TestContext.Current.CancellationToken)).ToList();
-        for (var i = 0; i < swaps; i++)
+        // The readers run on the thread pool, which a busy test run may start late (a fresh-clone CI
+        // once finished all 60 swaps before either had opened the index): keep swapping until they
+        // have searched during the swaps, for at most a minute.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < swaps || (Volatile.Read(ref opens) < 10 && clock.Elapsed < TimeSpan.FromMinutes(1)); i++)
             (i % 2 == 0 ? Second : First).Build(target);
         Volatile.Write(ref done, 1);
         await Task.WhenAll(readers);
