@@ -8,6 +8,7 @@ using Disco.Training;
 namespace Disco.Cli.Tests;
 
 /// <summary>`disco train` as a command line: the subcommands' wiring and the aliases. The training itself is tested in Disco.Training.Tests.</summary>
+[Collection(SerialTorchTests.Name)]
 public sealed class TrainCommandTests
 {
     private static int Run(params string[] args) => CommandRunner.Run(TrainCommand.Create(), args);

@@ -13,6 +13,7 @@ namespace Disco.Cli.Tests;
 /// (<see cref="FaultPoint"/>): the output is the complete earlier model or the complete new one,
 /// a query encoder is never taken from a half-written folder, and the next run cleans up.
 /// </summary>
+[Collection(SerialTorchTests.Name)]
 public sealed class TrainCrashTests
 {
     [Fact]
