@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.TestSupport;
@@ -427,6 +428,44 @@ public sealed class SectionIntegrityTests
         // The section is refused, not the index: exact term-at-a-time search reads only postings.bin.
         using var reopened = SparseIndex.Open(path);
         Assert.Equal(expected, new IndexSearcher(reopened).Search(SearchQuery.Create(reopened, new TermVector("q", [reopened.Term(term)], [1f])), 10, SearchAlgorithm.TermAtATime));
+    }
+
+    [Theory]
+    [InlineData("ann", "too few")]
+    [InlineData("ann", "too many")]
+    [InlineData("blockMax", "too few")]
+    [InlineData("blockMax", "too many")]
+    [InlineData(null, "too few")]
+    [InlineData(null, "too many")]
+    public void A_malformed_checksums_file_that_matches_meta_json_is_refused_with_the_rebuild_hint(string? section, string malformed)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        var name = section is null ? IndexIntegrity.ChecksumsFile : meta[section]!["files"]!["checksums"]!.GetValue<string>();
+        var remedy = section switch { "ann" => "run `disco index ann` again", "blockMax" => "run `disco index blockmax` again", _ => "rebuild the index" };
+        var file = Path.Combine(path, name);
+        var original = File.ReadAllBytes(file);
+        // Written so (a writer's bug): meta.json records the file's size and checksum as they are.
+        byte[] bytes = malformed == "too few" ? original[..^4] : [.. original, 1, 2, 3, 4];
+        File.WriteAllBytes(file, bytes);
+        meta["files"]![name]!["bytes"] = bytes.Length;
+        meta["files"]![name]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path));
+        // The last part's checksums are cut short, or 4 bytes follow the last one.
+        var last = section switch { "ann" => AnnFormat.Parts[^1].Part, "blockMax" => BlockMaxFormat.Parts[^1].Part, _ => IndexIntegrity.ChunkedFiles[^1] };
+        if (malformed == "too few")
+            Assert.Equal($"{file}: holds too few chunk checksums for {last}; the file is damaged, {remedy}", e.Message);
+        else
+            Assert.Matches($"^{Regex.Escape(file)}: 4 bytes more than the chunk checksums of [^;]*{Regex.Escape(last)}; the file is damaged, {Regex.Escape(remedy)}$", e.Message);
+
+        // The same hint as a checksums file that does not match meta.json.
+        File.WriteAllBytes(file, original);
+        var mismatch = Assert.Throws<DiscoException>(() => SparseIndex.Open(path));
+        Assert.EndsWith($"; the index is truncated or damaged, {remedy}", mismatch.Message, StringComparison.Ordinal);
     }
 
     [Fact]
