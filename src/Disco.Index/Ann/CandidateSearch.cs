@@ -165,6 +165,7 @@ internal static unsafe class CandidateSearch
                 var first = (byte*)(ann.Heads + info.FirstHead);
                 for (var line = 0; line < PrefetchBytes; line += 64)
                     Sse.Prefetch0(first + line);
+                Sse.Prefetch0(ann.Segments + info.FirstSegment);
             }
             cursors++;
         }
