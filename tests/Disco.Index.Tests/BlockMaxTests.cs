@@ -358,6 +358,54 @@ public sealed class BlockMaxTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(8)]
+    [InlineData(32)]
+    [InlineData(1000)]
+    public void The_smallest_section_reported_under_a_limit_is_the_smallest_of_every_choice_of_rows_and_is_built(int divisor)
+    {
+        // 500 documents in blocks of 8 (63 blocks: a row takes 64 + 64 + 4 bytes, a listed entry 9,
+        // so a row is smaller from 15 blocks on), 14 terms from a few blocks to most, and one in every document.
+        var random = new Random(31);
+        var documents = Enumerable.Range(0, 500).Select(d =>
+        {
+            var terms = Enumerable.Range(0, 14).Where(j => random.NextDouble() < 0.01 * Math.Pow(1.35, j)).Select(j => $"t{j}").Append("all").ToArray();
+            return new TermVector($"d{d}", terms, [.. terms.Select(_ => 0.1f + (float)random.NextDouble())]);
+        }).ToList();
+        // An independent count of each term's entries: the distinct blocks (document / 8, input order) of the documents that have it.
+        var vocabulary = documents.SelectMany(d => d.Terms).Distinct().ToList();
+        var entries = vocabulary.Select(term => documents.Select((d, i) => (d, i)).Where(x => x.d.Terms.Contains(term)).Select(x => x.i >> 3).Distinct().Count()).ToArray();
+        var postingBytes = documents.Sum(d => d.Terms.Length) * 5L;
+        const int blocks = 63;
+        // Brute force over every choice of rows (2^15).
+        var oracle = long.MaxValue;
+        for (var rows = 0; rows < 1 << entries.Length; rows++)
+        {
+            var rare = Enumerable.Range(0, entries.Length).Where(t => (rows & (1 << t)) == 0).Sum(t => (long)entries[t]);
+            oracle = Math.Min(oracle, BlockMaxBuilder.SectionBytes(vocabulary.Count, blocks, postingBytes, rare, int.PopCount(rows)));
+        }
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), documents);
+        var options = new BlockMaxBuildOptions(3) { DenseDivisor = divisor };
+        // The rule's choice, unbounded, is the smallest only where the divisor puts the cut near the break-even (here 6 and 8).
+        Assert.True(SectionFileBytes(IndexBuilder.AddBlockMax(path, options)) >= oracle);
+        // The smallest is reached: a build under that limit succeeds, and its files take exactly that.
+        var smallest = IndexBuilder.AddBlockMax(path, options with { MaxBytes = oracle });
+        Assert.Equal(blocks, smallest.BlockMax!.Blocks);
+        Assert.Equal(oracle, SectionFileBytes(smallest));
+        // And nothing smaller: one byte less is refused, with that size.
+        var e = Assert.Throws<DiscoException>(() => IndexBuilder.AddBlockMax(path, options with { MaxBytes = oracle - 1 }));
+        Assert.True(e.Message.Contains($"needs at least {oracle} bytes (", StringComparison.Ordinal) || e.Message.Contains($"needs at least {BlockMaxBuilder.Size(oracle)} (", StringComparison.Ordinal), e.Message);
+        using var index = SparseIndex.Open(path, verifyChecksums: true);
+        var searcher = new IndexSearcher(index);
+        var queries = Enumerable.Range(0, 10).Select(q => SearchQuery.Create(index, new TermVector($"q{q}", [.. vocabulary.Where((_, i) => (i + q) % 3 == 0)], [.. vocabulary.Where((_, i) => (i + q) % 3 == 0).Select((_, i) => 1f + i)]))).ToList();
+        Assert.Equal(searcher.SearchBatch(queries, 10, SearchAlgorithm.TermAtATime, threads: 1), searcher.SearchBatch(queries, 10, SearchAlgorithm.BlockMax, threads: 1));
+    }
+
+    [Theory]
+    [InlineData(1)]
     [InlineData(4)]
     [InlineData(1000)]
     public void Any_dense_row_threshold_searches_exactly(int divisor)

@@ -23,8 +23,10 @@ public sealed record BlockMaxBuildOptions(int BlockBits = BlockMaxBuildOptions.D
     /// <summary>
     /// The most bytes the section may take on disk (null: no limit but the disk's free space).
     /// When the rule of <see cref="DenseDivisor"/> gives a larger section, the dense rows of the
-    /// terms in fewest blocks are dropped (their entries listed instead) until it fits; the build
-    /// refuses, with the smallest size possible, when even that does not fit. The postings alone
+    /// terms in fewest blocks are dropped (their entries listed instead) until it fits, or else the
+    /// smallest section is built (rows for the terms in most blocks, as many as make it smallest;
+    /// with a small DenseDivisor, more rows than the rule gives); the build refuses, with that
+    /// smallest size, when even that does not fit. The postings alone
     /// take 5 bytes per posting of the index.
     /// </summary>
     public long? MaxBytes { get; init; }

@@ -59,8 +59,9 @@ internal static class BlockMaxBuilder
     /// Which terms get a dense row: those with entries in at least 1/<see cref="BlockMaxBuildOptions.DenseDivisor"/>
     /// of the blocks (32 by default: on the clustered 1M collection every term, 12.1 bytes of section
     /// per posting against 9.9 at the smallest; docs/benchmarks.md), less the rows of the terms in
-    /// fewest blocks while the section exceeds <see cref="BlockMaxBuildOptions.MaxBytes"/>. Refuses a
-    /// section over that limit, or over the free space of the index's disk, with its size.
+    /// fewest blocks while the section exceeds <see cref="BlockMaxBuildOptions.MaxBytes"/>, or else
+    /// the smallest section (<see cref="Smallest"/>). Refuses a section over that limit (with the
+    /// smallest size possible), or over the free space of the index's disk, with its size.
     /// </summary>
     internal static bool[] DenseRows(SparseIndex index, BlockMaxMetadata section, BlockMaxBuildOptions options)
     {
@@ -103,9 +104,19 @@ internal static class BlockMaxBuilder
             }
             if (bytes > limit)
             {
-                var (need, cap) = Sizes(bytes, limit);
-                throw new DiscoException(
-                    $"{index.Directory}: the block-max section needs at least {need} ({Size(postingBytes)} of postings, 5 bytes each, and the blocks' maxima and counts), over the limit of {cap}; raise the limit (--block-max-limit) or build no block-max section");
+                // Taking rows away from the rule's choice is not always enough: with a small
+                // DenseDivisor, terms listed by the rule may be smaller with a row.
+                var (smallest, rowTerms) = Smallest(index.TermCount, section.Blocks, postingBytes, entries);
+                if (smallest > limit)
+                {
+                    var (need, cap) = Sizes(smallest, limit);
+                    throw new DiscoException(
+                        $"{index.Directory}: the block-max section needs at least {need} ({Size(postingBytes)} of postings, 5 bytes each, and the blocks' maxima and counts), over the limit of {cap}; raise the limit (--block-max-limit) or build no block-max section");
+                }
+                Array.Clear(dense);
+                foreach (var t in rowTerms)
+                    dense[t] = true;
+                bytes = smallest;
             }
         }
         if (FreeBytes(index.Directory) is long free && bytes > free)
@@ -115,6 +126,30 @@ internal static class BlockMaxBuilder
                 $"{index.Directory}: the block-max section needs {need} and its disk has {has} free; free space, or bound the section with --block-max-limit (fewer dense rows: smaller, slower)");
         }
         return dense;
+    }
+
+    /// <summary>
+    /// The smallest section any choice of rows gives, and the terms with a row in it. For a given
+    /// number r of rows the section is smallest with the rows of the r terms in most blocks (it
+    /// grows with the rare entries, whatever the rounding of its files to chunks), so the smallest
+    /// over every choice is the smallest over r: one size per r, no term-by-term rule (a row for
+    /// each term whose entries take more than a row ignores the chunks' checksums).
+    /// </summary>
+    internal static (long Bytes, int[] RowTerms) Smallest(int terms, int blocks, long postingBytes, int[] entries)
+    {
+        var byEntries = Enumerable.Range(0, entries.Length).Where(t => entries[t] > 0).OrderByDescending(t => entries[t]).ThenBy(t => t).ToArray();
+        var rare = byEntries.Sum(t => (long)entries[t]);
+        var best = SectionBytes(terms, blocks, postingBytes, rare, 0);
+        var rows = 0;
+        for (var r = 1; r <= byEntries.Length; r++)
+        {
+            rare -= entries[byEntries[r - 1]];
+            var bytes = SectionBytes(terms, blocks, postingBytes, rare, r);
+            // Ties go to more rows: the same size, faster bounds.
+            if (bytes <= best)
+                (best, rows) = (bytes, r);
+        }
+        return (best, byEntries[..rows]);
     }
 
     /// <summary>
