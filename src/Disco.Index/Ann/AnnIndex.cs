@@ -23,8 +23,8 @@ internal sealed unsafe class AnnIndex : IDisposable
     private readonly ChunkVerifier _forwardIndexCheck;
     private readonly int _ranges;
 
-    /// <summary>One bit per term: set once the term's segments and head list passed <see cref="CheckTerm"/>.</summary>
-    private readonly ulong[] _checkedTerms;
+    /// <summary>The terms whose segments and head list passed <see cref="CheckTerm"/>.</summary>
+    private readonly CheckedSet _checkedTerms;
 
     private AnnIndex(string directory, IndexMetadata meta, bool verifyAll)
     {
@@ -32,7 +32,7 @@ internal sealed unsafe class AnnIndex : IDisposable
         Metadata = ann;
         Documents = meta.Documents;
         TermBytes = ann.TermBytes;
-        _checkedTerms = new ulong[(meta.Terms + 63) / 64];
+        _checkedTerms = new CheckedSet(meta.Terms);
         _ranges = (int)(((long)meta.Documents + (1 << AnnFormat.RangeBits) - 1) >> AnnFormat.RangeBits);
         var opened = new List<MappedFile>();
         try
@@ -96,7 +96,7 @@ internal sealed unsafe class AnnIndex : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnsureTerm(int term)
     {
-        if ((Volatile.Read(ref _checkedTerms[term >> 6]) & (1UL << term)) == 0)
+        if (!_checkedTerms.Contains(term))
             CheckTerm(term);
     }
 
@@ -122,7 +122,7 @@ internal sealed unsafe class AnnIndex : IDisposable
         }
         if (end != e.Heads)
             throw Corrupt(_segments.File, $"the segments of term {t} do not cover its head list");
-        Interlocked.Or(ref _checkedTerms[t >> 6], 1UL << t);
+        _checkedTerms.Add(t);
     }
 
     /// <summary>Checks the chunks holding document <paramref name="doc"/>'s two forward offsets unless they already passed (call before reading them).</summary>

@@ -31,8 +31,8 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     private readonly Dictionary<string, SectionFile> _parts;
     private readonly ChunkVerifier _postingsCheck;
 
-    /// <summary>One bit per term: set once the term's entries or dense row passed <see cref="CheckTerm"/>.</summary>
-    private readonly ulong[] _checkedTerms;
+    /// <summary>The terms whose entries or dense row (and postings) passed <see cref="CheckTerm"/>.</summary>
+    private readonly CheckedSet _checkedTerms;
 
     private BlockMaxIndex(string directory, IndexMetadata meta, bool verifyAll)
     {
@@ -47,7 +47,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         Entries = section.Entries;
         RareEntries = section.RareEntries;
         PostingBytes = section.PostingBytes;
-        _checkedTerms = new ulong[(TermCount + 63) / 64];
+        _checkedTerms = new CheckedSet(TermCount);
         var opened = new List<MappedFile>();
         try
         {
@@ -151,7 +151,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnsureTerm(int term)
     {
-        if ((Volatile.Read(ref _checkedTerms[term >> 6]) & (1UL << term)) == 0)
+        if (!_checkedTerms.Contains(term))
             CheckTerm(term);
     }
 
@@ -223,7 +223,7 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         if (e.PostingBytes > 0)
             EnsurePostings(e.PostingStart, e.PostingBytes);
         CheckOffsets(t, e);
-        Interlocked.Or(ref _checkedTerms[t >> 6], 1UL << t);
+        _checkedTerms.Add(t);
     }
 
     /// <summary>
