@@ -254,7 +254,7 @@ switch (verb)
                 // BLOCKS10, BLOCKS1000...: block budgets of block-max approximate search for that k.
                 if (index.HasBlockMax)
                 {
-                    foreach (var blocks in (Environment.GetEnvironmentVariable($"BLOCKS{k}") ?? (k <= 100 ? "64,96,128,192,256" : "256,512,1024")).Split(',').Select(int.Parse))
+                    foreach (var blocks in (Environment.GetEnvironmentVariable($"BLOCKS{k}") ?? (k <= 100 ? "64,96,128,192,256" : "256,512,1024")).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
                         Measure("approximate", $"blocks {blocks}", q => searcher.Search(q, k, new ApproximateSearch(Blocks: blocks)));
                 }
                 if (!index.HasAnn)

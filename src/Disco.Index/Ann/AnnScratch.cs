@@ -24,10 +24,29 @@ internal sealed class AnnScratch
 
     public float[] TouchedScores { get; private set; } = [];
 
-    /// <summary>A segment's smaller postings whose documents are touched: offset in the range and contribution (parallel arrays).</summary>
-    public int[] UpdateDocs { get; private set; } = [];
+    /// <summary>How many partial scores fall in each bucket of <see cref="ScoreSelection"/>, counted as the ranges are flushed.</summary>
+    public int[] Buckets { get; } = GC.AllocateArray<int>(ScoreSelection.Buckets, pinned: true);
 
-    public float[] UpdateScores { get; private set; } = [];
+    /// <summary>Candidates above the cut-off as (score, ~document) keys, sorted to keep the budget best.</summary>
+    public ulong[] Keys { get; private set; } = [];
+
+    /// <summary>The chosen documents.</summary>
+    public int[] Chosen { get; private set; } = [];
+
+    /// <summary>Room for <paramref name="keys"/> keys and <paramref name="chosen"/> chosen documents.</summary>
+    public void EnsureChoice(int keys, int chosen)
+    {
+        if (Keys.Length < keys)
+            Keys = new ulong[Math.Max(keys, Keys.Length * 2)];
+        if (Chosen.Length < chosen)
+            Chosen = new int[chosen];
+    }
+
+    /// <summary>
+    /// A segment's smaller postings whose documents are touched, whole (offset in the low 16 bits,
+    /// quantized impact in the high 16), with room for a vector store of eight past the last.
+    /// </summary>
+    public uint[] Updates { get; private set; } = [];
 
     /// <summary>Query positions, heaviest first.</summary>
     public int[] Heavy { get; private set; } = [];
@@ -59,8 +78,7 @@ internal sealed class AnnScratch
         {
             TouchedDocs = new int[checked((int)Math.Max(postings, TouchedDocs.Length * 2L))];
             TouchedScores = new float[TouchedDocs.Length];
-            UpdateDocs = new int[TouchedDocs.Length];
-            UpdateScores = new float[TouchedDocs.Length];
+            Updates = new uint[TouchedDocs.Length + 8];
         }
     }
 

@@ -3,8 +3,11 @@ namespace Disco.Index;
 /// <summary>A cut-off that at least a given number of positive scores reach, from one histogram pass.</summary>
 internal static unsafe class ScoreSelection
 {
-    /// <summary>Buckets of the histogram: positive float32 bit patterns shifted right by 19.</summary>
+    /// <summary>Buckets of the histogram: positive float32 bit patterns shifted right by <see cref="BucketShift"/>.</summary>
     public const int Buckets = 1 << 12;
+
+    /// <summary>A positive score's bucket is its bit pattern shifted right by this (the exponent and 3 mantissa bits).</summary>
+    public const int BucketShift = 19;
 
     /// <summary>Length of the scratch histogram <see cref="Cutoff(float*, int, ReadOnlySpan{float}, int, int[])"/> takes: four counters per bucket.</summary>
     public const int HistogramLength = Buckets * 4;
@@ -39,22 +42,39 @@ internal static unsafe class ScoreSelection
             var i = 0;
             for (; i + 4 <= count; i += 4)
             {
-                h[(((bits[i] & int.MaxValue) >> 19) << 2) + 0]++;
-                h[(((bits[i + 1] & int.MaxValue) >> 19) << 2) + 1]++;
-                h[(((bits[i + 2] & int.MaxValue) >> 19) << 2) + 2]++;
-                h[(((bits[i + 3] & int.MaxValue) >> 19) << 2) + 3]++;
+                h[(((bits[i] & int.MaxValue) >> BucketShift) << 2) + 0]++;
+                h[(((bits[i + 1] & int.MaxValue) >> BucketShift) << 2) + 1]++;
+                h[(((bits[i + 2] & int.MaxValue) >> BucketShift) << 2) + 2]++;
+                h[(((bits[i + 3] & int.MaxValue) >> BucketShift) << 2) + 3]++;
             }
             for (; i < count; i++)
-                h[((bits[i] & int.MaxValue) >> 19) << 2]++;
+                h[((bits[i] & int.MaxValue) >> BucketShift) << 2]++;
             foreach (var v in kept)
-                h[((BitConverter.SingleToInt32Bits(v) & int.MaxValue) >> 19) << 2]++;
+                h[((BitConverter.SingleToInt32Bits(v) & int.MaxValue) >> BucketShift) << 2]++;
             var seen = 0;
             for (var b = Buckets - 1; b > 0; b--)
             {
                 seen += h[b << 2] + h[(b << 2) + 1] + h[(b << 2) + 2] + h[(b << 2) + 3];
                 if (seen >= needed)
-                    return BitConverter.Int32BitsToSingle(b << 19);
+                    return BitConverter.Int32BitsToSingle(b << BucketShift);
             }
+        }
+        return 0f;
+    }
+
+    /// <summary>
+    /// The cut-off of <see cref="Cutoff(float*, int, int, int[])"/> from a histogram already
+    /// counted (one counter per bucket, <see cref="Buckets"/> of them), e.g. while the scores were
+    /// written.
+    /// </summary>
+    public static float Cutoff(ReadOnlySpan<int> counts, int needed)
+    {
+        var seen = 0;
+        for (var b = Buckets - 1; b > 0; b--)
+        {
+            seen += counts[b];
+            if (seen >= needed)
+                return BitConverter.Int32BitsToSingle(b << BucketShift);
         }
         return 0f;
     }
