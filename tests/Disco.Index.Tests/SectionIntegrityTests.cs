@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.TestSupport;
@@ -339,6 +340,132 @@ public sealed class SectionIntegrityTests
         var searcher = new IndexSearcher(index);
         var e = Assert.Throws<DiscoException>(() => approximate ? searcher.Search(query, 10, new ApproximateSearch(Blocks: 2)) : searcher.Search(query, 10, SearchAlgorithm.BlockMax));
         Assert.Equal($"{Path.Combine(path, file)}: block 1 names document 15 of 10; the block-max files are damaged, run `disco index blockmax` again", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false, "repeated", false)]
+    [InlineData(false, "out of order", false)]
+    [InlineData(false, "past the block", false)]
+    [InlineData(true, "repeated", false)]
+    [InlineData(true, "out of order", false)]
+    [InlineData(true, "past the block", false)]
+    [InlineData(false, "out of order", true)]
+    [InlineData(true, "repeated", true)]
+    public unsafe void Block_max_offsets_repeated_out_of_order_or_past_the_block_are_refused_even_with_matching_checksums(bool denseRow, string problem, bool verify)
+    {
+        using var dir = new TempDirectory();
+        // Divisor 1: rows only for terms in every block (none here), so every term lists its entries; a huge one: every term gets a row.
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, new IndexBuildOptions { BlockMax = new BlockMaxBuildOptions(3) { DenseDivisor = denseRow ? 1 << 30 : 1 } });
+        var name = IndexMetadata.Read(path).BlockMax!.Files["postings"];
+        var file = Path.Combine(path, name);
+        // The first entry with two postings or more, of a term with or without a dense row, located
+        // through the section's structures: the byte position of its first document offset in the file.
+        int term = -1, block = -1;
+        long at = -1;
+        IndexHit[] expected;
+        using (var pristine = SparseIndex.Open(path))
+        {
+            var bm = pristine.BlockMax!;
+            for (var t = 0; t < pristine.TermCount && term < 0; t++)
+            {
+                var e = bm.Term(t);
+                if (e.Entries == 0 || e.DenseRow >= 0 != denseRow)
+                    continue;
+                // The term's entries in order: (block, postings), each starting where the one before ends.
+                var entries = new List<(int Block, int Postings)>();
+                for (var i = 0; i < (denseRow ? bm.Blocks : e.Entries); i++)
+                {
+                    if (denseRow)
+                    {
+                        int count = bm.Counts[((long)e.DenseRow * bm.PaddedBlocks) + i];
+                        if (count > 0)
+                            entries.Add((i, count));
+                        continue;
+                    }
+                    var end = i + 1 < e.Entries ? bm.RareOffsets[e.FirstEntry + i + 1] : e.PostingBytes;
+                    entries.Add((bm.RareBlocks[e.FirstEntry + i], (int)((end - bm.RareOffsets[e.FirstEntry + i]) / BlockMaxIndex.PostingBytesEach)));
+                }
+                long start = 0;
+                foreach (var (b, n) in entries)
+                {
+                    if (n >= 2)
+                    {
+                        (term, block, at) = (t, b, IndexFormat.HeaderBytes + e.PostingStart + start + (n * sizeof(float)));
+                        break;
+                    }
+                    start += n * BlockMaxIndex.PostingBytesEach;
+                }
+            }
+            Assert.True(term >= 0);
+            expected = new IndexSearcher(pristine).Search(SearchQuery.Create(pristine, new TermVector("q", [pristine.Term(term)], [1f])), 10, SearchAlgorithm.TermAtATime);
+            Assert.NotEmpty(expected);
+        }
+        var bytes = File.ReadAllBytes(file);
+        var (first, second) = (bytes[at], bytes[at + 1]);
+        Assert.True(first < second);
+        // Blocks of 8 documents: offsets 0 to 7.
+        (bytes[at], bytes[at + 1]) = problem switch { "repeated" => (first, first), "out of order" => (second, first), _ => (first, (byte)8) };
+        WriteResealed(path, "blockMax", name, bytes);
+        var found = problem switch
+        {
+            "repeated" => $"document offsets {first} then {first} in block {block}, repeated",
+            "out of order" => $"document offsets {second} then {first} in block {block}, out of order",
+            _ => $"document offset 8 in block {block}, past the block's 8 documents",
+        };
+        var message = $"{file}: term {term} has {found}; the block-max files are damaged, run `disco index blockmax` again";
+        if (verify)
+        {
+            Assert.Equal(message, Assert.Throws<DiscoException>(() => SparseIndex.Open(path, verifyChecksums: true)).Message);
+        }
+        else
+        {
+            using var index = SparseIndex.Open(path);
+            var query = SearchQuery.Create(index, new TermVector("q", [index.Term(term)], [1f]));
+            var searcher = new IndexSearcher(index);
+            Assert.Equal(message, Assert.Throws<DiscoException>(() => searcher.Search(query, 10, SearchAlgorithm.BlockMax)).Message);
+            Assert.Equal(message, Assert.Throws<DiscoException>(() => searcher.Search(query, 10, new ApproximateSearch(Blocks: 2))).Message);
+        }
+        // The section is refused, not the index: exact term-at-a-time search reads only postings.bin.
+        using var reopened = SparseIndex.Open(path);
+        Assert.Equal(expected, new IndexSearcher(reopened).Search(SearchQuery.Create(reopened, new TermVector("q", [reopened.Term(term)], [1f])), 10, SearchAlgorithm.TermAtATime));
+    }
+
+    [Theory]
+    [InlineData("ann", "too few")]
+    [InlineData("ann", "too many")]
+    [InlineData("blockMax", "too few")]
+    [InlineData("blockMax", "too many")]
+    [InlineData(null, "too few")]
+    [InlineData(null, "too many")]
+    public void A_malformed_checksums_file_that_matches_meta_json_is_refused_with_the_rebuild_hint(string? section, string malformed)
+    {
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), Small.Documents, BothSections(1000));
+        var metaPath = Path.Combine(path, "meta.json");
+        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        var name = section is null ? IndexIntegrity.ChecksumsFile : meta[section]!["files"]!["checksums"]!.GetValue<string>();
+        var remedy = section switch { "ann" => "run `disco index ann` again", "blockMax" => "run `disco index blockmax` again", _ => "rebuild the index" };
+        var file = Path.Combine(path, name);
+        var original = File.ReadAllBytes(file);
+        // Written so (a writer's bug): meta.json records the file's size and checksum as they are.
+        byte[] bytes = malformed == "too few" ? original[..^4] : [.. original, 1, 2, 3, 4];
+        File.WriteAllBytes(file, bytes);
+        meta["files"]![name]!["bytes"] = bytes.Length;
+        meta["files"]![name]!["crc32C"] = IndexIntegrity.Hex(Crc32C.Compute(bytes));
+        IndexMetadata.Seal(meta);
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        var e = Assert.Throws<DiscoException>(() => SparseIndex.Open(path));
+        // The last part's checksums are cut short, or 4 bytes follow the last one.
+        var last = section switch { "ann" => AnnFormat.Parts[^1].Part, "blockMax" => BlockMaxFormat.Parts[^1].Part, _ => IndexIntegrity.ChunkedFiles[^1] };
+        if (malformed == "too few")
+            Assert.Equal($"{file}: holds too few chunk checksums for {last}; the file is damaged, {remedy}", e.Message);
+        else
+            Assert.Matches($"^{Regex.Escape(file)}: 4 bytes more than the chunk checksums of [^;]*{Regex.Escape(last)}; the file is damaged, {Regex.Escape(remedy)}$", e.Message);
+
+        // The same hint as a checksums file that does not match meta.json.
+        File.WriteAllBytes(file, original);
+        var mismatch = Assert.Throws<DiscoException>(() => SparseIndex.Open(path));
+        Assert.EndsWith($"; the index is truncated or damaged, {remedy}", mismatch.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,6 +30,19 @@ internal sealed class AnnScratch
     /// <summary>Candidates above the cut-off as (score, ~document) keys, sorted to keep the budget best.</summary>
     public ulong[] Keys { get; private set; } = [];
 
+    private float[] _products = GC.AllocateArray<float>(1024, pinned: true);
+
+    /// <summary>
+    /// Re-scoring's list of a record's non-zero products, in term order, with room for at least
+    /// <paramref name="length"/> (pinned: the pointer stays valid until the next larger request).
+    /// </summary>
+    public unsafe float* Products(int length)
+    {
+        if (_products.Length < length)
+            _products = GC.AllocateArray<float>(Math.Max(length, _products.Length * 2), pinned: true);
+        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_products));
+    }
+
     /// <summary>The chosen documents.</summary>
     public int[] Chosen { get; private set; } = [];
 

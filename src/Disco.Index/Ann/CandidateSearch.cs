@@ -55,9 +55,9 @@ internal static unsafe class CandidateSearch
         probe.Begin(AnnStage.Rescore);
         var scored = index.Encoding switch
         {
-            ImpactEncoding.Float32 => Rescore<Float32Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
-            ImpactEncoding.UInt16 => Rescore<UInt16Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
-            _ => Rescore<UInt8Impacts>(query, index, ann, s.Weights, docs, scratch.Queue),
+            ImpactEncoding.Float32 => Rescore<Float32Impacts>(query, index, ann, s, docs, scratch.Queue),
+            ImpactEncoding.UInt16 => Rescore<UInt16Impacts>(query, index, ann, s, docs, scratch.Queue),
+            _ => Rescore<UInt8Impacts>(query, index, ann, s, docs, scratch.Queue),
         };
         probe.Begin(AnnStage.Done);
         return scored;
@@ -165,6 +165,7 @@ internal static unsafe class CandidateSearch
                 var first = (byte*)(ann.Heads + info.FirstHead);
                 for (var line = 0; line < PrefetchBytes; line += 64)
                     Sse.Prefetch0(first + line);
+                Sse.Prefetch0(ann.Segments + info.FirstSegment);
             }
             cursors++;
         }
@@ -422,7 +423,7 @@ internal static unsafe class CandidateSearch
     private static ulong Key(float score, int doc) => ((ulong)~BitConverter.SingleToUInt32Bits(score) << 32) | (uint)doc;
 
     /// <summary>Scores every candidate exactly from the forward index and offers it to <paramref name="queue"/>.</summary>
-    internal static int Rescore<TImpacts>(SearchQuery query, SparseIndex index, AnnIndex ann, float[] weights, ReadOnlySpan<int> docs, TopKQueue queue)
+    internal static int Rescore<TImpacts>(SearchQuery query, SparseIndex index, AnnIndex ann, AnnScratch s, ReadOnlySpan<int> docs, TopKQueue queue)
         where TImpacts : struct, IImpactWidth
     {
         foreach (var doc in docs)
@@ -431,12 +432,16 @@ internal static unsafe class CandidateSearch
             if ((uint)doc >= (uint)ann.Documents)
                 throw ann.Corrupt($"a head list names document {doc} of {ann.Documents}");
         }
+        var weights = s.Weights;
         for (var t = 0; t < query.Count; t++)
             weights[query.Terms[t]] = query.Weights[t];
         try
         {
             fixed (float* w = weights)
+            fixed (byte* compress = CompressLanes)
             {
+                var products = s.Products(0);
+                var found = 0;
                 var scale = index.Scale;
                 var stride = ann.TermBytes + TImpacts.Bytes;
                 for (var i = 0; i < docs.Length; i++)
@@ -458,6 +463,8 @@ internal static unsafe class CandidateSearch
                     var bytes = end - start;
                     ann.EnsureForward(start, bytes);
                     var n = (int)(bytes / stride);
+                    // Room for every term of the record and a vector store past the last.
+                    products = s.Products(n + 8);
                     var p = ann.ForwardBase + start;
                     var impacts = p + (n * ann.TermBytes);
                     // Contributions are added in term order, as every algorithm adds them.
@@ -475,22 +482,13 @@ internal static unsafe class CandidateSearch
                             var hits = (uint)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(qw, Vector256<float>.Zero));
                             if (typeof(TImpacts) == typeof(Float32Impacts))
                             {
-                                if (hits == 0)
-                                    continue;
-                                // float32 impacts: the eight products at once, added in term order; the
-                                // zero products (terms outside the query) leave the sum unchanged bit
-                                // for bit (x + 0 = x), so the score is the scoring contract's.
+                                // float32 impacts: the eight products at once, the non-zero ones
+                                // (terms of the query) packed in term order onto the record's list,
+                                // whose sum below is then the scoring contract's, term by term.
                                 var prod = Avx.Multiply(qw, Avx.LoadVector256((float*)(impacts + (4L * j))));
-                                var lower = prod.GetLower();
-                                var upper = prod.GetUpper();
-                                score += lower.ToScalar();
-                                score += lower.GetElement(1);
-                                score += lower.GetElement(2);
-                                score += lower.GetElement(3);
-                                score += upper.ToScalar();
-                                score += upper.GetElement(1);
-                                score += upper.GetElement(2);
-                                score += upper.GetElement(3);
+                                var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
+                                Avx.Store(products + found, Avx2.PermuteVar8x32(prod, lanes));
+                                found += BitOperations.PopCount(hits);
                                 continue;
                             }
                             while (hits != 0)
@@ -500,6 +498,9 @@ internal static unsafe class CandidateSearch
                                 score += w[ids[j + b]] * TImpacts.Read(impacts, j + b, scale);
                             }
                         }
+                        for (var u = 0; u < found; u++)
+                            score += products[u];
+                        found = 0;
                         for (; j < n; j++)
                         {
                             var qw = w[ids[j]];

@@ -222,7 +222,56 @@ internal sealed unsafe class BlockMaxIndex : IDisposable
         // CRC of its postings once per open index (at most 5 bytes a posting).
         if (e.PostingBytes > 0)
             EnsurePostings(e.PostingStart, e.PostingBytes);
+        CheckOffsets(t, e);
         Interlocked.Or(ref _checkedTerms[t >> 6], 1UL << t);
+    }
+
+    /// <summary>
+    /// The document offsets of each of term <paramref name="t"/>'s entries: increasing and inside
+    /// the block. Scoring adds a posting into the accumulator slot its offset names, masked to the
+    /// block (so a wrong offset never writes outside it); a repeated, decreasing or too large offset
+    /// in a section that passed its checksums (a writer's bug) would add two postings into one
+    /// document or one into the wrong document, wrong scores without an error. Checked here, once
+    /// per term (one read of a fifth of the term's postings, just checksummed), not while scoring.
+    /// </summary>
+    private void CheckOffsets(int t, BlockMaxTerm e)
+    {
+        var postings = Postings + e.PostingStart;
+        if (e.DenseRow >= 0)
+        {
+            // CheckDenseRow found the counts covering the postings, none past the collection.
+            var counts = Counts + ((long)e.DenseRow * PaddedBlocks);
+            long at = 0;
+            for (var b = 0; b < Blocks; b++)
+            {
+                if (counts[b] == 0)
+                    continue;
+                CheckEntryOffsets(t, b, postings + at + (counts[b] * sizeof(float)), counts[b]);
+                at += counts[b] * PostingBytesEach;
+            }
+            return;
+        }
+        // CheckRareEntries found the extents whole postings, ending at the term's postings length.
+        for (var i = e.FirstEntry; i < e.FirstEntry + e.Entries; i++)
+        {
+            var end = i + 1 < e.FirstEntry + e.Entries ? RareOffsets[i + 1] : e.PostingBytes;
+            var n = (int)((end - RareOffsets[i]) / PostingBytesEach);
+            CheckEntryOffsets(t, RareBlocks[i], postings + RareOffsets[i] + (n * sizeof(float)), n);
+        }
+    }
+
+    private void CheckEntryOffsets(int t, int block, byte* offsets, int n)
+    {
+        var previous = -1;
+        for (var x = 0; x < n; x++)
+        {
+            int offset = offsets[x];
+            if (offset >= 1 << BlockBits)
+                throw CorruptPostings($"term {t} has document offset {offset} in block {block}, past the block's {1 << BlockBits} documents");
+            if (offset <= previous)
+                throw CorruptPostings($"term {t} has document offsets {previous} then {offset} in block {block}, {(offset == previous ? "repeated" : "out of order")}");
+            previous = offset;
+        }
     }
 
     private void CheckRareEntries(int t, BlockMaxTerm e)

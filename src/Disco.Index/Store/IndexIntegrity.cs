@@ -63,28 +63,30 @@ internal static class IndexIntegrity
     /// <summary>
     /// Splits a file of chunk checksums (a 16-byte header with <paramref name="magic"/> and
     /// <paramref name="version"/>, then the CRC-32C of every chunk of each file in turn) into one
-    /// array per file, keyed as given; refuses a header it does not know and a wrong length.
+    /// array per file, keyed as given; refuses a header it does not know and a wrong length, saying
+    /// what to do (<paramref name="remedy"/>, as for a file that does not match meta.json: the file
+    /// matched it, so it was written wrong, and rebuilding is the cure either way).
     /// </summary>
-    public static Dictionary<string, uint[]> ParseChunks(string path, ReadOnlySpan<byte> span, string magic, int version, IEnumerable<(string Key, long Bytes)> files)
+    public static Dictionary<string, uint[]> ParseChunks(string path, ReadOnlySpan<byte> span, string magic, int version, IEnumerable<(string Key, long Bytes)> files, string remedy = "rebuild the index")
     {
         if (span.Length < IndexFormat.HeaderBytes || Encoding.ASCII.GetString(span[..8]) != magic)
-            throw new DiscoException($"{path}: wrong file header");
+            throw new DiscoException($"{path}: wrong file header; the file is damaged, {remedy}");
         if (BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) != version)
-            throw new DiscoException($"{path}: file format version {BinaryPrimitives.ReadUInt32LittleEndian(span[8..])} is not supported (this disco reads version {version})");
+            throw new DiscoException($"{path}: file format version {BinaryPrimitives.ReadUInt32LittleEndian(span[8..])} is not supported (this disco reads version {version}); {remedy}");
         var result = new Dictionary<string, uint[]>(StringComparer.Ordinal);
         var pos = IndexFormat.HeaderBytes;
         foreach (var (key, length) in files)
         {
             var count = (length + ChunkBytes - 1) / ChunkBytes;
             if (pos + (count * 4) > span.Length)
-                throw new DiscoException($"{path}: holds too few chunk checksums for {key}");
+                throw new DiscoException($"{path}: holds too few chunk checksums for {key}; the file is damaged, {remedy}");
             var crcs = new uint[count];
             for (var i = 0; i < count; i++, pos += 4)
                 crcs[i] = BinaryPrimitives.ReadUInt32LittleEndian(span[pos..]);
             result[key] = crcs;
         }
         if (pos != span.Length)
-            throw new DiscoException($"{path}: {span.Length - pos} bytes more than the chunk checksums of {string.Join(", ", result.Keys)}");
+            throw new DiscoException($"{path}: {span.Length - pos} bytes more than the chunk checksums of {string.Join(", ", result.Keys)}; the file is damaged, {remedy}");
         return result;
     }
 

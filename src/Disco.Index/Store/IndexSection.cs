@@ -115,7 +115,7 @@ internal static unsafe class IndexSection
         {
             var path = Path.Combine(directory, source);
             var info = meta.Files.GetValueOrDefault(source) ?? throw new DiscoException($"{path}: not listed in meta.json");
-            chunks = IndexIntegrity.ParseChunks(path, IndexIntegrity.ReadVerified(path, info, remedy), ChecksumsMagic, ChecksumsVersion, mapped.Select(m => (m.Part, m.File.Length)));
+            chunks = IndexIntegrity.ParseChunks(path, IndexIntegrity.ReadVerified(path, info, remedy), ChecksumsMagic, ChecksumsVersion, mapped.Select(m => (m.Part, m.File.Length)), remedy);
         }
         var result = new Dictionary<string, SectionFile>(StringComparer.Ordinal);
         foreach (var (part, f) in mapped)
