@@ -34,7 +34,7 @@ public sealed class ModelLoader
     /// <summary>Factories for <see cref="EncoderRole.Query"/> only, asked first (a doc-only model's query side is not its network).</summary>
     public IReadOnlyList<IEncoderFactory> QueryFactories { get; }
 
-    /// <summary>Where load-time warnings go (HuggingFace's missing/unexpected weights); null: nowhere.</summary>
+    /// <summary>Where load-time warnings go, one <c>warning: ...</c> line each (HuggingFace's missing/unexpected weights, a query encoder without its completion marker); null: nowhere.</summary>
     public TextWriter? Warnings { get; init; }
 
     /// <summary>The local folder of <paramref name="model"/> (a folder or a HuggingFace id) for <paramref name="role"/>.</summary>
@@ -77,7 +77,8 @@ public sealed class ModelLoader
     /// marker that lists one, a DiSCo training output's <c>model</c> with neither) is an error:
     /// falling back would silently encode queries with the untrained document encoder. A marker-less
     /// <c>model</c> of another recipe (SPLADE trains one model for both roles; outputs older than the
-    /// marker) is its own query encoder.
+    /// marker) is its own query encoder. A <c>query</c> folder without the marker loads with a warning
+    /// to <see cref="Warnings"/>.
     /// </summary>
     public string RoleDirectory(string directory, EncoderRole role)
     {
@@ -88,9 +89,13 @@ public sealed class ModelLoader
         var marked = DiscoModelLayout.MarkedQueryEncoder(directory);
         if (Directory.Exists(query))
         {
-            return FactoriesFor(role).Any(f => f.CanLoad(query))
-                ? query
-                : throw new DiscoException($"{query}: holds no loadable query encoder (an interrupted save?); refusing to encode queries with the document encoder in {directory}");
+            if (!FactoriesFor(role).Any(f => f.CanLoad(query)))
+                throw new DiscoException($"{query}: holds no loadable query encoder (an interrupted save?); refusing to encode queries with the document encoder in {directory}");
+            // Loadable, but nothing says the save finished (or the output predates the marker): the
+            // weights still load validated, so this is the user's call, not an error.
+            if (marked is null)
+                Warnings?.WriteLine($"warning: {directory}: no {DiscoModelLayout.CompleteFile}, so {DiscoModelLayout.QueryFolder}/ may be from a save that did not finish (or an output older than the marker); loading it as the query encoder");
+            return query;
         }
         if (marked == true)
             throw new DiscoException($"{directory}: its {DiscoModelLayout.CompleteFile} lists a query encoder but {DiscoModelLayout.QueryFolder}/ is missing; the folder was damaged after training");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Disco.Cli.Commands;
+using Disco.Core;
 using Disco.Core.Vectors;
 using Disco.TestSupport;
 
@@ -127,8 +128,21 @@ public class EncodeCommandTests
         var conv = Golden("golden_conversations.jsonl").First();
         File.WriteAllText(dir.File("q.tsv"), conv.GetProperty("id").GetString() + "\t" + conv.GetProperty("flattened").GetString() + "\n");
         var model = Path.Combine(dir.Path, "model");
-        Assert.Equal(0, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("q.jsonl"), "--kind", "query"));
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(0, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("q.jsonl"), "--kind", "query"));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
         AssertClose(conv.GetProperty("max"), VectorFile.Read(dir.File("q.jsonl")).Single());
+        // No completion marker (an older or half-saved output): it loads, and says so on one line.
+        var warning = Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.StartsWith($"warning: {model}: no {DiscoModelLayout.CompleteFile}", warning, StringComparison.Ordinal);
         Assert.Equal(1, Run("encode", "-m", model, "-i", dir.File("q.tsv"), "-o", dir.File("d.jsonl"), "--kind", "document"));
         Assert.False(File.Exists(dir.File("d.jsonl")));
     }

@@ -331,6 +331,65 @@ public sealed class BlockMaxTests
             Assert.Equal(searcher.SearchBatch(queries, k, SearchAlgorithm.TermAtATime, threads: 1), searcher.SearchBatch(queries, k, SearchAlgorithm.BlockMax, threads: 1));
     }
 
+    /// <summary>
+    /// Without a limit the planning pass runs only when the disk may not hold the section's upper
+    /// bound; the rule it applies is the one the writer applies term by term, so the section is the
+    /// same byte for byte either way, and a disk smaller than the exact size is still refused.
+    /// </summary>
+    [Fact]
+    public void Without_a_limit_the_section_is_the_same_with_or_without_the_planning_pass_and_a_too_small_disk_is_refused()
+    {
+        var plannedSeeds = 0;
+        for (var seed = 0; seed < 12; seed++)
+        {
+            using var dir = new TempDirectory();
+            // Uniform terms (all rows or none) and topical ones (from every block to a few): terms on both sides of the rule.
+            var path = seed % 2 == 0
+                ? new RandomCollection(seed, maxDocs: 600, maxVocabulary: 60).Build(dir.File("index"), blockMax: false)
+                : TestIndex.Build(dir.File("index"), new ClusteredTestCollection(seed, documents: 800, topics: 10, vocabulary: 600, queries: 1).Documents, new IndexBuildOptions { Order = seed % 4 == 1 ? DocumentOrder.Clustered : DocumentOrder.Input });
+            var options = new BlockMaxBuildOptions(seed % 4) { DenseDivisor = new[] { 1, 4, 32 }[seed % 3] };
+            var unplanned = BlockMaxBuilder.Add(path, options, _ => long.MaxValue);
+            var section = unplanned.BlockMax!;
+            var exact = SectionFileBytes(unplanned);
+            long upper;
+            using (var index = SparseIndex.Open(path))
+            {
+                upper = BlockMaxBuilder.UpperBytes(index, section, options.DenseDivisor);
+                Assert.InRange(exact, 1, upper);
+                // The free space holds the bound: no planning pass; else the pass, with the writer's choices.
+                Assert.Null(BlockMaxBuilder.DenseRows(index, section, options, upper));
+                Assert.Null(BlockMaxBuilder.DenseRows(index, section, options, null));
+                // The bound is exact when every term fills its blocks or the rule is moot; else a free space of the exact size runs the pass.
+                if (exact < upper)
+                {
+                    var planned = BlockMaxBuilder.DenseRows(index, section, options, exact);
+                    Assert.NotNull(planned);
+                    Assert.Equal(Enumerable.Range(0, index.TermCount).Select(t => index.BlockMax!.Term(t).DenseRow >= 0), planned);
+                    plannedSeeds++;
+                }
+            }
+            var before = SectionContents(path, unplanned);
+            // Free space between the exact size and the bound: planned, written, the same bytes.
+            var fits = BlockMaxBuilder.Add(path, options, _ => exact);
+            Assert.Equal(before, SectionContents(path, fits));
+            Assert.Equal(section.DenseRows, fits.BlockMax!.DenseRows);
+            // One byte less than the exact size: refused with both sizes, the index left as it was.
+            var files = Directory.GetFiles(path).Order().Select(f => (f, File.ReadAllBytes(f).Length)).ToList();
+            var e = Assert.Throws<DiscoException>(() => BlockMaxBuilder.Add(path, options, _ => exact - 1));
+            Assert.Contains("the block-max section needs ", e.Message);
+            Assert.Contains(" free; free space, or bound the section with --block-max-limit", e.Message);
+            Assert.Equal(files, Directory.GetFiles(path).Order().Select(f => (f, File.ReadAllBytes(f).Length)).ToList());
+            Assert.Equal(before, SectionContents(path, IndexMetadata.Read(path)));
+            // Under a limit the pass always runs: a limit the section meets changes nothing.
+            Assert.Equal(before, SectionContents(path, BlockMaxBuilder.Add(path, options with { MaxBytes = exact }, _ => long.MaxValue)));
+        }
+        Assert.InRange(plannedSeeds, 6, 12);
+    }
+
+    /// <summary>The contents of the section's files by part (names carry the generation).</summary>
+    private static Dictionary<string, string> SectionContents(string directory, IndexMetadata meta) =>
+        meta.BlockMax!.Files.ToDictionary(p => p.Key, p => Convert.ToHexString(File.ReadAllBytes(Path.Combine(directory, p.Value))));
+
     [Fact]
     public void A_limit_below_the_smallest_section_is_refused_with_its_size_and_leaves_the_index_as_it_was()
     {

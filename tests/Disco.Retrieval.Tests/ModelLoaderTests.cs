@@ -46,11 +46,21 @@ public sealed class ModelLoaderTests
             File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
             File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
         }
-        var loader = Offline(dir.File("cache"));
+        var warnings = new StringWriter();
+        var loader = new ModelLoader(new HubOptions(dir.File("cache"), Offline: true)) { Warnings = warnings };
         Assert.Equal(query, loader.Locate(model, EncoderRole.Query));
+        // No completion marker: query/ loads, and the loader says it cannot tell whether its save finished.
+        Assert.Equal($"warning: {model}: no {DiscoModelLayout.CompleteFile}, so query/ may be from a save that did not finish (or an output older than the marker); loading it as the query encoder" + Environment.NewLine, warnings.ToString());
         Assert.Equal(model, loader.Locate(model, EncoderRole.Document));
         // A plain model folder serves both roles.
         Assert.Equal(Path.GetFullPath(Fixtures.TinySplade), loader.Locate(Fixtures.TinySplade, EncoderRole.Query));
+        Assert.Single(warnings.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        // With the marker the same folder loads without a word.
+        DiscoModelLayout.MarkComplete(model);
+        warnings.GetStringBuilder().Clear();
+        using (var encoder = loader.Load(model, EncoderRole.Query))
+            Assert.NotEmpty(encoder.Encode(["what is a sparse retriever"])[0].Indices);
+        Assert.Equal("", warnings.ToString());
     }
 
     /// <summary>
@@ -94,7 +104,9 @@ public sealed class ModelLoaderTests
         Directory.CreateDirectory(query);
         foreach (var file in Directory.GetFiles(Fixtures.TinySplade))
             File.Copy(file, Path.Combine(query, Path.GetFileName(file)));
-        Assert.Equal(query, loader.Locate(model, EncoderRole.Query));
+        var warnings = new StringWriter();
+        Assert.Equal(query, new ModelLoader(loader.Hub) { Warnings = warnings }.Locate(model, EncoderRole.Query));
+        Assert.StartsWith($"warning: {model}: no {DiscoModelLayout.CompleteFile}", warnings.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
