@@ -59,7 +59,7 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        _loaded = await Loaded.LoadAsync(_options, cancellationToken).ConfigureAwait(false);
+        _loaded = await Loaded.LoadAsync(_options, new LoggerWarningWriter(_logger), cancellationToken).ConfigureAwait(false);
         _loadedAt = DateTimeOffset.UtcNow;
         Interlocked.Increment(ref _generation);
         LogLoaded(_loaded.Retriever.Index.DocumentCount, _loaded.Collection?.Count, clock.Elapsed.TotalSeconds);
@@ -274,9 +274,10 @@ public sealed partial class DiscoSearchService : IHostedService, IDisposable
         /// <summary>The document model's tokenizer, to find matched terms in passages.</summary>
         public TermHighlighter? DocumentTerms { get; }
 
-        public static async Task<Loaded> LoadAsync(DiscoSearchOptions options, CancellationToken cancellationToken)
+        /// <param name="warnings">Where the models' load warnings go (the server's log).</param>
+        public static async Task<Loaded> LoadAsync(DiscoSearchOptions options, TextWriter warnings, CancellationToken cancellationToken)
         {
-            var loader = new ModelLoader(options.Hub, EncoderFactories.Create(options.Backend));
+            var loader = new ModelLoader(options.Hub, EncoderFactories.Create(options.Backend)) { Warnings = warnings };
             var owned = new List<IDisposable>();
             try
             {
