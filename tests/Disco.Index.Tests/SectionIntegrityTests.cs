@@ -267,6 +267,32 @@ public sealed class SectionIntegrityTests
         Assert.StartsWith($"{heads}: bytes {3 * IndexIntegrity.ChunkBytes}..", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_forward_record_longer_than_the_vocabulary_is_refused_before_re_scoring_sizes_anything_by_it()
+    {
+        // More than 2^16 postings, so one record can claim more terms than 16-bit ids can name.
+        var collection = new ClusteredTestCollection(seed: 5, documents: 3000, topics: 10, queries: 1);
+        using var dir = new TempDirectory();
+        var path = TestIndex.Build(dir.File("index"), collection.Documents, new IndexBuildOptions { Ann = new AnnBuildOptions(ListSize: 1 << 20) });
+        var meta = IndexMetadata.Read(path);
+        Assert.Equal(2, meta.Ann!.TermBytes);
+        var file = meta.Ann.Files["forwardIndex"];
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        // Document 0's record is made to run to the end of the forward file: every record's terms.
+        var forwardLength = new FileInfo(Path.Combine(path, meta.Ann.Files["forward"])).Length;
+        var stride = meta.Ann.TermBytes + IndexFormat.ImpactBytes(meta.ImpactEncoding);
+        var start = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes));
+        var end = start + ((forwardLength - start) / stride * stride);
+        Assert.True((end - start) / stride > 1 << 16, $"{(end - start) / stride} terms");
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(IndexFormat.HeaderBytes + sizeof(long)), end);
+        WriteResealed(path, "ann", file, bytes);
+        using var index = SparseIndex.Open(path);
+        var query = SearchQuery.Create(index, collection.Documents[0]);
+        // Head lists hold every posting: document 0, which matches its own vector, is re-scored.
+        var e = Assert.Throws<DiscoException>(() => new IndexSearcher(index).Search(query, 10, new ApproximateSearch(1 << 20, 1000)));
+        Assert.Equal($"{Path.Combine(path, meta.Ann.Files["forward"])}: document 0 has a forward record of {(end - start) / stride} terms, more than the index has; the approximate-search files are damaged, run `disco index ann` again", e.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

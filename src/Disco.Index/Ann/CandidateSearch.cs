@@ -462,6 +462,10 @@ internal static unsafe class CandidateSearch
                         throw ann.Corrupt($"document {doc} has an invalid forward record");
                     var bytes = end - start;
                     ann.EnsureForward(start, bytes);
+                    // A record names each of its terms once: more terms than the vocabulary is a
+                    // damaged file, refused before the product list is sized by it.
+                    if (bytes / stride > weights.Length)
+                        throw ann.Corrupt($"document {doc} has a forward record of {bytes / stride} terms, more than the index has");
                     var n = (int)(bytes / stride);
                     // Room for every term of the record and a vector store past the last.
                     products = s.Products(n + 8);
