@@ -476,31 +476,31 @@ internal static unsafe class CandidateSearch
                     if (ann.TermBytes == 2 && Avx2.IsSupported)
                     {
                         // Eight terms at a time: their query weights by one gather from the weight
-                        // table; the few non-zero ones are added one by one, in term order.
+                        // table, the products of the few non-zero ones kept in term order.
                         var ids = (ushort*)p;
+                        var scales = Vector256.Create(scale);
                         var j = 0;
                         for (; j + 8 <= n; j += 8)
                         {
                             var index8 = Avx2.ConvertToVector256Int32(ids + j);
                             var qw = Avx2.GatherVector256(w, index8, 4);
                             var hits = (uint)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(qw, Vector256<float>.Zero));
+                            // The eight products at once (impacts decoded as every reader decodes
+                            // them, code × scale, then times the query weight: the same two
+                            // roundings as one at a time), the non-zero ones (terms of the query)
+                            // packed in term order onto the record's list, whose sum below is then
+                            // the scoring contract's, term by term.
+                            Vector256<float> decoded;
                             if (typeof(TImpacts) == typeof(Float32Impacts))
-                            {
-                                // float32 impacts: the eight products at once, the non-zero ones
-                                // (terms of the query) packed in term order onto the record's list,
-                                // whose sum below is then the scoring contract's, term by term.
-                                var prod = Avx.Multiply(qw, Avx.LoadVector256((float*)(impacts + (4L * j))));
-                                var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
-                                Avx.Store(products + found, Avx2.PermuteVar8x32(prod, lanes));
-                                found += BitOperations.PopCount(hits);
-                                continue;
-                            }
-                            while (hits != 0)
-                            {
-                                var b = BitOperations.TrailingZeroCount(hits);
-                                hits &= hits - 1;
-                                score += w[ids[j + b]] * TImpacts.Read(impacts, j + b, scale);
-                            }
+                                decoded = Avx.LoadVector256((float*)(impacts + (4L * j)));
+                            else if (typeof(TImpacts) == typeof(UInt16Impacts))
+                                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((ushort*)(impacts + (2L * j)))), scales);
+                            else
+                                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(impacts + j)), scales);
+                            var prod = Avx.Multiply(qw, decoded);
+                            var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
+                            Avx.Store(products + found, Avx2.PermuteVar8x32(prod, lanes));
+                            found += BitOperations.PopCount(hits);
                         }
                         for (var u = 0; u < found; u++)
                             score += products[u];
