@@ -19,7 +19,7 @@ public sealed unsafe class ScoreSelectionTests
             var needed = random.Next(1, scores.Length + 1);
             float expected;
             fixed (float* p = scores)
-                expected = ScoreSelection.Cutoff(p, scores.Length, needed, histogram);
+                expected = ScoreSelection.Cutoff(p, scores.Length, [], needed, histogram);
             var cut = ScoreSelection.Cutoff(counts, needed);
             Assert.Equal(expected, cut);
             // At least `needed` reach the cut, and every one of the `needed` best does.

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Disco.Index;
 
 /// <summary>Per-thread state of approximate search, sized for one index and reused across queries.</summary>
@@ -40,7 +43,7 @@ internal sealed class AnnScratch
     {
         if (_products.Length < length)
             _products = GC.AllocateArray<float>(Math.Max(length, _products.Length * 2), pinned: true);
-        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_products));
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_products));
     }
 
     /// <summary>The chosen documents.</summary>

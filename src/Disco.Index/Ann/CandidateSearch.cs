@@ -440,7 +440,7 @@ internal static unsafe class CandidateSearch
             fixed (float* w = weights)
             fixed (byte* compress = CompressLanes)
             {
-                var products = s.Products(0);
+                float* products = null;
                 var found = 0;
                 var scale = index.Scale;
                 var stride = ann.TermBytes + TImpacts.Bytes;

@@ -17,11 +17,7 @@ internal static unsafe class ScoreSelection
     /// positive values are ≥ c, or 0 when there are not that many. Positive floats order like their
     /// bit patterns, so buckets of the top 12 bits (exponent and 3 mantissa bits, 1/8 of an octave
     /// wide) need no comparisons; the cut-off lets through at most one bucket more than needed.
-    /// </summary>
-    public static float Cutoff(float* values, int count, int needed, int[] histogram) => Cutoff(values, count, [], needed, histogram);
-
-    /// <summary>
-    /// As above over <paramref name="values"/> together with <paramref name="kept"/> (the scores a
+    /// The values are <paramref name="values"/> together with <paramref name="kept"/> (the scores a
     /// top-k queue already holds): a value below the cut-off is beaten by <paramref name="needed"/>
     /// others of the union, so with <paramref name="needed"/> = k it cannot be among the k best.
     /// Counting only the new values against the queue's free places is not enough: the kept
@@ -63,7 +59,7 @@ internal static unsafe class ScoreSelection
     }
 
     /// <summary>
-    /// The cut-off of <see cref="Cutoff(float*, int, int, int[])"/> from a histogram already
+    /// The cut-off of <see cref="Cutoff(float*, int, ReadOnlySpan{float}, int, int[])"/> from a histogram already
     /// counted (one counter per bucket, <see cref="Buckets"/> of them), e.g. while the scores were
     /// written.
     /// </summary>
