@@ -16,9 +16,6 @@ internal sealed class AnnScratch
     /// <summary>Query weight by term id (0 for other terms); cleared after each query.</summary>
     public float[] Weights { get; }
 
-    /// <summary>One bit per document of the range: touched by a posting that may add a candidate.</summary>
-    public ulong[] Marks { get; } = GC.AllocateArray<ulong>(1 << (AnnFormat.RangeBits - 6), pinned: true);
-
     /// <summary>Partial scores of one range of documents.</summary>
     public float[] Accumulator { get; }
 

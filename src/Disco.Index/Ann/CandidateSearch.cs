@@ -113,9 +113,9 @@ internal static unsafe class CandidateSearch
     /// postings of contribution ≥ <see cref="TouchFraction"/> × the floor (a segment is in
     /// decreasing impact order, so they come first): each adds to its document, and a document's
     /// first contribution appends it to the touched list (without a branch: the slot is always
-    /// written, and the count advances only when the accumulator was 0) and marks it. Then every
-    /// term reads on down to <see cref="ReadFraction"/> × the floor, adding only to marked
-    /// documents, whichever term touched them. After each range the touched documents take their
+    /// written, and the count advances only when the accumulator was 0). Then every term reads on
+    /// down to <see cref="ReadFraction"/> × the floor, adding only to documents touched in this
+    /// range (accumulator not 0: every contribution is positive), whichever term touched them. After each range the touched documents take their
     /// partial scores, counted in the choice's histogram (<see cref="AnnScratch.Buckets"/>), and
     /// their slots are cleared. Returns how many documents were touched
     /// (<see cref="AnnScratch.TouchedDocs"/>, <see cref="AnnScratch.TouchedScores"/>).
@@ -180,7 +180,6 @@ internal static unsafe class CandidateSearch
         fixed (float* acc = s.Accumulator)
         fixed (int* touched = s.TouchedDocs)
         fixed (float* partials = s.TouchedScores)
-        fixed (ulong* marks = s.Marks)
         fixed (int* buckets = s.Buckets)
         fixed (uint* updates0 = s.Updates)
         fixed (byte* compress = CompressLanes)
@@ -214,7 +213,6 @@ internal static unsafe class CandidateSearch
                         // second branch); a partial score is never negative zero or NaN.
                         count += BitConverter.SingleToInt32Bits(old) == 0 ? 1 : 0;
                         acc[o] = old + (w * q);
-                        marks[o >> 6] |= 1UL << o;
                     }
                     probe.Segment((int)(p - (list + position[j])), 0, 0);
                     position[j] = (int)(p - list);
@@ -231,13 +229,12 @@ internal static unsafe class CandidateSearch
                     var stop = list + segmentEnd;
                     var w = step[j];
                     var min = threshold[j];
-                    // Most of these postings name documents no term touched: a bit test in L1 (8 KB
-                    // of marks) instead of a visit to the 256 KB accumulator, and no branch: every
+                    // Most of these postings name documents no term touched. No branch: every
                     // posting is written whole (4 bytes) to the update list, which advances only
-                    // when the document is marked; the few kept are added afterwards.
+                    // when the document's accumulator is not 0; the few kept are added afterwards.
                     if (Avx2.IsSupported)
-                        p = MarkedAvx2(p, stop, min, marks, compress, updates0, ref updates);
-                    p = MarkedScalar(p, stop, min, marks, updates0, ref updates);
+                        p = TouchedAvx2(p, stop, min, (int*)acc, compress, updates0, ref updates);
+                    p = TouchedScalar(p, stop, min, (int*)acc, updates0, ref updates);
                     for (var u = 0; u < updates; u++)
                     {
                         // The same product as the first pass's (w × q), so a document's partial
@@ -268,7 +265,6 @@ internal static unsafe class CandidateSearch
                     // The choice's histogram, counted here where the score is at hand (positive: bucket < 2^12).
                     buckets[BitConverter.SingleToInt32Bits(partial) >> ScoreSelection.BucketShift]++;
                     acc[slot] = 0f;
-                    marks[slot >> 6] = 0;
                 }
             }
         }
@@ -299,30 +295,28 @@ internal static unsafe class CandidateSearch
     /// <summary>
     /// The second pass over one segment, eight postings at a time (AVX2): the postings from
     /// <paramref name="p"/> whose impact reaches <paramref name="min"/> (a prefix: a segment goes by
-    /// decreasing impact) and whose document is marked are appended whole to
-    /// <paramref name="updates"/>. Returns where the scalar loop goes on: at the first posting
-    /// below <paramref name="min"/>, or at the last fewer than eight before <paramref name="stop"/>
-    /// (never read past it). The marks are read as 32-bit words, one gather of eight: on a
-    /// little-endian CPU bit <c>o</c> of the 64-bit words is bit <c>o mod 32</c> of word <c>o / 32</c>.
-    /// Eight postings cost one gather, one permutation and one store, where the scalar loop spent a
-    /// load, a bit test and a store on each: 0.181 → 0.167 ms a query at (30, 60) on c1m
-    /// (docs/benchmarks.md, session 8).
+    /// decreasing impact) and whose document's accumulator (<paramref name="acc"/>, read as bits) is
+    /// not 0 are appended whole to <paramref name="updates"/>. Returns where the scalar loop goes
+    /// on: at the first posting below <paramref name="min"/>, or at the last fewer than eight
+    /// before <paramref name="stop"/> (never read past it). Eight postings cost one gather, one
+    /// permutation and one store, where the scalar loop spent a load, a test and a store on each:
+    /// 0.181 → 0.167 ms a query at (30, 60) on c1m (docs/benchmarks.md, session 8). The gather reads
+    /// the accumulator itself, not a bitmap of touched documents: the first pass then stores only
+    /// the document and its sum, and the flush only the zero (session 9: 0.142 → 0.136 ms at
+    /// (25, 70), though the gather now reads L2 instead of L1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static AnnHead* MarkedAvx2(AnnHead* p, AnnHead* stop, int min, ulong* marks, byte* compress, uint* updates, ref int count)
+    internal static AnnHead* TouchedAvx2(AnnHead* p, AnnHead* stop, int min, int* acc, byte* compress, uint* updates, ref int count)
     {
         var below = Vector256.Create(min - 1);
         var low16 = Vector256.Create(0xFFFF);
-        var low5 = Vector256.Create(31);
         var n = count;
         for (; p + 8 <= stop; p += 8)
         {
             var v = Avx.LoadVector256((int*)p);
             var reach = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(Avx2.ShiftRightLogical(v, 16), below).AsSingle());
-            var offsets = Avx2.And(v, low16);
-            var words = Avx2.GatherVector256((int*)marks, Avx2.ShiftRightLogical(offsets, 5), 4);
-            var bits = Avx2.ShiftRightLogicalVariable(words.AsUInt32(), Avx2.And(offsets, low5).AsUInt32());
-            var hits = (uint)Avx.MoveMask(Avx2.ShiftLeftLogical(bits, 31).AsSingle()) & reach;
+            var sums = Avx2.GatherVector256(acc, Avx2.And(v, low16), 4);
+            var hits = ~(uint)Avx.MoveMask(Avx2.CompareEqual(sums, Vector256<int>.Zero).AsSingle()) & reach;
             var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
             Avx.Store((int*)(updates + n), Avx2.PermuteVar8x32(v, lanes));
             n += BitOperations.PopCount(hits);
@@ -339,10 +333,10 @@ internal static unsafe class CandidateSearch
     /// <summary>
     /// The second pass over one segment, one posting at a time, from <paramref name="p"/> to the
     /// first posting below <paramref name="min"/> or <paramref name="stop"/>; returns where it
-    /// stopped. The same postings as <see cref="MarkedAvx2"/> are appended, in the same order.
+    /// stopped. The same postings as <see cref="TouchedAvx2"/> are appended, in the same order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static AnnHead* MarkedScalar(AnnHead* p, AnnHead* stop, int min, ulong* marks, uint* updates, ref int count)
+    internal static AnnHead* TouchedScalar(AnnHead* p, AnnHead* stop, int min, int* acc, uint* updates, ref int count)
     {
         var n = count;
         for (; p < stop; p++)
@@ -352,7 +346,7 @@ internal static unsafe class CandidateSearch
                 break;
             var o = p->Offset;
             updates[n] = *(uint*)p;
-            n += (int)((marks[o >> 6] >> o) & 1);
+            n += acc[o] != 0 ? 1 : 0;
         }
         count = n;
         return p;
