@@ -170,7 +170,6 @@ internal static unsafe class CandidateSearch
             cursors++;
         }
         s.EnsureTouched(total);
-        var updates = 0;
         const int mask = (1 << AnnFormat.RangeBits) - 1;
         var ranges = (int)(((long)ann.Documents + mask) >> AnnFormat.RangeBits);
         var heads = ann.Heads;
@@ -181,7 +180,7 @@ internal static unsafe class CandidateSearch
         fixed (int* touched = s.TouchedDocs)
         fixed (float* partials = s.TouchedScores)
         fixed (int* buckets = s.Buckets)
-        fixed (uint* updates0 = s.Updates)
+        fixed (uint* updates = s.Updates)
         fixed (byte* compress = CompressLanes)
         {
             for (var range = 0; range < ranges; range++)
@@ -199,21 +198,7 @@ internal static unsafe class CandidateSearch
                     var list = heads + firstHead[j];
                     var p = list + position[j];
                     var stop = list + segments[at].End;
-                    var w = step[j];
-                    var c = touchLimit[j];
-                    for (; p < stop; p++)
-                    {
-                        int q = p->Impact;
-                        if (q < c)
-                            break;
-                        var o = p->Offset;
-                        var old = acc[o];
-                        touched[count] = rangeBase | o;
-                        // An integer test: a float compare to 0 also tests for NaN (a flag and a
-                        // second branch); a partial score is never negative zero or NaN.
-                        count += BitConverter.SingleToInt32Bits(old) == 0 ? 1 : 0;
-                        acc[o] = old + (w * q);
-                    }
+                    p = TouchSegment(p, stop, touchLimit[j], step[j], acc, touched, rangeBase, ref count);
                     probe.Segment((int)(p - (list + position[j])), 0, 0);
                     position[j] = (int)(p - list);
                 }
@@ -227,23 +212,8 @@ internal static unsafe class CandidateSearch
                     var list = heads + firstHead[j];
                     var p = list + position[j];
                     var stop = list + segmentEnd;
-                    var w = step[j];
-                    var min = threshold[j];
-                    // Most of these postings name documents no term touched. No branch: every
-                    // posting is written whole (4 bytes) to the update list, which advances only
-                    // when the document's accumulator is not 0; the few kept are added afterwards.
-                    if (Avx2.IsSupported)
-                        p = TouchedAvx2(p, stop, min, (int*)acc, compress, updates0, ref updates);
-                    p = TouchedScalar(p, stop, min, (int*)acc, updates0, ref updates);
-                    for (var u = 0; u < updates; u++)
-                    {
-                        // The same product as the first pass's (w × q), so a document's partial
-                        // score does not depend on which pass added a contribution.
-                        var posting = updates0[u];
-                        acc[posting & 0xFFFF] += w * (int)(posting >> 16);
-                    }
-                    probe.Segment(0, (int)(p - (list + position[j])), updates);
-                    updates = 0;
+                    p = AddSegment(p, stop, threshold[j], step[j], acc, compress, updates, out var added);
+                    probe.Segment(0, (int)(p - (list + position[j])), added);
                     position[j] = segmentEnd;
                     nextSegment[j] = at + 1;
                     if (Sse.IsSupported && at + 1 < endSegment[j])
@@ -257,18 +227,89 @@ internal static unsafe class CandidateSearch
                     }
                 }
                 probe.Begin(AnnStage.Flush);
-                for (var i = first; i < count; i++)
-                {
-                    var slot = touched[i] & mask;
-                    var partial = acc[slot];
-                    partials[i] = partial;
-                    // The choice's histogram, counted here where the score is at hand (positive: bucket < 2^12).
-                    buckets[BitConverter.SingleToInt32Bits(partial) >> ScoreSelection.BucketShift]++;
-                    acc[slot] = 0f;
-                }
+                Flush(acc, touched + first, partials + first, count - first, buckets);
             }
         }
         return count;
+    }
+
+    // The loops of the gather live in their own small methods, called once per segment (or range):
+    // inside the whole of Gather the JIT ran short of registers and kept loop state on the stack,
+    // a store and a reload per iteration (the flush's histogram pointer, the update loop's
+    // pointers; with the benchmark's stage probe even the first pass's touched count). About 3%
+    // at (25, 70) and (20, 100) on c1m (session 9, docs/benchmarks.md).
+
+    /// <summary>
+    /// The first pass over one segment: from <paramref name="p"/> down to the first posting below
+    /// <paramref name="touchAt"/>, each adds <c>w × q</c> to its document's accumulator, and a
+    /// document's first contribution appends it to <paramref name="touched"/> (without a branch:
+    /// the slot is always written, and <paramref name="count"/> advances only when the accumulator
+    /// was 0). Returns where it stopped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AnnHead* TouchSegment(AnnHead* p, AnnHead* stop, int touchAt, float w, float* acc, int* touched, int rangeBase, ref int count)
+    {
+        var n = count;
+        for (; p < stop; p++)
+        {
+            int q = p->Impact;
+            if (q < touchAt)
+                break;
+            var o = p->Offset;
+            var old = acc[o];
+            touched[n] = rangeBase | o;
+            // An integer test: a float compare to 0 also tests for NaN (a flag and a second
+            // branch); a partial score is never negative zero or NaN.
+            n += BitConverter.SingleToInt32Bits(old) == 0 ? 1 : 0;
+            acc[o] = old + (w * q);
+        }
+        count = n;
+        return p;
+    }
+
+    /// <summary>
+    /// The second pass over one segment: from <paramref name="p"/> down to the first posting below
+    /// <paramref name="min"/>, each whose document is touched in this range (accumulator not 0)
+    /// adds <c>w × q</c> to it. Returns where it stopped; <paramref name="added"/>: how many added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AnnHead* AddSegment(AnnHead* p, AnnHead* stop, int min, float w, float* acc, byte* compress, uint* updates, out int added)
+    {
+        // Most of these postings name documents no term touched. No branch: every posting is
+        // written whole (4 bytes) to the update list, which advances only when the document's
+        // accumulator is not 0; the few kept are added afterwards.
+        var n = 0;
+        if (Avx2.IsSupported)
+            p = TouchedAvx2(p, stop, min, (int*)acc, compress, updates, ref n);
+        p = TouchedScalar(p, stop, min, (int*)acc, updates, ref n);
+        for (var u = 0; u < n; u++)
+        {
+            // The same product as the first pass's (w × q), so a document's partial score does
+            // not depend on which pass added a contribution.
+            var posting = updates[u];
+            acc[posting & 0xFFFF] += w * (int)(posting >> 16);
+        }
+        added = n;
+        return p;
+    }
+
+    /// <summary>
+    /// The end of a range: the <paramref name="count"/> documents touched in it take their partial
+    /// scores, counted in the choice's histogram, and their accumulators are cleared.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Flush(float* acc, int* touched, float* partials, int count, int* buckets)
+    {
+        const int mask = (1 << AnnFormat.RangeBits) - 1;
+        for (var i = 0; i < count; i++)
+        {
+            var slot = touched[i] & mask;
+            var partial = acc[slot];
+            partials[i] = partial;
+            // The choice's histogram, counted here where the score is at hand (positive: bucket < 2^12).
+            buckets[BitConverter.SingleToInt32Bits(partial) >> ScoreSelection.BucketShift]++;
+            acc[slot] = 0f;
+        }
     }
 
     /// <summary>
@@ -435,7 +476,6 @@ internal static unsafe class CandidateSearch
             fixed (byte* compress = CompressLanes)
             {
                 float* products = null;
-                var found = 0;
                 var scale = index.Scale;
                 var stride = ann.TermBytes + TImpacts.Bytes;
                 for (var i = 0; i < docs.Length; i++)
@@ -469,42 +509,7 @@ internal static unsafe class CandidateSearch
                     var score = 0f;
                     if (ann.TermBytes == 2 && Avx2.IsSupported)
                     {
-                        // Eight terms at a time: their query weights by one gather from the weight
-                        // table, the products of the few non-zero ones kept in term order.
-                        var ids = (ushort*)p;
-                        var scales = Vector256.Create(scale);
-                        var j = 0;
-                        for (; j + 8 <= n; j += 8)
-                        {
-                            var index8 = Avx2.ConvertToVector256Int32(ids + j);
-                            var qw = Avx2.GatherVector256(w, index8, 4);
-                            var hits = (uint)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(qw, Vector256<float>.Zero));
-                            // The eight products at once (impacts decoded as every reader decodes
-                            // them, code × scale, then times the query weight: the same two
-                            // roundings as one at a time), the non-zero ones (terms of the query)
-                            // packed in term order onto the record's list, whose sum below is then
-                            // the scoring contract's, term by term.
-                            Vector256<float> decoded;
-                            if (typeof(TImpacts) == typeof(Float32Impacts))
-                                decoded = Avx.LoadVector256((float*)(impacts + (4L * j)));
-                            else if (typeof(TImpacts) == typeof(UInt16Impacts))
-                                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((ushort*)(impacts + (2L * j)))), scales);
-                            else
-                                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(impacts + j)), scales);
-                            var prod = Avx.Multiply(qw, decoded);
-                            var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
-                            Avx.Store(products + found, Avx2.PermuteVar8x32(prod, lanes));
-                            found += BitOperations.PopCount(hits);
-                        }
-                        for (var u = 0; u < found; u++)
-                            score += products[u];
-                        found = 0;
-                        for (; j < n; j++)
-                        {
-                            var qw = w[ids[j]];
-                            if (qw != 0)
-                                score += qw * TImpacts.Read(impacts, j, scale);
-                        }
+                        score = ScoreRecordAvx2<TImpacts>((ushort*)p, impacts, n, w, compress, products, scale);
                     }
                     else if (ann.TermBytes == 2)
                     {
@@ -538,6 +543,54 @@ internal static unsafe class CandidateSearch
                 weights[query.Terms[t]] = 0f;
         }
         return docs.Length;
+    }
+
+    /// <summary>
+    /// A forward record's score (2-byte term ids, AVX2), its contributions added in term order.
+    /// A method of its own: inside Rescore the JIT kept the product count on the stack, a store
+    /// and a reload per eight terms.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float ScoreRecordAvx2<TImpacts>(ushort* ids, byte* impacts, int n, float* w, byte* compress, float* products, float scale)
+        where TImpacts : struct, IImpactWidth
+    {
+        var score = 0f;
+        var found = 0;
+        // Eight terms at a time: their query weights by one gather from the weight
+        // table, the products of the few non-zero ones kept in term order.
+        var scales = Vector256.Create(scale);
+        var j = 0;
+        for (; j + 8 <= n; j += 8)
+        {
+            var index8 = Avx2.ConvertToVector256Int32(ids + j);
+            var qw = Avx2.GatherVector256(w, index8, 4);
+            var hits = (uint)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(qw, Vector256<float>.Zero));
+            // The eight products at once (impacts decoded as every reader decodes
+            // them, code × scale, then times the query weight: the same two
+            // roundings as one at a time), the non-zero ones (terms of the query)
+            // packed in term order onto the record's list, whose sum below is then
+            // the scoring contract's, term by term.
+            Vector256<float> decoded;
+            if (typeof(TImpacts) == typeof(Float32Impacts))
+                decoded = Avx.LoadVector256((float*)(impacts + (4L * j)));
+            else if (typeof(TImpacts) == typeof(UInt16Impacts))
+                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((ushort*)(impacts + (2L * j)))), scales);
+            else
+                decoded = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(impacts + j)), scales);
+            var prod = Avx.Multiply(qw, decoded);
+            var lanes = Avx2.ConvertToVector256Int32(compress + (hits * 8));
+            Avx.Store(products + found, Avx2.PermuteVar8x32(prod, lanes));
+            found += BitOperations.PopCount(hits);
+        }
+        for (var u = 0; u < found; u++)
+            score += products[u];
+        for (; j < n; j++)
+        {
+            var qw = w[ids[j]];
+            if (qw != 0)
+                score += qw * TImpacts.Read(impacts, j, scale);
+        }
+        return score;
     }
 
     /// <summary>Asks the CPU to start loading a document's forward record (candidates are scattered over the file).</summary>
