@@ -25,6 +25,13 @@ public sealed unsafe class ScoreSelectionTests
             // At least `needed` reach the cut, and every one of the `needed` best does.
             Assert.True(scores.Count(s => s >= cut) >= needed);
             Assert.True(scores.OrderDescending().ElementAt(needed - 1) >= cut);
+            // Started at the highest bucket counted, the scan finds the same cut; started lower
+            // (a bound that is too low), a cut no higher, still reached by the needed best.
+            var highest = BitConverter.SingleToInt32Bits(scores.Max()) >> ScoreSelection.BucketShift;
+            Assert.Equal(expected, ScoreSelection.Cutoff(counts, needed, highest));
+            var low = ScoreSelection.Cutoff(counts, needed, highest - random.Next(1, 20));
+            Assert.True(low <= cut);
+            Assert.True(scores.OrderDescending().ElementAt(needed - 1) >= low);
         }
     }
 }

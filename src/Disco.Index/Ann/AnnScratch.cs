@@ -27,6 +27,9 @@ internal sealed class AnnScratch
     /// <summary>How many partial scores fall in each bucket of <see cref="ScoreSelection"/>, counted as the ranges are flushed.</summary>
     public int[] Buckets { get; } = GC.AllocateArray<int>(ScoreSelection.Buckets, pinned: true);
 
+    /// <summary>The highest bucket a partial score of this query can reach (where the choice's cut-off scan starts).</summary>
+    public int TopBucket { get; set; }
+
     /// <summary>Candidates above the cut-off as (score, ~document) keys, sorted to keep the budget best.</summary>
     public ulong[] Keys { get; private set; } = [];
 

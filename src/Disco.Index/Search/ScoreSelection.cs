@@ -61,12 +61,15 @@ internal static unsafe class ScoreSelection
     /// <summary>
     /// The cut-off of <see cref="Cutoff(float*, int, ReadOnlySpan{float}, int, int[])"/> from a histogram already
     /// counted (one counter per bucket, <see cref="Buckets"/> of them), e.g. while the scores were
-    /// written.
+    /// written. The scan starts at bucket <paramref name="top"/>, the highest a score can reach when
+    /// the caller knows a bound (scores sit a few octaves around 1, thousands of buckets below the
+    /// last): counts above it are not seen, so a <paramref name="top"/> too low only lowers the cut
+    /// (more scores reach it), never below one of the <paramref name="needed"/> best.
     /// </summary>
-    public static float Cutoff(ReadOnlySpan<int> counts, int needed)
+    public static float Cutoff(ReadOnlySpan<int> counts, int needed, int top = Buckets - 1)
     {
         var seen = 0;
-        for (var b = Buckets - 1; b > 0; b--)
+        for (var b = Math.Min(top, Buckets - 1); b > 0; b--)
         {
             seen += counts[b];
             if (seen >= needed)
