@@ -204,6 +204,9 @@ internal static unsafe class CandidateSearch
                     var list = heads + firstHead[j];
                     var p = list + position[j];
                     var stop = list + segments[at].End;
+                    // Many segments hold no posting large enough to touch: no call for them.
+                    if (p->Impact < touchLimit[j])
+                        continue;
                     p = TouchSegment(p, stop, touchLimit[j], step[j], acc, touched, rangeBase, ref count);
                     probe.Segment((int)(p - (list + position[j])), 0, 0);
                     position[j] = (int)(p - list);
