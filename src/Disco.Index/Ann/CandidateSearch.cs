@@ -248,11 +248,13 @@ internal static unsafe class CandidateSearch
         return count;
     }
 
-    // The loops of the gather live in their own small methods, called once per segment (or range):
-    // inside the whole of Gather the JIT ran short of registers and kept loop state on the stack,
-    // a store and a reload per iteration (the flush's histogram pointer, the update loop's
-    // pointers; with the benchmark's stage probe even the first pass's touched count). About 3%
-    // at (25, 70) and (20, 100) on c1m (session 9, docs/benchmarks.md).
+    // The gather's loops are small methods. The flush (once per range) and a record's scoring (in
+    // Rescore) are not inlined: inside the large methods the JIT ran short of registers and kept
+    // their loop state on the stack, a store and a reload per iteration (the flush's histogram
+    // pointer, the product count). The two passes are inlined: called once per segment, about 650
+    // calls a query, their call cost more than the one spilled pointer inlining leaves in pass 1
+    // (inlined against not: 12 of 12 interleaved pairs faster, 2-3%; the flush inlined: slower).
+    // Session 9, docs/benchmarks.md.
 
     /// <summary>
     /// The first pass over one segment: from <paramref name="p"/> down to the first posting below
@@ -261,7 +263,7 @@ internal static unsafe class CandidateSearch
     /// the slot is always written, and <paramref name="count"/> advances only when the accumulator
     /// was 0). Returns where it stopped.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static AnnHead* TouchSegment(AnnHead* p, AnnHead* stop, int touchAt, float w, float* acc, int* touched, int rangeBase, ref int count)
     {
         var n = count;
@@ -287,7 +289,7 @@ internal static unsafe class CandidateSearch
     /// <paramref name="min"/>, each whose document is touched in this range (accumulator not 0)
     /// adds <c>w × q</c> to it. Returns where it stopped; <paramref name="added"/>: how many added.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static AnnHead* AddSegment(AnnHead* p, AnnHead* stop, int min, float w, float* acc, byte* compress, uint* updates, out int added)
     {
         // Most of these postings name documents no term touched. No branch: every posting is
