@@ -122,9 +122,10 @@ internal static unsafe class CandidateSearch
     /// first contribution appends it to the touched list (without a branch: the slot is always
     /// written, and the count advances only when the accumulator was 0). Then every term reads on
     /// down to <see cref="ReadFraction"/> × the floor, adding only to documents touched in this
-    /// range (accumulator not 0: every contribution is positive), whichever term touched them. After each range the touched documents take their
-    /// partial scores, counted in the choice's histogram (<see cref="AnnScratch.Buckets"/>), and
-    /// their slots are cleared. Returns how many documents were touched
+    /// range (accumulator not 0: every contribution is positive), whichever term touched them.
+    /// After each range the touched documents take their partial scores, counted in the choice's
+    /// histogram (<see cref="AnnScratch.Buckets"/>), and their slots are cleared. Returns how many
+    /// documents were touched
     /// (<see cref="AnnScratch.TouchedDocs"/>, <see cref="AnnScratch.TouchedScores"/>).
     /// </summary>
     private static int Gather<TProbe>(SearchQuery query, AnnIndex ann, AnnScratch s, int m, float touchFraction, ref TProbe probe)
