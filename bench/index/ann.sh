@@ -33,7 +33,15 @@ for SPEC in c1m:45:2000 i1m:43:0; do
   fi
   if [ "$STEP" != data ]; then
     sync
-    echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" > "$DIR/load.txt"
+    # The indexes' pages are dropped from the page cache, so the sweeps map them fresh: Linux 6.x
+    # caches pages read through a memory map in 2 MB folios, the pages a build wrote in 4 KB ones
+    # (docs/benchmarks.md, "Head-list kernel, session 9": about 1.02-1.05x for approximate search).
+    /usr/bin/python3 -c "
+import glob, os
+for f in glob.glob('$DIR/index-*/*'):
+    fd = os.open(f, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)
+"
+    echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg); index pages dropped from the page cache" > "$DIR/load.txt"
     /usr/bin/python3 bench/peers/splade_numba.py "$DIR" && cp "$DIR/results-numba.json" "$DIR/results-numba-1.json"
     "$BENCH" sweep "$DIR" plain 10 1000
     "$BENCH" sweep "$DIR" cl 10 1000
