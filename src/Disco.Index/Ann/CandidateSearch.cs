@@ -519,7 +519,6 @@ internal static unsafe class CandidateSearch
             fixed (float* w = weights)
             fixed (byte* compress = CompressLanes)
             {
-                float* products = null;
                 var scale = index.Scale;
                 var stride = ann.TermBytes + TImpacts.Bytes;
                 const int offsetsAhead = 8, recordsAhead = 2;
@@ -557,7 +556,7 @@ internal static unsafe class CandidateSearch
                         throw ann.Corrupt($"document {doc} has a forward record of {bytes / stride} terms, more than the index has");
                     var n = (int)(bytes / stride);
                     // Room for every term of the record and a vector store past the last.
-                    products = s.Products(n + 8);
+                    var products = s.Products(n + 8);
                     var p = ann.ForwardBase + start;
                     var impacts = p + (n * ann.TermBytes);
                     // Contributions are added in term order, as every algorithm adds them.
