@@ -38,6 +38,32 @@ public sealed class ApproximateSearchTests
     }
 
     [Fact]
+    public void Approximate_scores_are_exact_on_long_documents_over_a_large_vocabulary()
+    {
+        // Re-scoring filters a record's term ids sixteen at a time by their low 9 bits: ids in
+        // the thousands share filter bits with query terms, and records run past sixteen terms.
+        for (var seed = 1; seed <= 6; seed++)
+        {
+            var collection = new RandomCollection(seed, maxDocs: 150, maxVocabulary: 3000);
+            var impacts = (ImpactEncoding)(seed % 3);
+            using var dir = new TempDirectory();
+            var options = new IndexBuildOptions(impacts, 1024, 4 + (seed % 5)) { Ann = new AnnBuildOptions(1 + (seed % 8)) };
+            using var index = SparseIndex.Open(TestIndex.Build(dir.File("index"), collection.Documents, options));
+            var searcher = new IndexSearcher(index);
+            foreach (var vector in collection.Queries)
+            {
+                var query = SearchQuery.Create(index, vector);
+                var all = BruteForceOracle.TopK(collection.Documents, query, index, int.MaxValue, impacts).ToDictionary(h => h.DocId, h => h.Score);
+                foreach (var (budget, terms) in new[] { (5, 3), (1000, 20) })
+                {
+                    foreach (var h in searcher.Search(query, collection.K, new ApproximateSearch(budget, terms)))
+                        Assert.Equal(BitConverter.SingleToInt32Bits(all[index.DocumentId(h.Doc)]), BitConverter.SingleToInt32Bits(h.Score));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void With_every_posting_in_the_head_lists_and_an_unlimited_budget_approximate_equals_exact()
     {
         for (var seed = 1; seed <= 30; seed++)

@@ -46,6 +46,19 @@ internal sealed class AnnScratch
         return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_products));
     }
 
+    private int[] _hits = GC.AllocateArray<int>(1024, pinned: true);
+
+    /// <summary>
+    /// Re-scoring's list of a record's positions that pass the query's term filter, with room for
+    /// at least <paramref name="length"/> (pinned, as <see cref="Products"/>).
+    /// </summary>
+    public unsafe int* Hits(int length)
+    {
+        if (_hits.Length < length)
+            _hits = GC.AllocateArray<int>(Math.Max(length, _hits.Length * 2), pinned: true);
+        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_hits));
+    }
+
     /// <summary>The chosen documents.</summary>
     public int[] Chosen { get; private set; } = [];
 
