@@ -80,25 +80,8 @@ internal sealed class AnnScratch
     /// <summary>Query positions, heaviest first.</summary>
     public int[] Heavy { get; private set; } = [];
 
-    /// <summary>
-    /// Per cursor (a heavy term with postings above the query's threshold): its next segment and the
-    /// end of its segments, its first head and the start of its next segment counted from there,
-    /// its contribution per quantized impact unit, the smallest quantized impact it reads, and the
-    /// smallest that may add a candidate.
-    /// </summary>
-    public long[] NextSegment { get; private set; } = [];
-
-    public long[] EndSegment { get; private set; } = [];
-
-    public long[] FirstHead { get; private set; } = [];
-
-    public int[] Position { get; private set; } = [];
-
-    public float[] Step { get; private set; } = [];
-
-    public int[] Threshold { get; private set; } = [];
-
-    public int[] TouchAt { get; private set; } = [];
+    /// <summary>One per heavy term with postings above the query's threshold (pinned: read through a pointer).</summary>
+    public AnnCursor[] Cursors { get; private set; } = [];
 
     /// <summary>Room for <paramref name="postings"/> touched documents (at most one per head posting read).</summary>
     public void EnsureTouched(long postings)
@@ -116,13 +99,7 @@ internal sealed class AnnScratch
         if (Heavy.Length < terms)
         {
             Heavy = new int[terms];
-            NextSegment = new long[terms];
-            EndSegment = new long[terms];
-            FirstHead = new long[terms];
-            Position = new int[terms];
-            Step = new float[terms];
-            Threshold = new int[terms];
-            TouchAt = new int[terms];
+            Cursors = GC.AllocateArray<AnnCursor>(terms, pinned: true);
         }
     }
 }

@@ -137,13 +137,7 @@ internal static unsafe class CandidateSearch
             tau = Math.Max(tau, query.Weights[heavy[j]] * ann.Terms[query.Terms[heavy[j]]].Floor);
         var touchAt = tau * touchFraction;
         tau *= ReadFraction;
-        var nextSegment = s.NextSegment;
-        var endSegment = s.EndSegment;
-        var firstHead = s.FirstHead;
-        var position = s.Position;
-        var step = s.Step;
-        var threshold = s.Threshold;
-        var touchLimit = s.TouchAt;
+        var cursor = s.Cursors;
         long total = 0;
         // No partial score exceeds every heavy term's largest contribution added up.
         var bound = 0f;
@@ -160,13 +154,14 @@ internal static unsafe class CandidateSearch
             var need = tau / unit;
             if (need > AnnFormat.MaxQuantized)
                 continue;
-            nextSegment[cursors] = info.FirstSegment;
-            endSegment[cursors] = info.FirstSegment + info.Segments;
-            firstHead[cursors] = info.FirstHead;
-            position[cursors] = 0;
-            step[cursors] = unit;
-            threshold[cursors] = (int)MathF.Ceiling(need);
-            touchLimit[cursors] = (int)Math.Min(MathF.Ceiling(touchAt / unit), AnnFormat.MaxQuantized + 1);
+            ref var c = ref cursor[cursors];
+            c.NextSegment = info.FirstSegment;
+            c.EndSegment = info.FirstSegment + info.Segments;
+            c.FirstHead = info.FirstHead;
+            c.Position = 0;
+            c.Step = unit;
+            c.Threshold = (int)MathF.Ceiling(need);
+            c.TouchAt = (int)Math.Min(MathF.Ceiling(touchAt / unit), AnnFormat.MaxQuantized + 1);
             total += info.Heads;
             bound += unit * AnnFormat.MaxQuantized;
             if (Sse.IsSupported)
@@ -195,7 +190,9 @@ internal static unsafe class CandidateSearch
         fixed (int* buckets = s.Buckets)
         fixed (uint* updates = s.Updates)
         fixed (byte* compress = CompressLanes)
+        fixed (AnnCursor* begin = cursor)
         {
+            var end = begin + cursors;
             for (var range = 0; range < ranges; range++)
             {
                 var first = count;
@@ -203,36 +200,36 @@ internal static unsafe class CandidateSearch
                 // First every term's postings that may add a candidate, then every term's smaller
                 // ones, which only add to documents touched in this range, whichever term touched them.
                 probe.Begin(AnnStage.Touch);
-                for (var j = 0; j < cursors; j++)
+                for (var c = begin; c < end; c++)
                 {
-                    var at = nextSegment[j];
-                    if (at == endSegment[j] || segments[at].Range != range)
+                    var at = c->NextSegment;
+                    if (at == c->EndSegment || segments[at].Range != range)
                         continue;
-                    var list = heads + firstHead[j];
-                    var p = list + position[j];
+                    var list = heads + c->FirstHead;
+                    var p = list + c->Position;
                     var stop = list + segments[at].End;
                     // Many segments hold no posting large enough to touch: no call for them.
-                    if (p->Impact < touchLimit[j])
+                    if (p->Impact < c->TouchAt)
                         continue;
-                    p = TouchSegment(p, stop, touchLimit[j], step[j], acc, touched, rangeBase, ref count);
-                    probe.Segment((int)(p - (list + position[j])), 0, 0);
-                    position[j] = (int)(p - list);
+                    p = TouchSegment(p, stop, c->TouchAt, c->Step, acc, touched, rangeBase, ref count);
+                    probe.Segment((int)(p - (list + c->Position)), 0, 0);
+                    c->Position = (int)(p - list);
                 }
                 probe.Begin(AnnStage.Add);
-                for (var j = 0; j < cursors; j++)
+                for (var c = begin; c < end; c++)
                 {
-                    var at = nextSegment[j];
-                    if (at == endSegment[j] || segments[at].Range != range)
+                    var at = c->NextSegment;
+                    if (at == c->EndSegment || segments[at].Range != range)
                         continue;
                     var segmentEnd = segments[at].End;
-                    var list = heads + firstHead[j];
-                    var p = list + position[j];
+                    var list = heads + c->FirstHead;
+                    var p = list + c->Position;
                     var stop = list + segmentEnd;
-                    p = AddSegment(p, stop, threshold[j], step[j], acc, compress, updates, out var added);
-                    probe.Segment(0, (int)(p - (list + position[j])), added);
-                    position[j] = segmentEnd;
-                    nextSegment[j] = at + 1;
-                    if (Sse.IsSupported && at + 1 < endSegment[j])
+                    p = AddSegment(p, stop, c->Threshold, c->Step, acc, compress, updates, out var added);
+                    probe.Segment(0, (int)(p - (list + c->Position)), added);
+                    c->Position = segmentEnd;
+                    c->NextSegment = at + 1;
+                    if (Sse.IsSupported && at + 1 < c->EndSegment)
                     {
                         // This term's segment of the next range is read after every other term's
                         // of this one: ask for its first lines now.
