@@ -39,12 +39,7 @@ internal sealed class AnnScratch
     /// Re-scoring's list of a record's non-zero products, in term order, with room for at least
     /// <paramref name="length"/> (pinned: the pointer stays valid until the next larger request).
     /// </summary>
-    public unsafe float* Products(int length)
-    {
-        if (_products.Length < length)
-            _products = GC.AllocateArray<float>(Math.Max(length, _products.Length * 2), pinned: true);
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_products));
-    }
+    public unsafe float* Products(int length) => Pinned(ref _products, length);
 
     private int[] _hits = GC.AllocateArray<int>(1024, pinned: true);
 
@@ -52,11 +47,15 @@ internal sealed class AnnScratch
     /// Re-scoring's list of a record's positions that pass the query's term filter, with room for
     /// at least <paramref name="length"/> (pinned, as <see cref="Products"/>).
     /// </summary>
-    public unsafe int* Hits(int length)
+    public unsafe int* Hits(int length) => Pinned(ref _hits, length);
+
+    /// <summary>A pinned array's first element, grown (doubling, pinned) to at least <paramref name="length"/>.</summary>
+    private static unsafe T* Pinned<T>(ref T[] array, int length)
+        where T : unmanaged
     {
-        if (_hits.Length < length)
-            _hits = GC.AllocateArray<int>(Math.Max(length, _hits.Length * 2), pinned: true);
-        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_hits));
+        if (array.Length < length)
+            array = GC.AllocateArray<T>(Math.Max(length, array.Length * 2), pinned: true);
+        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
     }
 
     /// <summary>The chosen documents.</summary>
